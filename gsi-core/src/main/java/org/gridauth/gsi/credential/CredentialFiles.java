@@ -1,0 +1,270 @@
+package org.gridauth.gsi.credential;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.openssl.EncryptionException;
+import org.bouncycastle.openssl.PEMEncryptedKeyPair;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8DecryptorProviderBuilder;
+import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder;
+import org.bouncycastle.openssl.jcajce.JcePEMDecryptorProviderBuilder;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.OutputEncryptor;
+import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
+import org.bouncycastle.pkcs.PKCSException;
+import org.gridauth.gsi.error.GridAuthException;
+import org.gridauth.gsi.error.GsiError;
+
+/**
+ * Reads and writes the credential files of the grid: proxy files ({@code /tmp/x509up_u<uid>}: certificate,
+ * unencrypted key, chain; mode 600), {@code usercert.pem}/{@code userkey.pem} (key encrypted, mode 400; encrypted
+ * PKCS#8 and legacy OpenSSL "Proc-Type: 4,ENCRYPTED" keys are both read) and PKCS#12 bundles. Every write is
+ * atomic ({@link AtomicFiles}).
+ */
+public final class CredentialFiles {
+
+    /** PBKDF2 rounds for keys we encrypt; OpenSSL's own default (2048) is too low for a key kept on disk. */
+    static final int KDF_ITERATIONS = 100_000;
+
+    private CredentialFiles() {
+    }
+
+    public static List<X509Certificate> readCertificates(Path file) {
+        Pem.Content content = Pem.decode(read(file), file.toString());
+        if (content.certificates().isEmpty()) {
+            throw new GridAuthException(GsiError.NO_CERTIFICATE, file);
+        }
+        return content.certificates();
+    }
+
+    /** Reads a private key; {@code passphrase} may be null for an unencrypted key. */
+    public static PrivateKey readPrivateKey(Path file, char[] passphrase) {
+        Pem.Content content = Pem.decode(read(file), file.toString());
+        if (content.keys().isEmpty()) {
+            throw new GridAuthException(GsiError.NO_PRIVATE_KEY, file);
+        }
+        return toPrivateKey(content.keys().get(0), passphrase, file.toString());
+    }
+
+    /** A proxy file (or any PEM file with one key and its chain, such as hostcert+hostkey concatenated). */
+    public static Credential readProxy(Path file) {
+        Pem.Content content = Pem.decode(read(file), file.toString());
+        if (content.certificates().isEmpty()) {
+            throw new GridAuthException(GsiError.NO_CERTIFICATE, file);
+        }
+        if (content.keys().isEmpty()) {
+            throw new GridAuthException(GsiError.NO_PRIVATE_KEY, file);
+        }
+        PrivateKey key = toPrivateKey(content.keys().get(0), null, file.toString());
+        return matched(key, content.certificates(), file.toString());
+    }
+
+    public static Credential readUserCredential(Path certificateFile, Path keyFile, char[] passphrase) {
+        List<X509Certificate> chain = readCertificates(certificateFile);
+        PrivateKey key = readPrivateKey(keyFile, passphrase);
+        return matched(key, chain, keyFile.toString());
+    }
+
+    /** Writes a proxy file: certificate, unencrypted key, then the rest of the chain, mode 600. */
+    public static void writeProxy(Path file, Credential credential) {
+        List<X509Certificate> rest = credential.chain().subList(1, credential.chain().size());
+        String pem = Pem.encode(credential.certificate(), credential.privateKey(), rest);
+        AtomicFiles.write(file, pem.getBytes(StandardCharsets.US_ASCII), AtomicFiles.OWNER_READ_WRITE);
+    }
+
+    /**
+     * Writes {@code usercert.pem} (mode 644, the chain) and {@code userkey.pem} (mode 400, PKCS#8 encrypted with
+     * PBES2: PBKDF2-HMAC-SHA256 and AES-256-CBC, which OpenSSL and Globus read). The key is written first so that
+     * a certificate never appears without its key.
+     */
+    public static void writeUserCredential(Path certificateFile, Path keyFile, Credential credential, char[] passphrase) {
+        AtomicFiles.write(keyFile, encryptedKeyPem(credential.privateKey(), passphrase).getBytes(StandardCharsets.US_ASCII),
+                AtomicFiles.OWNER_READ);
+        AtomicFiles.write(certificateFile, Pem.encode(credential.chain()).getBytes(StandardCharsets.US_ASCII),
+                AtomicFiles.WORLD_READABLE);
+    }
+
+    /** The key as an "ENCRYPTED PRIVATE KEY" PEM block. */
+    public static String encryptedKeyPem(PrivateKey key, char[] passphrase) {
+        if (passphrase == null || passphrase.length == 0) {
+            throw new GridAuthException(GsiError.PASSPHRASE_REQUIRED, "the key to be written");
+        }
+        try {
+            OutputEncryptor encryptor = new JceOpenSSLPKCS8EncryptorBuilder(JcaPKCS8Generator.AES_256_CBC)
+                    .setProvider(Pem.BC)
+                    .setIterationCount(KDF_ITERATIONS)
+                    .setPRF(JcaPKCS8Generator.PRF_HMACSHA256)
+                    .setPassword(passphrase)
+                    .build();
+            return Pem.encode(new JcaPKCS8Generator(key, encryptor).generate());
+        } catch (OperatorCreationException | IOException e) {
+            throw new IllegalStateException("AES-256 PKCS#8 encryption is unavailable", e);
+        }
+    }
+
+    public static byte[] toPkcs12(Credential credential, char[] passphrase, String alias) {
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setKeyEntry(alias, credential.privateKey(), passphrase, credential.chain().toArray(Certificate[]::new));
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            store.store(out, passphrase);
+            return out.toByteArray();
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("PKCS#12 encoding failed", e);
+        }
+    }
+
+    public static void writePkcs12(Path file, Credential credential, char[] passphrase, String alias) {
+        AtomicFiles.write(file, toPkcs12(credential, passphrase, alias), AtomicFiles.OWNER_READ_WRITE);
+    }
+
+    public static Credential fromPkcs12(byte[] data, char[] passphrase, String source) {
+        KeyStore store;
+        try {
+            store = KeyStore.getInstance("PKCS12");
+            store.load(new ByteArrayInputStream(data), passphrase);
+        } catch (IOException e) {
+            if (e.getCause() instanceof javax.crypto.BadPaddingException
+                    || e.getCause() instanceof java.security.UnrecoverableKeyException
+                    || String.valueOf(e.getMessage()).contains("password")) {
+                throw new GridAuthException(GsiError.WRONG_PASSPHRASE, e, source);
+            }
+            throw new GridAuthException(GsiError.PKCS12_MALFORMED, e, source, Pem.reason(e));
+        } catch (GeneralSecurityException e) {
+            throw new GridAuthException(GsiError.PKCS12_MALFORMED, e, source, Pem.reason(e));
+        }
+        try {
+            for (String alias : Collections.list(store.aliases())) {
+                if (store.isKeyEntry(alias)) {
+                    PrivateKey key = (PrivateKey) store.getKey(alias, passphrase);
+                    List<X509Certificate> chain = new ArrayList<>();
+                    for (Certificate c : store.getCertificateChain(alias)) {
+                        chain.add((X509Certificate) c);
+                    }
+                    return matched(key, chain, source);
+                }
+            }
+        } catch (java.security.UnrecoverableKeyException e) {
+            throw new GridAuthException(GsiError.WRONG_PASSPHRASE, e, source);
+        } catch (GeneralSecurityException e) {
+            throw new GridAuthException(GsiError.PKCS12_MALFORMED, e, source, Pem.reason(e));
+        }
+        throw new GridAuthException(GsiError.PKCS12_MALFORMED, source, "it holds no private key");
+    }
+
+    public static Credential readPkcs12(Path file, char[] passphrase) {
+        return fromPkcs12(read(file), passphrase, file.toString());
+    }
+
+    /** Whether the key signs what the certificate's public key verifies. */
+    public static boolean keyMatches(PrivateKey key, PublicKey publicKey) {
+        try {
+            String algorithm = "EC".equals(key.getAlgorithm()) ? "SHA256withECDSA" : "SHA256withRSA";
+            byte[] probe = "gridauth key match probe".getBytes(StandardCharsets.US_ASCII);
+            Signature signer = Signature.getInstance(algorithm);
+            signer.initSign(key);
+            signer.update(probe);
+            byte[] signature = signer.sign();
+            Signature verifier = Signature.getInstance(algorithm);
+            verifier.initVerify(publicKey);
+            verifier.update(probe);
+            return verifier.verify(signature);
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    private static Credential matched(PrivateKey key, List<X509Certificate> chain, String source) {
+        if (!keyMatches(key, chain.get(0).getPublicKey())) {
+            throw new GridAuthException(GsiError.KEY_CERTIFICATE_MISMATCH, source,
+                    chain.get(0).getSubjectX500Principal().getName());
+        }
+        return new Credential(key, chain);
+    }
+
+    private static PrivateKey toPrivateKey(Object object, char[] passphrase, String source) {
+        JcaPEMKeyConverter converter = new JcaPEMKeyConverter().setProvider(Pem.BC);
+        try {
+            if (object instanceof PEMKeyPair pair) {
+                return converter.getKeyPair(pair).getPrivate();
+            }
+            if (object instanceof PrivateKeyInfo info) {
+                return converter.getPrivateKey(info);
+            }
+            if (object instanceof PEMEncryptedKeyPair encrypted) {
+                requirePassphrase(passphrase, source);
+                try {
+                    return converter.getKeyPair(encrypted.decryptKeyPair(
+                            new JcePEMDecryptorProviderBuilder().setProvider(Pem.BC).build(passphrase))).getPrivate();
+                } catch (EncryptionException e) {
+                    if (String.valueOf(e.getMessage()).startsWith("unknown")) {
+                        throw new GridAuthException(GsiError.UNSUPPORTED_KEY_ENCRYPTION, e, source, encrypted.getDekAlgName());
+                    }
+                    throw new GridAuthException(GsiError.WRONG_PASSPHRASE, e, source);
+                } catch (IOException | RuntimeException e) {
+                    // A wrong passphrase on a legacy key usually shows up as bad padding or garbage ASN.1.
+                    throw new GridAuthException(GsiError.WRONG_PASSPHRASE, e, source);
+                }
+            }
+            if (object instanceof PKCS8EncryptedPrivateKeyInfo encrypted) {
+                requirePassphrase(passphrase, source);
+                try {
+                    return converter.getPrivateKey(encrypted.decryptPrivateKeyInfo(
+                            new JceOpenSSLPKCS8DecryptorProviderBuilder().setProvider(Pem.BC).build(passphrase)));
+                } catch (PKCSException | RuntimeException e) {
+                    throw new GridAuthException(GsiError.WRONG_PASSPHRASE, e, source);
+                } catch (OperatorCreationException e) {
+                    throw new GridAuthException(GsiError.UNSUPPORTED_KEY_ENCRYPTION, e, source,
+                            encrypted.getEncryptionAlgorithm().getAlgorithm().getId());
+                }
+            }
+        } catch (org.bouncycastle.openssl.PEMException e) {
+            throw new GridAuthException(GsiError.DER_MALFORMED, e, source, "private key", Pem.reason(e));
+        }
+        throw new GridAuthException(GsiError.NO_PRIVATE_KEY, source);
+    }
+
+    private static void requirePassphrase(char[] passphrase, String source) {
+        if (passphrase == null || passphrase.length == 0) {
+            throw new GridAuthException(GsiError.PASSPHRASE_REQUIRED, source);
+        }
+    }
+
+    private static byte[] read(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new GridAuthException(GsiError.FILE_UNREADABLE, e, file, "no such file");
+        } catch (IOException e) {
+            throw new GridAuthException(GsiError.FILE_UNREADABLE, e, file, e.getClass().getSimpleName() + " " + e.getMessage());
+        }
+    }
+
+    /** Overwrites a passphrase in memory once it is no longer needed. */
+    public static void wipe(char[] secret) {
+        if (secret != null) {
+            Arrays.fill(secret, '\0');
+        }
+    }
+}

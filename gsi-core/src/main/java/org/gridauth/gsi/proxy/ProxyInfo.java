@@ -1,0 +1,68 @@
+package org.gridauth.gsi.proxy;
+
+import java.io.IOException;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+
+import org.gridauth.gsi.dn.GridDn;
+import org.gridauth.gsi.error.GridAuthException;
+import org.gridauth.gsi.error.GsiError;
+
+import eu.emi.security.authn.x509.proxy.ProxyChainInfo;
+import eu.emi.security.authn.x509.proxy.ProxyPolicy;
+import eu.emi.security.authn.x509.proxy.ProxyUtils;
+
+/**
+ * What a certificate chain says about itself, as {@code grid-proxy-info} prints it.
+ *
+ * @param subject             DN of the first certificate
+ * @param identity            DN of the end-entity certificate the chain speaks for
+ * @param proxy               whether the first certificate is a proxy
+ * @param kind                the first proxy's policy, null when not a proxy
+ * @param limited             whether any proxy in the chain is limited (a limited proxy's descendants are limited)
+ * @param remainingPathLength how many more proxies may be made below this chain; -1 for unlimited
+ * @param notAfter            the earliest expiry in the chain
+ */
+public record ProxyInfo(GridDn subject, GridDn identity, boolean proxy, ProxyKind kind, boolean limited,
+                        int remainingPathLength, Instant notAfter) {
+
+    public static ProxyInfo of(List<X509Certificate> chain) {
+        if (chain.isEmpty()) {
+            throw new GridAuthException(GsiError.CHAIN_EMPTY);
+        }
+        X509Certificate[] array = chain.toArray(X509Certificate[]::new);
+        GridDn subject = GridDn.of(array[0].getSubjectX500Principal());
+        Instant notAfter = chain.stream().map(c -> c.getNotAfter().toInstant()).min(Comparator.naturalOrder()).orElseThrow();
+        if (!ProxyUtils.isProxy(array[0])) {
+            return new ProxyInfo(subject, subject, false, null, false, -1, notAfter);
+        }
+        try {
+            ProxyChainInfo info = new ProxyChainInfo(array);
+            boolean limited = info.isLimited();
+            ProxyPolicy[] policies = info.getPolicy();
+            String first = policies.length > 0 && policies[0] != null ? policies[0].getPolicyOID() : ProxyPolicy.INHERITALL_POLICY_OID;
+            ProxyKind kind = ProxyPolicy.LIMITED_PROXY_OID.equals(first) ? ProxyKind.LIMITED
+                    : ProxyPolicy.INDEPENDENT_POLICY_OID.equals(first) ? ProxyKind.INDEPENDENT : ProxyKind.IMPERSONATION;
+            int remaining = info.getRemainingPathLimit();
+            return new ProxyInfo(subject, GridDn.of(ProxyUtils.getOriginalUserDN(array)), true, kind, limited,
+                    remaining == Integer.MAX_VALUE ? -1 : remaining, notAfter);
+        } catch (CertificateException | IOException | IllegalArgumentException e) {
+            throw new GridAuthException(GsiError.CHAIN_PROXY_RULES, e, subject, e.getMessage());
+        }
+    }
+
+    /** The {@code grid-proxy-info -type} wording. */
+    public String typeDescription() {
+        if (!proxy) {
+            return "end entity credential";
+        }
+        return switch (kind) {
+            case LIMITED -> "RFC 3820 compliant limited proxy";
+            case INDEPENDENT -> "RFC 3820 compliant independent proxy";
+            case IMPERSONATION -> limited ? "RFC 3820 compliant limited proxy" : "RFC 3820 compliant impersonation proxy";
+        };
+    }
+}
