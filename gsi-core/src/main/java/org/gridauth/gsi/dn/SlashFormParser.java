@@ -8,10 +8,13 @@ import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 /**
  * Reads the OpenSSL/Globus slash form. The form is ambiguous: a value may itself contain '/' (as in
  * {@code /CN=host/login.example.jp}). Like Globus and canl, a '/' or '+' starts a new attribute only when
- * what follows up to the next '=' is a known attribute type. {@code \xHH} escapes are UTF-8 bytes, as OpenSSL
+ * what follows up to the next '=' has the shape of an attribute type (a known one, or it is reported unknown). {@code \xHH} escapes are UTF-8 bytes, as OpenSSL
  * prints non-ASCII values; any other backslash takes the next character literally.
  */
 final class SlashFormParser {
+
+    private static final java.util.regex.Pattern ATTRIBUTE_SHAPE =
+            java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9-]*|(?i:OID\\.)?\\d+(\\.\\d+)+");
 
     private final String text;
     private int pos;
@@ -102,6 +105,8 @@ final class SlashFormParser {
             return false;
         }
         String candidate = text.substring(from, eq);
-        return candidate.indexOf('/') < 0 && candidate.indexOf('+') < 0 && DnAttribute.isType(candidate);
+        // Anything shaped like an attribute type starts one, so that a misspelt type is reported rather than
+        // silently swallowed into the previous value.
+        return ATTRIBUTE_SHAPE.matcher(candidate).matches();
     }
 }

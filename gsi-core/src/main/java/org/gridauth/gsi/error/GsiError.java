@@ -70,7 +70,7 @@ public enum GsiError implements ErrorCode {
     PASSPHRASE_REQUIRED(19,
             "The private key in {0} is encrypted and no passphrase was given.",
             "{0} の秘密鍵は暗号化されていますが、パスフレーズが与えられていません。",
-            "Supply the key's passphrase.",
+            "Supply the key''s passphrase.",
             "鍵のパスフレーズを指定してください。"),
     PKCS12_MALFORMED(20,
             "{0} is not a readable PKCS#12 file: {1}.",

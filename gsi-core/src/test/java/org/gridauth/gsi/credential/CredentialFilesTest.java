@@ -1,0 +1,179 @@
+package org.gridauth.gsi.credential;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+
+import org.gridauth.gsi.error.GridAuthException;
+import org.gridauth.gsi.error.GsiError;
+import org.gridauth.gsi.testing.GridTools;
+import org.gridauth.gsi.testing.TestPki;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CredentialFilesTest {
+
+    private static final String PASSPHRASE = "kagi no aikotoba 2026";
+
+    private final TestPki pki = TestPki.shared();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    @DisplayName("R-RA-3: usercert.pem (644) and userkey.pem (400, encrypted PKCS#8 AES-256) round-trip; the key file holds no clear key")
+    void userCredentialRoundTrip() throws Exception {
+        Path cert = dir.resolve("usercert.pem");
+        Path key = dir.resolve("userkey.pem");
+        CredentialFiles.writeUserCredential(cert, key, pki.user(), PASSPHRASE.toCharArray());
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("r--------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cert))).isEqualTo("rw-r--r--");
+        String keyText = Files.readString(key);
+        assertThat(keyText).startsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----").doesNotContain("BEGIN RSA PRIVATE KEY");
+
+        Credential read = CredentialFiles.readUserCredential(cert, key, PASSPHRASE.toCharArray());
+        assertThat(read.privateKey().getEncoded()).isEqualTo(pki.user().privateKey().getEncoded());
+        assertThat(read.chain()).isEqualTo(pki.user().chain());
+        assertThat(read.toString()).doesNotContain(PASSPHRASE).contains("hidden");
+    }
+
+    @Test
+    @DisplayName("OpenSSL reads the encrypted userkey.pem we write (same passphrase), and nothing without it")
+    void opensslReadsOurKey() {
+        GridTools.require("openssl", "openssl");
+        Path key = dir.resolve("userkey.pem");
+        CredentialFiles.writeUserCredential(dir.resolve("usercert.pem"), key, pki.user(), PASSPHRASE.toCharArray());
+        GridTools.Result ok = GridTools.run(List.of("openssl", "pkey", "-in", key.toString(), "-passin", "env:PASS", "-noout"),
+                Map.of("PASS", PASSPHRASE), null, java.time.Duration.ofSeconds(30));
+        assertThat(ok.exitCode()).as(ok.all()).isZero();
+        GridTools.Result bad = GridTools.run(List.of("openssl", "pkey", "-in", key.toString(), "-passin", "pass:wrong", "-noout"));
+        assertThat(bad.exitCode()).isNotZero();
+    }
+
+    @Test
+    @DisplayName("Legacy OpenSSL-encrypted keys (Proc-Type: 4,ENCRYPTED, from openssl -traditional) are read")
+    void readsLegacyEncryptedKey() throws Exception {
+        GridTools.require("openssl", "openssl");
+        Path clear = dir.resolve("clear.pem");
+        Files.writeString(clear, Pem.encode(pki.user().privateKey()));
+        for (String cipher : List.of("-aes256", "-des3")) {
+            Path legacy = dir.resolve("legacy" + cipher + ".pem");
+            GridTools.Result made = GridTools.run(List.of("openssl", "rsa", "-in", clear.toString(), "-traditional", cipher,
+                    "-passout", "env:PASS", "-out", legacy.toString()), Map.of("PASS", PASSPHRASE), null, java.time.Duration.ofSeconds(30));
+            assertThat(made.exitCode()).as(made.all()).isZero();
+            assertThat(Files.readString(legacy)).contains("Proc-Type: 4,ENCRYPTED");
+            assertThat(CredentialFiles.readPrivateKey(legacy, PASSPHRASE.toCharArray()).getEncoded())
+                    .isEqualTo(pki.user().privateKey().getEncoded());
+            assertThatThrownBy(() -> CredentialFiles.readPrivateKey(legacy, "not it".toCharArray()))
+                    .isInstanceOfSatisfying(GridAuthException.class, e -> assertThat(e.code()).isEqualTo(GsiError.WRONG_PASSPHRASE))
+                    .hasMessageNotContaining("not it");
+        }
+    }
+
+    @Test
+    @DisplayName("A wrong passphrase is named as such and never echoed; an encrypted key without passphrase says so")
+    void wrongPassphrase() {
+        Path cert = dir.resolve("usercert.pem");
+        Path key = dir.resolve("userkey.pem");
+        CredentialFiles.writeUserCredential(cert, key, pki.user(), PASSPHRASE.toCharArray());
+        assertThatThrownBy(() -> CredentialFiles.readUserCredential(cert, key, "guess123".toCharArray()))
+                .isInstanceOfSatisfying(GridAuthException.class, e -> assertThat(e.code()).isEqualTo(GsiError.WRONG_PASSPHRASE))
+                .hasMessageContaining(key.toString()).hasMessageNotContaining("guess123");
+        assertThatThrownBy(() -> CredentialFiles.readPrivateKey(key, null))
+                .isInstanceOfSatisfying(GridAuthException.class, e -> assertThat(e.code()).isEqualTo(GsiError.PASSPHRASE_REQUIRED));
+    }
+
+    @Test
+    @DisplayName("Truncated, garbage and empty files give errors naming the file and the problem")
+    void badFiles() throws Exception {
+        Path cert = dir.resolve("usercert.pem");
+        CredentialFiles.writeUserCredential(cert, dir.resolve("userkey.pem"), pki.user(), PASSPHRASE.toCharArray());
+        String full = Files.readString(cert);
+
+        Path truncated = dir.resolve("truncated.pem");
+        Files.writeString(truncated, full.substring(0, full.length() / 2));
+        assertError(() -> CredentialFiles.readCertificates(truncated), GsiError.PEM_MALFORMED, "truncated.pem");
+
+        Path garbage = dir.resolve("garbage.pem");
+        Files.write(garbage, new byte[] {0x30, (byte) 0x82, 0x7f, 1, 2, 3});
+        assertError(() -> CredentialFiles.readCertificates(garbage), GsiError.PEM_MALFORMED, "garbage.pem");
+
+        Path badBase64 = dir.resolve("bad64.pem");
+        Files.writeString(badBase64, "-----BEGIN CERTIFICATE-----\nMIIB!!!notbase64\n-----END CERTIFICATE-----\n");
+        assertThatThrownBy(() -> CredentialFiles.readCertificates(badBase64)).isInstanceOf(GridAuthException.class)
+                .hasMessageContaining("bad64.pem");
+
+        Path empty = dir.resolve("empty.pem");
+        Files.writeString(empty, "");
+        assertError(() -> CredentialFiles.readCertificates(empty), GsiError.NO_CERTIFICATE, "empty.pem");
+        assertError(() -> CredentialFiles.readPrivateKey(cert, null), GsiError.NO_PRIVATE_KEY, "usercert.pem");
+        assertError(() -> CredentialFiles.readCertificates(dir.resolve("missing.pem")), GsiError.FILE_UNREADABLE, "no such file");
+    }
+
+    @Test
+    @DisplayName("A key that does not belong to the certificate is refused")
+    void mismatchedKey() {
+        Path cert = dir.resolve("usercert.pem");
+        Path key = dir.resolve("userkey.pem");
+        CredentialFiles.writeUserCredential(cert, dir.resolve("ignored.pem"), pki.user(), PASSPHRASE.toCharArray());
+        CredentialFiles.writeUserCredential(dir.resolve("hostcert.pem"), key, pki.host(), PASSPHRASE.toCharArray());
+        assertError(() -> CredentialFiles.readUserCredential(cert, key, PASSPHRASE.toCharArray()),
+                GsiError.KEY_CERTIFICATE_MISMATCH, "Taro Yamada");
+    }
+
+    @Test
+    @DisplayName("R-RA-6: PKCS#12 export is read by openssl pkcs12, and an openssl-made PKCS#12 is imported")
+    void pkcs12BothWays() throws Exception {
+        GridTools.require("openssl", "openssl");
+        Path p12 = dir.resolve("user.p12");
+        CredentialFiles.writePkcs12(p12, pki.user(), PASSPHRASE.toCharArray(), "Taro Yamada");
+        GridTools.Result info = GridTools.run(List.of("openssl", "pkcs12", "-in", p12.toString(), "-passin", "env:PASS",
+                "-nokeys", "-clcerts"), Map.of("PASS", PASSPHRASE), null, java.time.Duration.ofSeconds(30));
+        assertThat(info.exitCode()).as(info.all()).isZero();
+        assertThat(info.stdout()).contains("subject=C = JP, O = GridAuth Test, OU = Users, CN = Taro Yamada 000001");
+
+        Path keyFile = dir.resolve("k.pem");
+        Path certFile = dir.resolve("c.pem");
+        Files.writeString(keyFile, Pem.encode(pki.user().privateKey()));
+        Files.writeString(certFile, Pem.encode(pki.user().certificate()));
+        Path theirs = dir.resolve("theirs.p12");
+        GridTools.Result export = GridTools.run(List.of("openssl", "pkcs12", "-export", "-inkey", keyFile.toString(),
+                "-in", certFile.toString(), "-passout", "env:PASS", "-out", theirs.toString()), Map.of("PASS", PASSPHRASE), null,
+                java.time.Duration.ofSeconds(30));
+        assertThat(export.exitCode()).as(export.all()).isZero();
+        Credential imported = CredentialFiles.readPkcs12(theirs, PASSPHRASE.toCharArray());
+        assertThat(imported.certificate()).isEqualTo(pki.user().certificate());
+        assertError(() -> CredentialFiles.readPkcs12(theirs, "wrong".toCharArray()), GsiError.WRONG_PASSPHRASE, "theirs.p12");
+        Files.write(dir.resolve("junk.p12"), "not pkcs12".getBytes(StandardCharsets.US_ASCII));
+        assertError(() -> CredentialFiles.readPkcs12(dir.resolve("junk.p12"), "x".toCharArray()), GsiError.PKCS12_MALFORMED, "junk.p12");
+    }
+
+    @Test
+    @DisplayName("A failed write leaves the previous file intact and no temporary file behind")
+    void atomicWrite() throws Exception {
+        Path file = dir.resolve("x509up_u1000");
+        CredentialFiles.writeProxy(file, pki.user());
+        byte[] before = Files.readAllBytes(file);
+        Path blocked = dir.resolve("not-a-dir");
+        Files.writeString(blocked, "a file where a directory should be");
+        assertThatThrownBy(() -> CredentialFiles.writeProxy(blocked.resolve("x509up"), pki.user()))
+                .isInstanceOfSatisfying(GridAuthException.class, e -> assertThat(e.code()).isEqualTo(GsiError.FILE_WRITE_FAILED));
+        assertThat(Files.readAllBytes(file)).isEqualTo(before);
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+        }
+    }
+
+    private static void assertError(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, GsiError code, String text) {
+        assertThatThrownBy(call).isInstanceOfSatisfying(GridAuthException.class, e -> assertThat(e.code()).isEqualTo(code))
+                .hasMessageContaining(text);
+    }
+}
