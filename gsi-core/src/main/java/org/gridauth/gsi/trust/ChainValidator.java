@@ -33,6 +33,7 @@ import eu.emi.security.authn.x509.impl.ValidatorParams;
 public final class ChainValidator implements AutoCloseable {
 
     private final OpensslCertChainValidator validator;
+    private final TrustDirectory trust;
 
     /**
      * @param trustDirectory   the directory to trust
@@ -44,6 +45,7 @@ public final class ChainValidator implements AutoCloseable {
         if (!trustDirectory.toFile().isDirectory()) {
             throw new GridAuthException(GsiError.TRUST_DIRECTORY_MISSING, trustDirectory);
         }
+        this.trust = new TrustDirectory(trustDirectory);
         CrlCheckingMode crlMode = switch (revocation) {
             case REQUIRE -> CrlCheckingMode.REQUIRE;
             case IF_AVAILABLE -> CrlCheckingMode.IF_VALID;
@@ -65,7 +67,14 @@ public final class ChainValidator implements AutoCloseable {
         if (chain == null || chain.isEmpty()) {
             return new ChainValidation(false, List.of(new ValidationProblem(ValidationProblem.Reason.OTHER, -1, "", "the chain is empty")));
         }
-        ValidationResult result = validator.validate(chain.toArray(X509Certificate[]::new));
+        ValidationResult result;
+        try {
+            result = validator.validate(chain.toArray(X509Certificate[]::new));
+        } catch (RuntimeException e) {
+            // canl 2.8.3 throws (NullPointerException in its CRL code) for some hostile chains, e.g. one signed by
+            // an impostor CA with a trusted CA's name. Refuse, and find the reason ourselves.
+            return new ChainValidation(false, List.of(diagnose(chain, e)));
+        }
         if (result.isValid()) {
             return new ChainValidation(true, List.of());
         }
@@ -79,6 +88,25 @@ public final class ChainValidator implements AutoCloseable {
         }
         problems.sort(Comparator.comparing(ValidationProblem::reason));
         return new ChainValidation(false, problems);
+    }
+
+    private ValidationProblem diagnose(List<X509Certificate> chain, RuntimeException failure) {
+        for (int i = 0; i < chain.size(); i++) {
+            X509Certificate certificate = chain.get(i);
+            String subject = GridDn.of(certificate.getSubjectX500Principal()).toOpenSsl();
+            X509Certificate issuer = i + 1 < chain.size() ? chain.get(i + 1)
+                    : trust.anchorFor(certificate.getIssuerX500Principal()).orElse(null);
+            if (issuer == null) {
+                return new ValidationProblem(ValidationProblem.Reason.UNKNOWN_ISSUER, i, subject, "no trusted issuer");
+            }
+            try {
+                certificate.verify(issuer.getPublicKey());
+            } catch (java.security.GeneralSecurityException e) {
+                return new ValidationProblem(ValidationProblem.Reason.BAD_SIGNATURE, i, subject, e.getMessage());
+            }
+        }
+        return new ValidationProblem(ValidationProblem.Reason.OTHER, 0,
+                GridDn.of(chain.get(0).getSubjectX500Principal()).toOpenSsl(), "validator failure: " + failure);
     }
 
     /** Validates and throws the most important problem as a catalogue error. */
