@@ -31,7 +31,12 @@ public interface ErrorCode {
     default String format(Locale locale, Object... args) {
         boolean japanese = locale != null && "ja".equals(locale.getLanguage());
         String template = japanese ? japanese() : english();
-        return new MessageFormat(template, japanese ? Locale.JAPANESE : Locale.ENGLISH).format(args);
+        // Numbers are bit sizes, line numbers and serials: print them plainly, never as "1,024".
+        Object[] plain = new Object[args.length];
+        for (int i = 0; i < args.length; i++) {
+            plain[i] = args[i] instanceof Number n ? n.toString() : args[i];
+        }
+        return new MessageFormat(template, japanese ? Locale.JAPANESE : Locale.ENGLISH).format(plain);
     }
 
     /** What to do, in the given language. */

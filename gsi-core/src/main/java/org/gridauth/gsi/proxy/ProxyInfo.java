@@ -29,6 +29,9 @@ import eu.emi.security.authn.x509.proxy.ProxyUtils;
 public record ProxyInfo(GridDn subject, GridDn identity, boolean proxy, ProxyKind kind, boolean limited,
                         int remainingPathLength, Instant notAfter) {
 
+    /** canl counts an unlimited path down from Integer.MAX_VALUE; anything near it means "no limit". */
+    private static final int UNLIMITED_THRESHOLD = Integer.MAX_VALUE / 2;
+
     public static ProxyInfo of(List<X509Certificate> chain) {
         if (chain.isEmpty()) {
             throw new GridAuthException(GsiError.CHAIN_EMPTY);
@@ -48,7 +51,7 @@ public record ProxyInfo(GridDn subject, GridDn identity, boolean proxy, ProxyKin
                     : ProxyPolicy.INDEPENDENT_POLICY_OID.equals(first) ? ProxyKind.INDEPENDENT : ProxyKind.IMPERSONATION;
             int remaining = info.getRemainingPathLimit();
             return new ProxyInfo(subject, GridDn.of(ProxyUtils.getOriginalUserDN(array)), true, kind, limited,
-                    remaining == Integer.MAX_VALUE ? -1 : remaining, notAfter);
+                    remaining > UNLIMITED_THRESHOLD ? -1 : remaining, notAfter);
         } catch (CertificateException | IOException | IllegalArgumentException e) {
             throw new GridAuthException(GsiError.CHAIN_PROXY_RULES, e, subject, e.getMessage());
         }
