@@ -1,0 +1,103 @@
+package org.gridauth.launcher;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+
+import org.gridauth.gsi.credential.Credential;
+import org.gridauth.gsi.credential.CredentialFiles;
+import org.gridauth.gsi.error.GridAuthException;
+import org.gridauth.gsi.trust.ChainValidator;
+import org.gridauth.gsi.trust.RevocationMode;
+
+/**
+ * The {@code gridauth} command. {@code up} prepares the embedded defaults under the gridauth home
+ * ({@code $GRIDAUTH_HOME}, default {@code ~/.gridauth}) and starts the services that exist so far.
+ */
+public final class GridAuthCommand {
+
+    private final PrintStream out;
+    private final Path home;
+    private final Clock clock;
+
+    GridAuthCommand(PrintStream out, Path home, Clock clock) {
+        this.out = out;
+        this.home = home;
+        this.clock = clock;
+    }
+
+    public static void main(String[] args) {
+        String configured = System.getenv("GRIDAUTH_HOME");
+        Path home = configured != null && !configured.isBlank() ? Path.of(configured)
+                : Path.of(System.getProperty("user.home"), ".gridauth");
+        System.exit(new GridAuthCommand(System.out, home.toAbsolutePath(), Clock.systemUTC()).run(args));
+    }
+
+    int run(String... args) {
+        String command = args.length == 0 ? "help" : args[0];
+        try {
+            return switch (command) {
+                case "up" -> up();
+                case "help", "-h", "--help" -> help();
+                default -> {
+                    out.println("gridauth: unknown command '" + command + "'");
+                    help();
+                    yield 2;
+                }
+            };
+        } catch (GridAuthException e) {
+            out.println("gridauth: " + e.getMessage());
+            out.println("  " + e.localizedMessage(Locale.JAPANESE));
+            out.println("  What to do: " + e.action(Locale.ENGLISH));
+            return 1;
+        }
+    }
+
+    private int up() {
+        DemoPki pki = new DemoPki(home, clock);
+        boolean created = pki.ensure();
+        out.println(created ? "Created the embedded-default PKI in " + home : "Using the existing PKI in " + home);
+        out.println("WARNING: the demo CA key is a software key (" + home.resolve("ca/cakey.pem")
+                + "); production CAs keep their key in an HSM.");
+        Credential user = CredentialFiles.readUserCredential(pki.userCert(), pki.userKey(), readPassphrase(pki));
+        try (ChainValidator validator = new ChainValidator(pki.trustDir(), RevocationMode.IGNORE, true, Duration.ofMinutes(10))) {
+            validator.validateOrThrow(user.chain());
+        }
+        out.println();
+        out.println("  trust directory (X509_CERT_DIR): " + pki.trustDir());
+        out.println("  host certificate:                " + pki.hostCert());
+        out.println("  demo researcher:                 " + user.subject().toOpenSsl());
+        out.println("    usercert.pem:                  " + pki.userCert());
+        out.println("    userkey.pem (encrypted):       " + pki.userKey());
+        out.println("    its passphrase is in:          " + pki.userPassphraseFile() + " (mode 600)");
+        out.println();
+        out.println("Next steps: make a proxy with the stock Globus tools and check it:");
+        out.println("  export X509_CERT_DIR=" + pki.trustDir());
+        out.println("  grid-proxy-init -pwstdin -cert " + pki.userCert() + " -key " + pki.userKey() + " < " + pki.userPassphraseFile());
+        out.println("  grid-proxy-info -all");
+        out.println();
+        out.println("Services: none run yet. The CA server (issue #3), MyProxy repository (#4), IdP and discovery");
+        out.println("service (#5), certificate manager (#6), RA portal (#7), site tools (#8) and GSI-SSH gateway (#9)");
+        out.println("join 'gridauth up' as they land; 'gridauth up' then keeps running until Ctrl-C.");
+        return 0;
+    }
+
+    private static char[] readPassphrase(DemoPki pki) {
+        try {
+            return java.nio.file.Files.readString(pki.userPassphraseFile()).strip().toCharArray();
+        } catch (java.io.IOException e) {
+            throw new GridAuthException(org.gridauth.gsi.error.GsiError.FILE_UNREADABLE, e, pki.userPassphraseFile(), e.getMessage());
+        }
+    }
+
+    private int help() {
+        out.println("usage: gridauth <command>");
+        out.println();
+        out.println("  up      prepare the embedded defaults (demo CA, trust directory, host and demo user");
+        out.println("          credentials under $GRIDAUTH_HOME, default ~/.gridauth) and start the services");
+        out.println("  help    show this text");
+        return 0;
+    }
+}
