@@ -97,7 +97,11 @@ public final class GridDn {
         return new GridDn(more, new X500Name(encodedRdns.toArray(RDN[]::new)));
     }
 
-    /** The slash form as OpenSSL prints it: bytes outside printable ASCII become {@code \xHH}. */
+    /**
+     * The slash form exactly as OpenSSL 3's {@code X509_NAME_oneline} prints it, which is what Globus shows and
+     * matches grid-mapfile lines against: bytes outside printable ASCII become {@code \xHH}, and '/' and '+'
+     * inside a value are escaped with a backslash (OpenSSL 1.x left them bare; the parser reads both).
+     */
     public String toOpenSsl() {
         StringBuilder out = new StringBuilder();
         for (List<Ava> rdn : rdns) {
@@ -108,6 +112,8 @@ public final class GridDn {
                     int c = b & 0xff;
                     if (c < 0x20 || c > 0x7e) {
                         out.append("\\x").append(HEX.toHexDigits((byte) c));
+                    } else if (c == '/' || c == '+') {
+                        out.append('\\').append((char) c);
                     } else {
                         out.append((char) c);
                     }
@@ -257,7 +263,7 @@ public final class GridDn {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             boolean edgeSpace = c == ' ' && (i == 0 || i == value.length() - 1);
-            if (",+\"\\<>;=".indexOf(c) >= 0 || (c == '#' && i == 0) || edgeSpace) {
+            if (",+\"\\<>;".indexOf(c) >= 0 || (c == '#' && i == 0) || edgeSpace) {
                 out.append('\\').append(c);
             } else if (c < 0x20 || c == 0x7f) {
                 out.append('\\').append(HEX.toHexDigits((byte) c));

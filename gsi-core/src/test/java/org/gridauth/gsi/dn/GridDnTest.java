@@ -31,6 +31,8 @@ class GridDnTest {
         assertThat(dn.last(DnAttribute.CN)).contains("host/login.example.jp");
         assertThat(dn.rdns()).hasSize(3);
         assertThat(dn.toRfc2253()).isEqualTo("CN=host/login.example.jp,O=Grid,C=JP");
+        assertThat(dn.toOpenSsl()).isEqualTo("/C=JP/O=Grid/CN=host\\/login.example.jp");
+        assertThat(GridDn.fromOpenSsl(dn.toOpenSsl())).isEqualTo(dn);
     }
 
     @Test
