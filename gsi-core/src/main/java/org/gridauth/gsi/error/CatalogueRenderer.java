@@ -30,7 +30,7 @@ public final class CatalogueRenderer {
         StringBuilder out = new StringBuilder();
         out.append("[[troubleshooting-").append(catalogue.module()).append("]]\n");
         out.append("=== ").append(catalogue.module()).append(" (").append(catalogue.codePrefix()).append("-nnn)\n\n");
-        out.append("[cols=\"2,5,5,6\",options=\"header\"]\n|===\n");
+        out.append("[cols=\"3,5,5,6\",options=\"header\"]\n|===\n");
         out.append("|Code |Message |メッセージ |What to do / 対処\n");
         for (ErrorCode code : catalogue.entries()) {
             out.append("\n|[[").append(code.code()).append("]]`").append(code.code()).append("`\n");
