@@ -84,8 +84,7 @@ final class DemoPki {
 
         String host = hostName();
         Credential hostCredential = issue(maker, ca, CertificateProfiles.host(), ORGANISATION + "/CN=host/" + host, List.of(host, "localhost"));
-        CredentialFiles.writeProxy(home.resolve("grid-security/hostcred.pem"), hostCredential);
-        CredentialFiles.writeUserCredential(hostCert(), home.resolve("grid-security/hostkey.pem.enc"), hostCredential, caPassphrase);
+        CredentialFiles.writeHostCredential(hostCert(), home.resolve("grid-security/hostkey.pem"), hostCredential);
 
         Credential user = issue(maker, ca, CertificateProfiles.client(), ORGANISATION + "/OU=Users/CN=Taro Yamada hpci000001", List.of());
         char[] userPassphrase = secret();

@@ -104,6 +104,16 @@ public final class CredentialFiles {
                 AtomicFiles.WORLD_READABLE);
     }
 
+    /**
+     * Writes {@code hostcert.pem} (mode 644) and {@code hostkey.pem} (mode 400, unencrypted: services start
+     * unattended, so Globus and gridauth read host keys without a passphrase; the file mode protects it).
+     */
+    public static void writeHostCredential(Path certificateFile, Path keyFile, Credential credential) {
+        AtomicFiles.write(keyFile, Pem.encode(credential.privateKey()).getBytes(StandardCharsets.US_ASCII), AtomicFiles.OWNER_READ);
+        AtomicFiles.write(certificateFile, Pem.encode(credential.chain()).getBytes(StandardCharsets.US_ASCII),
+                AtomicFiles.WORLD_READABLE);
+    }
+
     /** The key as an "ENCRYPTED PRIVATE KEY" PEM block. */
     public static String encryptedKeyPem(PrivateKey key, char[] passphrase) {
         if (passphrase == null || passphrase.length == 0) {

@@ -46,6 +46,18 @@ class CredentialFilesTest {
     }
 
     @Test
+    @DisplayName("R-RS-3: hostkey.pem is unencrypted and mode 400, hostcert.pem 644; they read back as one credential")
+    void hostCredential() throws Exception {
+        Path cert = dir.resolve("hostcert.pem");
+        Path key = dir.resolve("hostkey.pem");
+        CredentialFiles.writeHostCredential(cert, key, pki.host());
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("r--------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cert))).isEqualTo("rw-r--r--");
+        Credential read = CredentialFiles.readUserCredential(cert, key, null);
+        assertThat(read.certificate()).isEqualTo(pki.host().certificate());
+    }
+
+    @Test
     @DisplayName("OpenSSL reads the encrypted userkey.pem we write (same passphrase), and nothing without it")
     void opensslReadsOurKey() {
         GridTools.require("openssl", "openssl");
