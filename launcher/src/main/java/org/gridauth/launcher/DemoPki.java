@@ -6,9 +6,7 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
@@ -17,6 +15,7 @@ import java.util.List;
 import org.gridauth.gsi.credential.AtomicFiles;
 import org.gridauth.gsi.credential.Credential;
 import org.gridauth.gsi.credential.CredentialFiles;
+import org.gridauth.gsi.credential.KeyPairs;
 import org.gridauth.gsi.dn.GridDn;
 import org.gridauth.gsi.profile.CertificateMaker;
 import org.gridauth.gsi.profile.CertificateProfile;
@@ -72,7 +71,7 @@ final class DemoPki {
         }
         CertificateMaker maker = new CertificateMaker(clock, random);
         GridDn caDn = GridDn.fromOpenSsl(ORGANISATION + "/CN=GridAuth Demo CA");
-        KeyPair caKey = newKey();
+        KeyPair caKey = KeyPairs.rsa(2048, random);
         Credential ca = new Credential(caKey.getPrivate(), List.of(maker.selfSigned(
                 IssuanceRequest.of(CertificateProfiles.ca(), caDn, caKey.getPublic(), maker.randomSerial()),
                 Signers.software(caKey.getPrivate(), "SHA256withRSA"))));
@@ -96,7 +95,7 @@ final class DemoPki {
     }
 
     private Credential issue(CertificateMaker maker, Credential ca, CertificateProfile profile, String subject, List<String> dns) {
-        KeyPair key = newKey();
+        KeyPair key = KeyPairs.rsa(2048, random);
         IssuanceRequest request = IssuanceRequest.of(profile, GridDn.fromOpenSsl(subject), key.getPublic(), maker.randomSerial())
                 .withDnsNames(dns);
         return new Credential(key.getPrivate(), List.of(maker.issue(request, ca.certificate(),
@@ -113,15 +112,6 @@ final class DemoPki {
         AtomicFiles.write(file, (secret + "\n").getBytes(StandardCharsets.UTF_8), AtomicFiles.OWNER_READ_WRITE);
     }
 
-    private KeyPair newKey() {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048, random);
-            return generator.generateKeyPair();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("RSA key generation is unavailable", e);
-        }
-    }
 
     static String hostName() {
         try {

@@ -1,8 +1,6 @@
 package org.gridauth.gsi.proxy;
 
-import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -11,6 +9,7 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.gridauth.gsi.credential.Credential;
+import org.gridauth.gsi.credential.KeyPairs;
 import org.gridauth.gsi.profile.Signers;
 
 /**
@@ -23,7 +22,7 @@ import org.gridauth.gsi.profile.Signers;
 public record DelegationRequest(KeyPair keyPair, PKCS10CertificationRequest request) {
 
     public static DelegationRequest generate(int keyBits, SecureRandom random) {
-        return forKey(newKey(keyBits, random));
+        return forKey(KeyPairs.rsa(keyBits, random));
     }
 
     /** A request for an existing key pair (a benchmark or a client reusing one key). */
@@ -42,15 +41,6 @@ public record DelegationRequest(KeyPair keyPair, PKCS10CertificationRequest requ
         return new Credential(keyPair.getPrivate(), signedChain);
     }
 
-    private static KeyPair newKey(int bits, SecureRandom random) {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(bits, random);
-            return generator.generateKeyPair();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("RSA key generation is unavailable", e);
-        }
-    }
 
     @Override
     public String toString() {

@@ -2,7 +2,6 @@ package org.gridauth.gsi.proxy;
 
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
@@ -17,6 +16,7 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.PKCSException;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 import org.gridauth.gsi.credential.Credential;
+import org.gridauth.gsi.credential.KeyPairs;
 import org.gridauth.gsi.credential.Pem;
 import org.gridauth.gsi.error.GridAuthException;
 import org.gridauth.gsi.error.GsiError;
@@ -56,7 +56,7 @@ public final class ProxyMaker {
 
     /** A new proxy with a fresh RSA key; the result's chain is the proxy followed by the issuer's chain. */
     public Credential create(Credential issuer, ProxyRequest request) {
-        KeyPair pair = generateKey(request.keyBits());
+        KeyPair pair = KeyPairs.rsa(request.keyBits(), random);
         ProxyCertificateOptions options = new ProxyCertificateOptions(issuer.chain().toArray(X509Certificate[]::new));
         options.setPublicKey(pair.getPublic());
         configure(options, issuer.chain(), request);
@@ -146,13 +146,4 @@ public final class ProxyMaker {
         }
     }
 
-    private KeyPair generateKey(int bits) {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(bits, random);
-            return generator.generateKeyPair();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("RSA key generation is unavailable", e);
-        }
-    }
 }

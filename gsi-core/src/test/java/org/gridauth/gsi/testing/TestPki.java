@@ -6,9 +6,7 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -18,6 +16,7 @@ import java.time.Period;
 import java.util.List;
 
 import org.gridauth.gsi.credential.Credential;
+import org.gridauth.gsi.credential.KeyPairs;
 import org.gridauth.gsi.crl.CrlMaker;
 import org.gridauth.gsi.crl.RevokedEntry;
 import org.gridauth.gsi.dn.GridDn;
@@ -150,13 +149,7 @@ public final class TestPki {
     }
 
     public static KeyPair newKey() {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048);
-            return generator.generateKeyPair();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return KeyPairs.rsa(2048, new java.security.SecureRandom());
     }
 
     private static String localHostName() {
