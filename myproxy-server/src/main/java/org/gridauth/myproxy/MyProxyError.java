@@ -1,0 +1,102 @@
+package org.gridauth.myproxy;
+
+import org.gridauth.gsi.error.ErrorCatalogue;
+import org.gridauth.gsi.error.ErrorCode;
+
+/** The myproxy-server error catalogue (GA-MP-nnn). These texts reach users through myproxy-* client output. */
+public enum MyProxyError implements ErrorCode {
+
+    NO_CREDENTIAL(1,
+            "No credential for user \"{0}\"{1}.",
+            "ユーザー「{0}」{1}の資格情報はありません。",
+            "Check the user name (-l) and credential name (-k); store a credential first with myproxy-init.",
+            "ユーザー名 (-l) と資格情報名 (-k) を確認してください。先に myproxy-init で資格情報を格納してください。"),
+    WRONG_PASSPHRASE(2,
+            "Invalid pass phrase for user \"{0}\".",
+            "ユーザー「{0}」のパスフレーズが違います。",
+            "Enter the passphrase given when the credential was stored. After repeated failures the credential is locked for a while.",
+            "資格情報を格納したときのパスフレーズを入力してください。失敗が続くとしばらくロックされます。"),
+    LOCKED(3,
+            "The credential of user \"{0}\" is locked after repeated wrong pass phrases until {1}.",
+            "ユーザー「{0}」の資格情報はパスフレーズの誤りが続いたため {1} までロックされています。",
+            "Wait until the time shown, then try again with the right passphrase.",
+            "表示された時刻まで待ってから、正しいパスフレーズで再試行してください。"),
+    NOT_AUTHORIZED_RETRIEVER(4,
+            "\"{0}\" is not authorized to retrieve credentials from this server.",
+            "「{0}」はこのサーバーから資格情報を取得する権限がありません。",
+            "Ask the repository administrator to add your DN to authorized_retrievers, or use the credential''s retriever.",
+            "リポジトリ管理者に authorized_retrievers への DN 追加を依頼するか、許可された取得者を使ってください。"),
+    NOT_AUTHORIZED_STORE(5,
+            "\"{0}\" is not authorized to store credentials on this server.",
+            "「{0}」はこのサーバーに資格情報を格納する権限がありません。",
+            "Authenticate with a certificate from a CA the server accepts (accepted_credentials).",
+            "サーバーが受け入れる CA の証明書で認証してください (accepted_credentials)。"),
+    NOT_OWNER(6,
+            "The credential of user \"{0}\" belongs to another identity; only its owner may do this.",
+            "ユーザー「{0}」の資格情報は別の所有者のものです。この操作は所有者だけが行えます。",
+            "Authenticate with the certificate (or a proxy of it) that stored the credential.",
+            "資格情報を格納した証明書 (またはそのプロキシ) で認証してください。"),
+    PASSPHRASE_POLICY(7,
+            "The pass phrase is too short: at least {0} characters are required.",
+            "パスフレーズが短すぎます。{0} 文字以上必要です。",
+            "Choose a longer passphrase.",
+            "より長いパスフレーズを選んでください。"),
+    EXPIRED_CREDENTIAL(8,
+            "The stored credential of user \"{0}\" expired at {1}.",
+            "ユーザー「{0}」の格納済み資格情報は {1} に期限切れになりました。",
+            "Store a fresh credential with myproxy-init (or through the portal).",
+            "myproxy-init (またはポータル) で新しい資格情報を格納してください。"),
+    PROTOCOL(9,
+            "Protocol error: {0}.",
+            "プロトコルエラー: {0}。",
+            "Use a MyProxy v2 client (myproxy-logon, myproxy-init); if it persists, report the client version.",
+            "MyProxy v2 のクライアント (myproxy-logon、myproxy-init) を使ってください。続く場合はクライアントのバージョンを報告してください。"),
+    AUTHENTICATION_REQUIRED(10,
+            "This operation needs an authenticated client; the connection was anonymous.",
+            "この操作には認証されたクライアントが必要ですが、接続は匿名でした。",
+            "Create a proxy first (grid-proxy-init or myproxy-logon) so the client authenticates.",
+            "先にプロキシを作成して (grid-proxy-init または myproxy-logon) 認証してください。"),
+    DELEGATION_MISMATCH(11,
+            "The delegated certificate does not match the server''s request or the client''s identity: {0}.",
+            "委譲された証明書がサーバーの要求またはクライアントの識別名と一致しません: {0}。",
+            "Run myproxy-init again with an unmodified client.",
+            "改変されていないクライアントで myproxy-init を再実行してください。"),
+    UNSUPPORTED(12,
+            "The command {0} is not supported by this server yet.",
+            "コマンド {0} はこのサーバーではまだサポートされていません。",
+            "Use GET, PUT, INFO, DESTROY, CHANGE_CRED_PASSPHRASE or GET_TRUSTROOTS.",
+            "GET、PUT、INFO、DESTROY、CHANGE_CRED_PASSPHRASE、GET_TRUSTROOTS を使ってください。"),
+    INTERNAL(13,
+            "The server could not complete the request ({0}); nothing was changed.",
+            "サーバーは要求を完了できませんでした ({0})。何も変更されていません。",
+            "Try again later; administrators find the cause in the server log under the same time.",
+            "時間をおいて再試行してください。管理者は同時刻のサーバーログで原因を確認できます。");
+
+    private final String code;
+    private final String english;
+    private final String japanese;
+    private final String actionEnglish;
+    private final String actionJapanese;
+
+    MyProxyError(int number, String english, String japanese, String actionEnglish, String actionJapanese) {
+        this.code = String.format("GA-MP-%03d", number);
+        this.english = english;
+        this.japanese = japanese;
+        this.actionEnglish = actionEnglish;
+        this.actionJapanese = actionJapanese;
+    }
+
+    @Override public String code() { return code; }
+    @Override public String english() { return english; }
+    @Override public String japanese() { return japanese; }
+    @Override public String actionEnglish() { return actionEnglish; }
+    @Override public String actionJapanese() { return actionJapanese; }
+
+    /** Registered in META-INF/services so the manuals include this catalogue. */
+    public static final class CatalogueProvider implements ErrorCatalogue.Provider {
+        @Override
+        public ErrorCatalogue catalogue() {
+            return ErrorCatalogue.ofEnum("myproxy-server", "GA-MP", MyProxyError.class);
+        }
+    }
+}

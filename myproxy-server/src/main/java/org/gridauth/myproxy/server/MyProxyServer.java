@@ -1,0 +1,127 @@
+package org.gridauth.myproxy.server;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
+
+import org.gridauth.gsi.credential.Credential;
+import org.gridauth.gsi.proxy.ProxyMaker;
+import org.gridauth.gsi.trust.ChainValidator;
+import org.gridauth.gsi.trust.RevocationMode;
+import org.gridauth.myproxy.policy.ServerPolicy;
+import org.gridauth.myproxy.store.CredentialStore;
+import org.gridauth.myproxy.store.KeyEncryption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The MyProxy listener (7512/tcp by default): accepts TLS connections and runs one {@link MyProxySession} per
+ * connection on a bounded pool, so a flood of idle connections cannot starve the machine.
+ */
+public final class MyProxyServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MyProxyServer.class);
+    private static final Pattern TRUST_FILE = Pattern.compile("[0-9a-f]{8}\\.(\\d+|r\\d+|signing_policy|namespaces)");
+
+    private final SSLServerSocket listener;
+    private final ExecutorService workers;
+    private final MyProxySession.ServerContext context;
+    private final Thread acceptor;
+
+    /**
+     * @param bind        address and port to listen on (port 0 picks a free one)
+     * @param host        the host credential presented to clients
+     * @param trustDir    the trust directory for client chains and GET_TRUSTROOTS
+     * @param store       where credentials live
+     * @param policy      server policy
+     * @param kdfIterations PBKDF2 iterations for newly sealed keys
+     * @param threads     concurrent connections served
+     */
+    public MyProxyServer(InetSocketAddress bind, Credential host, Path trustDir, CredentialStore store, ServerPolicy policy,
+                         int kdfIterations, int threads, Clock clock) throws IOException {
+        SecureRandom random = new SecureRandom();
+        ChainValidator validator = new ChainValidator(trustDir, RevocationMode.IF_AVAILABLE, false, Duration.ofMinutes(1));
+        this.context = new MyProxySession.ServerContext(policy, store, new KeyEncryption(kdfIterations, random),
+                new ProxyMaker(clock, random), validator, clock, random, () -> trustRoots(trustDir));
+        this.listener = (SSLServerSocket) ServerTls.context(host, validator).getServerSocketFactory()
+                .createServerSocket(bind.getPort(), 128, bind.getAddress());
+        listener.setWantClientAuth(true);
+        listener.setEnabledProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
+        this.workers = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "myproxy-session");
+            t.setDaemon(true);
+            return t;
+        });
+        this.acceptor = new Thread(this::acceptLoop, "myproxy-acceptor");
+        acceptor.setDaemon(true);
+        acceptor.start();
+        LOG.info("MyProxy server listening on {}:{}", listener.getInetAddress().getHostAddress(), listener.getLocalPort());
+    }
+
+    public int port() {
+        return listener.getLocalPort();
+    }
+
+    public InetAddress address() {
+        return listener.getInetAddress();
+    }
+
+    private void acceptLoop() {
+        while (!listener.isClosed()) {
+            try {
+                Socket socket = listener.accept();
+                workers.execute(new MyProxySession((SSLSocket) socket, context)::run);
+            } catch (IOException e) {
+                if (!listener.isClosed()) {
+                    LOG.warn("accept failed: {}", e.getMessage());
+                }
+            }
+        }
+    }
+
+    private static Map<String, byte[]> trustRoots(Path dir) {
+        Map<String, byte[]> files = new TreeMap<>();
+        try (Stream<Path> list = Files.list(dir)) {
+            for (Path file : list.filter(f -> TRUST_FILE.matcher(f.getFileName().toString()).matches()).toList()) {
+                files.put(file.getFileName().toString(), Files.readAllBytes(file));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return files;
+    }
+
+    @Override
+    public void close() {
+        try {
+            listener.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        workers.shutdown();
+        try {
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        workers.shutdownNow();
+        context.validator().close();
+    }
+}

@@ -1,0 +1,363 @@
+package org.gridauth.myproxy.server;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.SocketTimeoutException;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSocket;
+
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.gridauth.gsi.credential.Credential;
+import org.gridauth.gsi.credential.CredentialFiles;
+import org.gridauth.gsi.credential.KeyPairs;
+import org.gridauth.gsi.dn.GridDn;
+import org.gridauth.gsi.error.GridAuthException;
+import org.gridauth.gsi.proxy.DelegationRequest;
+import org.gridauth.gsi.proxy.ProxyInfo;
+import org.gridauth.gsi.proxy.ProxyRequest;
+import org.gridauth.gsi.trust.ChainValidator;
+import org.gridauth.myproxy.MyProxyError;
+import org.gridauth.myproxy.policy.ServerPolicy;
+import org.gridauth.myproxy.protocol.MessageIo;
+import org.gridauth.myproxy.protocol.MyProxyRequest;
+import org.gridauth.myproxy.protocol.MyProxyResponse;
+import org.gridauth.myproxy.protocol.ProtocolException;
+import org.gridauth.myproxy.store.CredentialKind;
+import org.gridauth.myproxy.store.KeyEncryption;
+import org.gridauth.myproxy.store.StoredCredential;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: TLS handshake, the GSI post-handshake bytes, one request, its reply. Every outcome is
+ * written to the audit log (who, DN, command, result); passphrases and keys never are.
+ */
+final class MyProxySession {
+
+    private static final Logger AUDIT = LoggerFactory.getLogger("org.gridauth.myproxy.audit");
+    private static final Logger LOG = LoggerFactory.getLogger(MyProxySession.class);
+
+    private final SSLSocket socket;
+    private final ServerContext context;
+    private String identity = "";
+    private MyProxyRequest request;
+
+    MyProxySession(SSLSocket socket, ServerContext context) {
+        this.socket = socket;
+        this.context = context;
+    }
+
+    void run() {
+        String peer = String.valueOf(socket.getRemoteSocketAddress());
+        try (socket) {
+            socket.setSoTimeout((int) context.policy().requestTimeout().toMillis());
+            socket.startHandshake();
+            identity = clientIdentity();
+            InputStream in = socket.getInputStream();
+            OutputStream out = socket.getOutputStream();
+            // Debian's C server also sends one 0x00 application byte after a TLS 1.3 handshake (an artefact of
+            // OpenSSL's GSS acceptor); the C clients do not need it from JSSE, and reading it as the reply would fail.
+            int delegationFlag = in.read();
+            if (delegationFlag != '0' && delegationFlag != 'D') {
+                throw new ProtocolException("expected the GSI delegation flag '0', got byte " + delegationFlag);
+            }
+            request = MyProxyRequest.parse(MessageIo.readMessage(in, context.policy().requestSizeLimit()));
+            try {
+                handle(in, out);
+            } catch (Refusal refusal) {
+                MessageIo.write(out, MyProxyResponse.error(refusal.getMessage()).encode());
+                audit("refused", refusal.getMessage());
+            }
+        } catch (ProtocolException e) {
+            reply(MyProxyResponse.error(new Refusal(MyProxyError.PROTOCOL, e.getMessage()).getMessage()));
+            audit("protocol-error", e.getMessage());
+        } catch (SocketTimeoutException e) {
+            audit("timeout", "no complete request within " + context.policy().requestTimeout());
+        } catch (EOFException e) {
+            audit("closed", "the client closed the connection");
+        } catch (IOException e) {
+            audit("io-error", e.getClass().getSimpleName() + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.error("request from {} failed", peer, e);
+            reply(MyProxyResponse.error(new Refusal(MyProxyError.INTERNAL, e.getClass().getSimpleName()).getMessage()));
+            audit("internal-error", e.getClass().getSimpleName());
+        }
+    }
+
+    private void handle(InputStream in, OutputStream out) throws IOException, ProtocolException, Refusal {
+        switch (request.command()) {
+            case GET -> get(in, out);
+            case PUT -> put(in, out);
+            case INFO -> info(out);
+            case DESTROY -> destroy(out);
+            case CHANGE_CRED_PASSPHRASE -> changePassphrase(out);
+            case GET_TRUSTROOTS -> {
+                MessageIo.write(out, MyProxyResponse.ok(trustRootLines()).encode());
+                audit("ok", "trust roots");
+            }
+            default -> throw new Refusal(MyProxyError.UNSUPPORTED, request.command());
+        }
+    }
+
+    /** GET (myproxy-logon): check, then sign the client's request with the stored credential. */
+    private void get(InputStream in, OutputStream out) throws IOException, ProtocolException, Refusal {
+        ServerPolicy policy = context.policy();
+        if (!ServerPolicy.anyMatch(policy.authorizedRetrievers(), identity)) {
+            throw new Refusal(MyProxyError.NOT_AUTHORIZED_RETRIEVER, displayIdentity());
+        }
+        StoredCredential stored = credential();
+        if (!ServerPolicy.allowed(stored.retrievers(), policy.defaultRetrievers(), identity)) {
+            throw new Refusal(MyProxyError.NOT_AUTHORIZED_RETRIEVER, displayIdentity());
+        }
+        Instant now = context.clock().instant();
+        if (!stored.end().isAfter(now)) {
+            throw new Refusal(MyProxyError.EXPIRED_CREDENTIAL, request.username(), stored.end());
+        }
+        PrivateKey key = unlock(stored, request.passphrase());
+        Duration lifetime = Duration.ofSeconds(request.lifetimeSeconds() > 0 ? request.lifetimeSeconds() : 43200);
+        if (lifetime.compareTo(policy.maxProxyLifetime()) > 0) {
+            lifetime = policy.maxProxyLifetime();
+        }
+        MessageIo.write(out, MyProxyResponse.ok().encode());
+        PKCS10CertificationRequest csr;
+        try {
+            csr = new PKCS10CertificationRequest(MessageIo.readDer(in, policy.requestSizeLimit()));
+        } catch (IOException e) {
+            throw new ProtocolException("the certificate request is not valid DER");
+        }
+        List<X509Certificate> signed;
+        try {
+            signed = context.proxies().sign(new Credential(key, stored.chain()), csr,
+                    new ProxyRequest(null, lifetime, null, 2048), policy.minKeyBits());
+        } catch (GridAuthException e) {
+            throw new ProtocolException(e.getMessage());
+        }
+        MessageIo.write(out, MessageIo.chain(signed));
+        MessageIo.write(out, (request.wantTrustRoots() ? MyProxyResponse.ok(trustRootLines()) : MyProxyResponse.ok()).encode());
+        audit("ok", "proxy until " + signed.get(0).getNotAfter().toInstant());
+    }
+
+    /** PUT (myproxy-init): the client delegates a proxy to a key made here; it is stored under the passphrase. */
+    private void put(InputStream in, OutputStream out) throws IOException, ProtocolException, Refusal {
+        ServerPolicy policy = context.policy();
+        requireAuthenticated();
+        if (!ServerPolicy.anyMatch(policy.acceptedCredentials(), identity)) {
+            throw new Refusal(MyProxyError.NOT_AUTHORIZED_STORE, displayIdentity());
+        }
+        if (request.passphrase().length() < policy.minPassphraseLength()) {
+            throw new Refusal(MyProxyError.PASSPHRASE_POLICY, policy.minPassphraseLength());
+        }
+        Optional<StoredCredential> existing = context.store().find(request.username(), request.credentialName());
+        if (existing.isPresent() && !GridDn.parse(existing.get().owner()).equals(GridDn.parse(identity))) {
+            throw new Refusal(MyProxyError.NOT_OWNER, request.username());
+        }
+        MessageIo.write(out, MyProxyResponse.ok().encode());
+        KeyPair pair = KeyPairs.rsa(2048, context.random());
+        MessageIo.write(out, encoded(DelegationRequest.forKey(pair).request()));
+        List<X509Certificate> chain = MessageIo.readChain(in, policy.requestSizeLimit());
+        if (!chain.get(0).getPublicKey().equals(pair.getPublic())) {
+            throw new Refusal(MyProxyError.DELEGATION_MISMATCH, "the certificate is not for the key the server requested");
+        }
+        try {
+            context.validator().validateOrThrow(chain);
+        } catch (GridAuthException e) {
+            throw new Refusal(MyProxyError.DELEGATION_MISMATCH, e.getMessage());
+        }
+        ProxyInfo info = ProxyInfo.of(chain);
+        if (!info.identity().equals(GridDn.parse(identity))) {
+            throw new Refusal(MyProxyError.DELEGATION_MISMATCH, "the chain speaks for " + info.identity() + ", not for the client");
+        }
+        Instant end = info.notAfter();
+        Instant cap = context.clock().instant().plus(policy.maxCredLifetime());
+        if (end.isAfter(cap)) {
+            end = cap;
+        }
+        char[] passphrase = request.passphrase().toCharArray();
+        byte[] sealed = context.keys().seal(pair.getPrivate(), passphrase);
+        CredentialFiles.wipe(passphrase);
+        context.store().put(new StoredCredential(request.username(), request.credentialName(), identity, CredentialKind.PROXY,
+                emptyToNull(request.description()), request.retrievers(), request.renewers(), request.keyRetrievers(),
+                request.trustedRetrievers(), chain, sealed, chain.get(0).getNotBefore().toInstant(), end, 0, Instant.EPOCH));
+        MessageIo.write(out, MyProxyResponse.ok().encode());
+        audit("ok", "stored until " + end);
+    }
+
+    /** INFO (myproxy-info): only the owner sees a user's credentials. */
+    private void info(OutputStream out) throws IOException, Refusal {
+        requireAuthenticated();
+        List<StoredCredential> all = context.store().findAll(request.username());
+        List<StoredCredential> owned = all.stream().filter(c -> GridDn.parse(c.owner()).equals(GridDn.parse(identity))).toList();
+        if (all.isEmpty()) {
+            throw new Refusal(MyProxyError.NO_CREDENTIAL, request.username(), "");
+        }
+        if (owned.isEmpty()) {
+            throw new Refusal(MyProxyError.NOT_OWNER, request.username());
+        }
+        List<String> lines = new ArrayList<>();
+        boolean first = true;
+        List<String> additional = new ArrayList<>();
+        for (StoredCredential c : owned) {
+            String prefix = first ? "CRED_" : "CRED_" + c.name() + "_";
+            Map<String, String> values = new LinkedHashMap<>();
+            if (first && !c.name().isEmpty()) {
+                values.put("NAME", c.name());
+            }
+            values.put("DESC", c.description());
+            values.put("START_TIME", Long.toString(c.start().getEpochSecond()));
+            values.put("END_TIME", Long.toString(c.end().getEpochSecond()));
+            values.put("OWNER", c.owner());
+            values.put("RETRIEVER", c.retrievers());
+            values.put("KEYRETRIEVER", c.keyRetrievers());
+            values.put("TRUSTED_RETRIEVER", c.trustedRetrievers());
+            values.put("RENEWER", c.renewers());
+            lines.addAll(MyProxyResponse.credentialInfo(prefix, values));
+            if (!first) {
+                additional.add(c.name());
+            }
+            first = false;
+        }
+        if (!additional.isEmpty()) {
+            lines.add("ADDL_CREDS=" + String.join(",", additional));
+        }
+        MessageIo.write(out, MyProxyResponse.ok(lines).encode());
+        audit("ok", owned.size() + " credential(s)");
+    }
+
+    /** DESTROY (myproxy-destroy): the owner removes a credential. */
+    private void destroy(OutputStream out) throws IOException, Refusal {
+        requireAuthenticated();
+        StoredCredential stored = credential();
+        if (!GridDn.parse(stored.owner()).equals(GridDn.parse(identity))) {
+            throw new Refusal(MyProxyError.NOT_OWNER, request.username());
+        }
+        context.store().delete(stored.username(), stored.name());
+        MessageIo.write(out, MyProxyResponse.ok().encode());
+        audit("ok", "destroyed");
+    }
+
+    /** CHANGE_CRED_PASSPHRASE (myproxy-change-pass-phrase): the owner, knowing the old passphrase, sets a new one. */
+    private void changePassphrase(OutputStream out) throws IOException, Refusal {
+        requireAuthenticated();
+        StoredCredential stored = credential();
+        if (!GridDn.parse(stored.owner()).equals(GridDn.parse(identity))) {
+            throw new Refusal(MyProxyError.NOT_OWNER, request.username());
+        }
+        if (request.newPassphrase().length() < context.policy().minPassphraseLength()) {
+            throw new Refusal(MyProxyError.PASSPHRASE_POLICY, context.policy().minPassphraseLength());
+        }
+        PrivateKey key = unlock(stored, request.passphrase());
+        char[] fresh = request.newPassphrase().toCharArray();
+        byte[] sealed = context.keys().seal(key, fresh);
+        CredentialFiles.wipe(fresh);
+        context.store().replaceKey(stored.username(), stored.name(), sealed);
+        MessageIo.write(out, MyProxyResponse.ok().encode());
+        audit("ok", "passphrase changed");
+    }
+
+    private StoredCredential credential() throws Refusal {
+        return context.store().find(request.username(), request.credentialName()).orElseThrow(() -> new Refusal(
+                MyProxyError.NO_CREDENTIAL, request.username(),
+                request.credentialName().isEmpty() ? "" : " named \"" + request.credentialName() + "\""));
+    }
+
+    /** Opens the sealed key, counting failures and honouring the lockout. */
+    private PrivateKey unlock(StoredCredential stored, String passphrase) throws Refusal {
+        Instant now = context.clock().instant();
+        if (stored.lockedUntil().isAfter(now)) {
+            throw new Refusal(MyProxyError.LOCKED, stored.username(), stored.lockedUntil());
+        }
+        char[] secret = passphrase.toCharArray();
+        try {
+            PrivateKey key = context.keys().open(stored.encryptedKey(), secret, stored.chain().get(0).getPublicKey().getAlgorithm());
+            if (stored.failedAttempts() > 0) {
+                context.store().recordSuccess(stored.username(), stored.name());
+            }
+            return key;
+        } catch (KeyEncryption.WrongPassphrase e) {
+            ServerPolicy policy = context.policy();
+            context.store().recordFailure(stored.username(), stored.name(), policy.lockoutThreshold(), now.plus(policy.lockoutDuration()));
+            throw new Refusal(MyProxyError.WRONG_PASSPHRASE, stored.username());
+        } finally {
+            CredentialFiles.wipe(secret);
+        }
+    }
+
+    private List<String> trustRootLines() {
+        List<String> names = new ArrayList<>();
+        List<String> data = new ArrayList<>();
+        for (Map.Entry<String, byte[]> file : context.trustRoots().get().entrySet()) {
+            names.add(file.getKey());
+            data.add("FILEDATA_" + file.getKey() + "=" + Base64.getEncoder().encodeToString(file.getValue()));
+        }
+        List<String> lines = new ArrayList<>();
+        lines.add("TRUSTED_CERTS=" + String.join(",", names));
+        lines.addAll(data);
+        return lines;
+    }
+
+    private void requireAuthenticated() throws Refusal {
+        if (identity.isEmpty()) {
+            throw new Refusal(MyProxyError.AUTHENTICATION_REQUIRED);
+        }
+    }
+
+    private String clientIdentity() {
+        try {
+            X509Certificate[] chain = (X509Certificate[]) socket.getSession().getPeerCertificates();
+            return ProxyInfo.of(List.of(chain)).identity().toOpenSsl();
+        } catch (SSLPeerUnverifiedException e) {
+            return "";
+        }
+    }
+
+    private String displayIdentity() {
+        return identity.isEmpty() ? "(anonymous)" : identity;
+    }
+
+    private void reply(MyProxyResponse response) {
+        try {
+            MessageIo.write(socket.getOutputStream(), response.encode());
+        } catch (IOException ignored) {
+            // the client is gone; the audit line records why
+        }
+    }
+
+    private void audit(String result, String detail) {
+        AUDIT.info("peer={} dn=\"{}\" command={} user={} cred={} result={} detail={}", socket.getRemoteSocketAddress(),
+                displayIdentity(), request == null ? "-" : request.command(), request == null ? "-" : request.username(),
+                request == null || request.credentialName().isEmpty() ? "-" : request.credentialName(), result, detail);
+    }
+
+    private static byte[] encoded(PKCS10CertificationRequest csr) {
+        try {
+            return csr.getEncoded();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String emptyToNull(String text) {
+        return text == null || text.isEmpty() ? null : text;
+    }
+
+    /** Everything a session needs, built once by the server. */
+    record ServerContext(ServerPolicy policy, org.gridauth.myproxy.store.CredentialStore store, KeyEncryption keys,
+                         org.gridauth.gsi.proxy.ProxyMaker proxies, ChainValidator validator, Clock clock,
+                         java.security.SecureRandom random, java.util.function.Supplier<Map<String, byte[]>> trustRoots) {
+    }
+}

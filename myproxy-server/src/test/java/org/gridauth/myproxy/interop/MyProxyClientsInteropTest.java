@@ -1,0 +1,128 @@
+package org.gridauth.myproxy.interop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.gridauth.gsi.credential.AtomicFiles;
+import org.gridauth.gsi.credential.Credential;
+import org.gridauth.gsi.credential.CredentialFiles;
+import org.gridauth.gsi.credential.Pem;
+import org.gridauth.gsi.proxy.ProxyInfo;
+import org.gridauth.gsi.testing.GridTools;
+import org.gridauth.gsi.testing.TestPki;
+import org.gridauth.gsi.trust.ChainValidator;
+import org.gridauth.myproxy.policy.ServerPolicy;
+import org.gridauth.myproxy.server.MyProxyServer;
+import org.gridauth.myproxy.store.JdbcCredentialStore;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The stock Debian MyProxy clients against gridauth's server (R-MP-1). */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MyProxyClientsInteropTest {
+
+    private static final String PASSPHRASE = "storage passphrase 2026";
+
+    private final TestPki pki = TestPki.shared();
+    private MyProxyServer server;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    void start() throws Exception {
+        GridTools.require("myproxy-logon", "myproxy");
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL("jdbc:h2:mem:myproxy-interop;DB_CLOSE_DELAY=-1");
+        server = new MyProxyServer(new InetSocketAddress(0), pki.host(), pki.trustDir(), new JdbcCredentialStore(h2),
+                ServerPolicy.permissive(), 10_000, 8, Clock.systemUTC());
+    }
+
+    @AfterAll
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    @DisplayName("R-MP-1: myproxy-init stores a proxy; myproxy-info shows it; myproxy-logon fetches a valid proxy; myproxy-destroy removes it")
+    void initInfoLogonDestroy() throws Exception {
+        Path key = dir.resolve("userkey.pem");
+        Path cert = dir.resolve("usercert.pem");
+        AtomicFiles.write(key, Pem.encode(pki.user().privateKey()).getBytes(StandardCharsets.US_ASCII), AtomicFiles.OWNER_READ);
+        Files.writeString(cert, Pem.encode(pki.user().certificate()));
+
+        GridTools.Result init = client(List.of("myproxy-init", "-S", "-l", "taro", "-C", cert.toString(), "-y", key.toString(),
+                "-c", "24"), PASSPHRASE + "\n");
+        assertThat(init.exitCode()).as(init.all()).isZero();
+        assertThat(init.stdout()).contains("A proxy valid for 24 hours");
+
+        Path proxy = writeProxyFor(pki.user());
+        GridTools.Result info = client(List.of("myproxy-info", "-l", "taro"), null, Map.of("X509_USER_PROXY", proxy.toString()));
+        assertThat(info.exitCode()).as(info.all()).isZero();
+        assertThat(info.stdout()).contains("owner: " + pki.user().subject().toOpenSsl()).contains("timeleft:");
+
+        Path out = dir.resolve("x509up_logon");
+        GridTools.Result logon = client(List.of("myproxy-logon", "-S", "-l", "taro", "-t", "2", "-o", out.toString()), PASSPHRASE + "\n");
+        assertThat(logon.exitCode()).as(logon.all()).isZero();
+        assertThat(logon.stdout()).contains("A credential has been received for user taro in " + out);
+        Credential received = CredentialFiles.readProxy(out);
+        assertThat(received.identity()).isEqualTo(pki.user().subject());
+        assertThat(Duration.between(java.time.Instant.now(), received.certificate().getNotAfter().toInstant()).toMinutes()).isBetween(110L, 120L);
+        try (ChainValidator validator = ChainValidator.strict(pki.trustDir())) {
+            assertThat(validator.validate(received.chain()).valid()).isTrue();
+        }
+        GridTools.Result gridInfo = GridTools.run(List.of("grid-proxy-info", "-f", out.toString(), "-identity"));
+        assertThat(gridInfo.stdout().strip()).isEqualTo(pki.user().subject().toOpenSsl());
+
+        GridTools.Result wrong = client(List.of("myproxy-logon", "-S", "-l", "taro", "-o", dir.resolve("x").toString()), "not the passphrase\n");
+        assertThat(wrong.exitCode()).isNotZero();
+        assertThat(wrong.all()).contains("GA-MP-002").contains("Invalid pass phrase");
+
+        GridTools.Result destroy = client(List.of("myproxy-destroy", "-l", "taro"), null, Map.of("X509_USER_PROXY", proxy.toString()));
+        assertThat(destroy.exitCode()).as(destroy.all()).isZero();
+        GridTools.Result gone = client(List.of("myproxy-logon", "-S", "-l", "taro", "-o", dir.resolve("y").toString()), PASSPHRASE + "\n");
+        assertThat(gone.exitCode()).isNotZero();
+        assertThat(gone.all()).contains("GA-MP-001");
+    }
+
+    private Path writeProxyFor(Credential credential) {
+        Credential proxy = new org.gridauth.gsi.proxy.ProxyMaker(Clock.systemUTC()).create(credential,
+                org.gridauth.gsi.proxy.ProxyRequest.impersonation(Duration.ofHours(1)));
+        Path file = dir.resolve("x509up_client");
+        CredentialFiles.writeProxy(file, proxy);
+        assertThat(ProxyInfo.of(proxy.chain()).proxy()).isTrue();
+        return file;
+    }
+
+    private GridTools.Result client(List<String> command, String stdin) {
+        return client(command, stdin, Map.of());
+    }
+
+    private GridTools.Result client(List<String> command, String stdin, Map<String, String> extra) {
+        Map<String, String> env = new HashMap<>();
+        env.put("X509_CERT_DIR", pki.trustDir().toString());
+        env.put("MYPROXY_SERVER", pki.hostName());
+        env.put("MYPROXY_SERVER_PORT", Integer.toString(server.port()));
+        env.put("X509_USER_PROXY", dir.resolve("x509up_tmp").toString());
+        env.put("HOME", dir.toString());
+        env.putAll(extra);
+        return GridTools.run(new ArrayList<>(command), env, stdin, Duration.ofSeconds(60));
+    }
+}
