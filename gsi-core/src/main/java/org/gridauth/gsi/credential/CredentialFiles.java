@@ -66,6 +66,26 @@ public final class CredentialFiles {
         return toPrivateKey(content.keys().get(0), passphrase, file.toString());
     }
 
+    /**
+     * Decrypts the first private key of a PEM text (encrypted PKCS#8 or legacy OpenSSL encryption).
+     *
+     * @param source names the origin in error messages (a file name, "stored credential of taro")
+     */
+    public static PrivateKey decryptPrivateKey(byte[] pem, char[] passphrase, String source) {
+        Pem.Content content = Pem.decode(pem, source);
+        if (content.keys().isEmpty()) {
+            throw new GridAuthException(GsiError.NO_PRIVATE_KEY, source);
+        }
+        return toPrivateKey(content.keys().get(0), passphrase, source);
+    }
+
+    /** Whether the first private key of a PEM text is encrypted (so it may be kept on a server). */
+    public static boolean isEncryptedKey(byte[] pem, String source) {
+        Pem.Content content = Pem.decode(pem, source);
+        return !content.keys().isEmpty() && (content.keys().get(0) instanceof PEMEncryptedKeyPair
+                || content.keys().get(0) instanceof PKCS8EncryptedPrivateKeyInfo);
+    }
+
     /** A proxy file (or any PEM file with one key and its chain, such as hostcert+hostkey concatenated). */
     public static Credential readProxy(Path file) {
         Pem.Content content = Pem.decode(read(file), file.toString());

@@ -58,7 +58,9 @@ public final class TestPki {
                 .withNotBefore(Instant.now().minus(Duration.ofHours(1)));
         X509Certificate caCert = maker.selfSigned(caRequest, Signers.software(caKey.getPrivate(), "SHA256withRSA"));
         this.ca = new Credential(caKey.getPrivate(), List.of(caCert));
-        this.host = issue(CertificateProfiles.host(), GridDn.fromOpenSsl(ORGANISATION + "/CN=host/" + hostName), List.of(hostName, "localhost"));
+        // CN=<fqdn> (with SAN) rather than CN=host/<fqdn>: Globus under OpenSSL 3 prints the latter as host\/<fqdn>,
+        // which the signing policy that myproxy-logon -b writes does not match.
+        this.host = issue(CertificateProfiles.host(), GridDn.fromOpenSsl(ORGANISATION + "/CN=" + hostName), List.of(hostName, "localhost"));
         this.user = issue(CertificateProfiles.client(), GridDn.fromOpenSsl(ORGANISATION + "/OU=Users/CN=Taro Yamada 000001"), List.of());
         this.trustDir = dir.resolve("certificates");
         TrustDirectory trust = new TrustDirectory(trustDir);

@@ -40,10 +40,13 @@ public record ServerPolicy(List<DnPattern> acceptedCredentials, List<DnPattern> 
         }
     }
 
-    /** The embedded default: anyone with a valid certificate stores; anyone who knows the passphrase retrieves. */
+    /**
+     * The embedded default: anyone with a valid certificate stores; anyone who knows the passphrase retrieves
+     * proxies; end-entity keys go only to those a credential names as key retrievers (myproxy-store -E).
+     */
     public static ServerPolicy permissive() {
         List<DnPattern> anyone = List.of(new DnPattern("*"));
-        return new ServerPolicy(anyone, anyone, anyone, List.of(), List.of(), Duration.ofHours(168), Duration.ofDays(30),
+        return new ServerPolicy(anyone, anyone, anyone, anyone, List.of(), Duration.ofHours(168), Duration.ofDays(30),
                 2048, 6, 5, Duration.ofMinutes(15), 1 << 20, Duration.ofSeconds(30));
     }
 

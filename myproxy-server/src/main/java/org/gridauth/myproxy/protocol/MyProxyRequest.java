@@ -57,7 +57,7 @@ public record MyProxyRequest(String version, MyProxyCommand command, String user
         boolean wantTrustRoots = trusted != null && number(fields, "TRUSTED_CERTS", "TRUSTED_CERTS") != 0;
         return new MyProxyRequest(version, command, username, passphrase, fields.getOrDefault("NEW_PHRASE", ""), lifetime,
                 fields.getOrDefault("CRED_NAME", ""), fields.getOrDefault("CRED_DESC", ""), fields.get("RETRIEVER"),
-                fields.get("RENEWER"), fields.get("KEYRETRIEVER"), fields.get("TRUSTED_RETRIEVER"), wantTrustRoots);
+                fields.get("RENEWER"), fields.get("KEYRETRIEVERS"), fields.get("TRUSTED_RETRIEVERS"), wantTrustRoots);
     }
 
     /** The request as the client sends it (used by gridauth's own MyProxy client and by tests). */
@@ -73,8 +73,8 @@ public record MyProxyRequest(String version, MyProxyCommand command, String user
         out.append("LIFETIME=").append(lifetimeSeconds).append('\n');
         optional(out, "RETRIEVER", retrievers);
         optional(out, "RENEWER", renewers);
-        optional(out, "KEYRETRIEVER", keyRetrievers);
-        optional(out, "TRUSTED_RETRIEVER", trustedRetrievers);
+        optional(out, "KEYRETRIEVERS", keyRetrievers);
+        optional(out, "TRUSTED_RETRIEVERS", trustedRetrievers);
         optional(out, "CRED_NAME", credentialName.isEmpty() ? null : credentialName);
         optional(out, "CRED_DESC", description.isEmpty() ? null : description);
         if (wantTrustRoots) {

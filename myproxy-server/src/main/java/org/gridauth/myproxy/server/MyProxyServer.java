@@ -60,7 +60,7 @@ public final class MyProxyServer implements AutoCloseable {
         ChainValidator validator = new ChainValidator(trustDir, RevocationMode.IF_AVAILABLE, false, Duration.ofMinutes(1));
         this.context = new MyProxySession.ServerContext(policy, store, new KeyEncryption(kdfIterations, random),
                 new ProxyMaker(clock, random), validator, clock, random, () -> trustRoots(trustDir));
-        this.listener = (SSLServerSocket) ServerTls.context(host, validator).getServerSocketFactory()
+        this.listener = (SSLServerSocket) ServerTls.context(withIssuer(host, trustDir), validator).getServerSocketFactory()
                 .createServerSocket(bind.getPort(), 128, bind.getAddress());
         listener.setWantClientAuth(true);
         listener.setEnabledProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
@@ -94,6 +94,24 @@ public final class MyProxyServer implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * The host chain with its CA appended: myproxy-logon -b and myproxy-get-trustroots -b bootstrap trust by
+     * taking the CA certificate from the chain the server presents.
+     */
+    private static Credential withIssuer(Credential host, Path trustDir) {
+        java.security.cert.X509Certificate last = host.chain().get(host.chain().size() - 1);
+        if (last.getSubjectX500Principal().equals(last.getIssuerX500Principal())) {
+            return host;
+        }
+        return new org.gridauth.gsi.trust.TrustDirectory(trustDir).anchorFor(last.getIssuerX500Principal())
+                .map(ca -> {
+                    java.util.List<java.security.cert.X509Certificate> chain = new java.util.ArrayList<>(host.chain());
+                    chain.add(ca);
+                    return new Credential(host.privateKey(), chain);
+                })
+                .orElse(host);
     }
 
     private static Map<String, byte[]> trustRoots(Path dir) {

@@ -106,6 +106,8 @@ final class MyProxySession {
             case INFO -> info(out);
             case DESTROY -> destroy(out);
             case CHANGE_CRED_PASSPHRASE -> changePassphrase(out);
+            case STORE -> store(in, out);
+            case RETRIEVE -> retrieve(out);
             case GET_TRUSTROOTS -> {
                 MessageIo.write(out, MyProxyResponse.ok(trustRootLines()).encode());
                 audit("ok", "trust roots");
@@ -133,7 +135,8 @@ final class MyProxySession {
         if (lifetime.compareTo(policy.maxProxyLifetime()) > 0) {
             lifetime = policy.maxProxyLifetime();
         }
-        MessageIo.write(out, MyProxyResponse.ok().encode());
+        // The reference server puts requested trust roots into this first OK, not the final one.
+        MessageIo.write(out, initialOk().encode());
         PKCS10CertificationRequest csr;
         try {
             csr = new PKCS10CertificationRequest(MessageIo.readDer(in, policy.requestSizeLimit()));
@@ -148,7 +151,7 @@ final class MyProxySession {
             throw new ProtocolException(e.getMessage());
         }
         MessageIo.write(out, MessageIo.chain(signed));
-        MessageIo.write(out, (request.wantTrustRoots() ? MyProxyResponse.ok(trustRootLines()) : MyProxyResponse.ok()).encode());
+        MessageIo.write(out, MyProxyResponse.ok().encode());
         audit("ok", "proxy until " + signed.get(0).getNotAfter().toInstant());
     }
 
@@ -197,6 +200,73 @@ final class MyProxySession {
         audit("ok", "stored until " + end);
     }
 
+    /**
+     * STORE (myproxy-store): the client sends its end-entity certificate and its still encrypted key as PEM text.
+     * The key stays encrypted with the user's own passphrase, which is the retrieval passphrase; an unencrypted
+     * key is refused, as the server never keeps clear keys.
+     */
+    private void store(InputStream in, OutputStream out) throws IOException, ProtocolException, Refusal {
+        ServerPolicy policy = context.policy();
+        requireAuthenticated();
+        if (!ServerPolicy.anyMatch(policy.acceptedCredentials(), identity)) {
+            throw new Refusal(MyProxyError.NOT_AUTHORIZED_STORE, displayIdentity());
+        }
+        Optional<StoredCredential> existing = context.store().find(request.username(), request.credentialName());
+        if (existing.isPresent() && !GridDn.parse(existing.get().owner()).equals(GridDn.parse(identity))) {
+            throw new Refusal(MyProxyError.NOT_OWNER, request.username());
+        }
+        MessageIo.write(out, MyProxyResponse.ok().encode());
+        byte[] pem = MessageIo.readMessage(in, policy.requestSizeLimit());
+        List<X509Certificate> chain;
+        try {
+            chain = org.gridauth.gsi.credential.Pem.decode(pem, "stored credential").certificates();
+            if (chain.isEmpty() || !CredentialFiles.isEncryptedKey(pem, "stored credential")) {
+                throw new Refusal(MyProxyError.DELEGATION_MISMATCH, "a certificate and an encrypted private key are required");
+            }
+        } catch (GridAuthException e) {
+            throw new Refusal(MyProxyError.DELEGATION_MISMATCH, e.getMessage());
+        }
+        if (!GridDn.of(chain.get(0).getSubjectX500Principal()).equals(GridDn.parse(identity))) {
+            throw new Refusal(MyProxyError.DELEGATION_MISMATCH, "the certificate is not the client's own");
+        }
+        Instant end = chain.stream().map(c -> c.getNotAfter().toInstant()).min(Instant::compareTo).orElseThrow();
+        context.store().put(new StoredCredential(request.username(), request.credentialName(), identity, CredentialKind.END_ENTITY,
+                emptyToNull(request.description()), request.retrievers(), request.renewers(), request.keyRetrievers(),
+                request.trustedRetrievers(), chain, keyBlock(pem), chain.get(0).getNotBefore().toInstant(), end, 0, Instant.EPOCH));
+        MessageIo.write(out, MyProxyResponse.ok().encode());
+        audit("ok", "end-entity credential stored until " + end);
+    }
+
+    /** RETRIEVE (myproxy-retrieve): the certificate and the encrypted key, for key retrievers who know the passphrase. */
+    private void retrieve(OutputStream out) throws IOException, Refusal {
+        ServerPolicy policy = context.policy();
+        StoredCredential stored = credential();
+        if (stored.kind() != CredentialKind.END_ENTITY
+                || !ServerPolicy.anyMatch(policy.authorizedKeyRetrievers(), identity)
+                || !ServerPolicy.allowed(stored.keyRetrievers(), policy.defaultKeyRetrievers(), identity)) {
+            throw new Refusal(MyProxyError.NOT_AUTHORIZED_RETRIEVER, displayIdentity());
+        }
+        unlock(stored, request.passphrase());
+        MessageIo.write(out, initialOk().encode());
+        byte[] key = stored.encryptedKey();
+        String pem = org.gridauth.gsi.credential.Pem.encode(stored.chain()) + new String(key, java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] body = (pem + "\0").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        MessageIo.write(out, body);
+        MessageIo.write(out, MyProxyResponse.ok().encode());
+        audit("ok", "end-entity credential retrieved");
+    }
+
+    /** The encrypted key block of a PEM text, as sent by the client. */
+    private static byte[] keyBlock(byte[] pem) {
+        String text = new String(pem, java.nio.charset.StandardCharsets.US_ASCII);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("-----BEGIN [A-Z ]*PRIVATE KEY-----.*?-----END [A-Z ]*PRIVATE KEY-----\n?",
+                java.util.regex.Pattern.DOTALL).matcher(text);
+        if (!m.find()) {
+            throw new IllegalStateException("no key block in a text already checked to hold one");
+        }
+        return m.group().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
     /** INFO (myproxy-info): only the owner sees a user's credentials. */
     private void info(OutputStream out) throws IOException, Refusal {
         requireAuthenticated();
@@ -222,8 +292,8 @@ final class MyProxySession {
             values.put("END_TIME", Long.toString(c.end().getEpochSecond()));
             values.put("OWNER", c.owner());
             values.put("RETRIEVER", c.retrievers());
-            values.put("KEYRETRIEVER", c.keyRetrievers());
-            values.put("TRUSTED_RETRIEVER", c.trustedRetrievers());
+            values.put("KEYRETRIEVERS", c.keyRetrievers());
+            values.put("TRUSTED_RETRIEVERS", c.trustedRetrievers());
             values.put("RENEWER", c.renewers());
             lines.addAll(MyProxyResponse.credentialInfo(prefix, values));
             if (!first) {
@@ -283,7 +353,9 @@ final class MyProxySession {
         }
         char[] secret = passphrase.toCharArray();
         try {
-            PrivateKey key = context.keys().open(stored.encryptedKey(), secret, stored.chain().get(0).getPublicKey().getAlgorithm());
+            PrivateKey key = stored.kind() == CredentialKind.END_ENTITY
+                    ? endEntityKey(stored, secret)
+                    : context.keys().open(stored.encryptedKey(), secret, stored.chain().get(0).getPublicKey().getAlgorithm());
             if (stored.failedAttempts() > 0) {
                 context.store().recordSuccess(stored.username(), stored.name());
             }
@@ -295,6 +367,22 @@ final class MyProxySession {
         } finally {
             CredentialFiles.wipe(secret);
         }
+    }
+
+    /** End-entity keys stay encrypted the way the user sent them; their passphrase opens them. */
+    private static PrivateKey endEntityKey(StoredCredential stored, char[] passphrase) throws KeyEncryption.WrongPassphrase {
+        try {
+            return CredentialFiles.decryptPrivateKey(stored.encryptedKey(), passphrase, "stored credential of " + stored.username());
+        } catch (GridAuthException e) {
+            if (e.code() == org.gridauth.gsi.error.GsiError.WRONG_PASSPHRASE || e.code() == org.gridauth.gsi.error.GsiError.PASSPHRASE_REQUIRED) {
+                throw KeyEncryption.wrongPassphrase();
+            }
+            throw e;
+        }
+    }
+
+    private MyProxyResponse initialOk() {
+        return request.wantTrustRoots() ? MyProxyResponse.ok(trustRootLines()) : MyProxyResponse.ok();
     }
 
     private List<String> trustRootLines() {

@@ -48,6 +48,11 @@ public final class KeyEncryption {
         }
     }
 
+    /** For other key formats that detect a wrong passphrase their own way. */
+    public static WrongPassphrase wrongPassphrase() {
+        return new WrongPassphrase();
+    }
+
     public byte[] seal(PrivateKey key, char[] passphrase) {
         byte[] salt = new byte[SALT];
         byte[] nonce = new byte[NONCE];

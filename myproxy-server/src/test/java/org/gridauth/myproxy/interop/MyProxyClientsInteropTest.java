@@ -102,6 +102,105 @@ class MyProxyClientsInteropTest {
         assertThat(gone.all()).contains("GA-MP-001");
     }
 
+    @Test
+    @DisplayName("R-MP-1: myproxy-change-pass-phrase changes the passphrase; only the new one works afterwards")
+    void changePassphrase() throws Exception {
+        storeWithInit("hanako", PASSPHRASE);
+        Path proxy = writeProxyFor(pki.user());
+        GridTools.Result change = client(List.of("myproxy-change-pass-phrase", "-S", "-l", "hanako"),
+                PASSPHRASE + "\nnew passphrase 2027\n", Map.of("X509_USER_PROXY", proxy.toString()));
+        assertThat(change.exitCode()).as(change.all()).isZero();
+        assertThat(logon("hanako", PASSPHRASE).exitCode()).isNotZero();
+        GridTools.Result ok = logon("hanako", "new passphrase 2027");
+        assertThat(ok.exitCode()).as(ok.all()).isZero();
+    }
+
+    @Test
+    @DisplayName("R-MP-1: myproxy-get-trustroots (anonymous) installs the server's trust directory; myproxy-logon -T too")
+    void trustRoots() throws Exception {
+        Path empty = Files.createDirectories(dir.resolve("certificates"));
+        GridTools.Result roots = client(List.of("myproxy-get-trustroots", "-b"), null, Map.of("X509_CERT_DIR", empty.toString()));
+        assertThat(roots.exitCode()).as(roots.all()).isZero();
+        String hash = org.gridauth.gsi.trust.TrustDirectory.subjectHash(pki.ca().certificate().getSubjectX500Principal());
+        assertThat(empty.resolve(hash + ".0")).hasSameTextualContentAs(pki.trustDir().resolve(hash + ".0"));
+        assertThat(empty.resolve(hash + ".signing_policy")).exists();
+
+        storeWithInit("jiro", PASSPHRASE);
+        Path other = Files.createDirectories(dir.resolve("certificates2"));
+        Files.copy(pki.trustDir().resolve(hash + ".0"), other.resolve(hash + ".0"));
+        Files.copy(pki.trustDir().resolve(hash + ".signing_policy"), other.resolve(hash + ".signing_policy"));
+        GridTools.Result logon = client(List.of("myproxy-logon", "-S", "-T", "-l", "jiro", "-o", dir.resolve("p").toString()),
+                PASSPHRASE + "\n", Map.of("X509_CERT_DIR", other.toString()));
+        assertThat(logon.exitCode()).as(logon.all()).isZero();
+        assertThat(other.resolve(hash + ".r0")).exists();
+        assertThat(other.resolve(hash + ".namespaces")).exists();
+    }
+
+    @Test
+    @DisplayName("R-MP-1: a credential stored with a retriever policy (-x -r) refuses other clients")
+    void retrieverPolicy() {
+        storeWithInit("saburo", PASSPHRASE, "-x", "-r", "/C=JP/O=Somewhere Else/*");
+        GridTools.Result refused = logon("saburo", PASSPHRASE);
+        assertThat(refused.exitCode()).isNotZero();
+        assertThat(refused.all()).contains("GA-MP-004");
+    }
+
+    @Test
+    @DisplayName("R-MP-1: a retrieved proxy never outlives the stored credential, whatever lifetime is asked")
+    void lifetimeCappedByStoredCredential() {
+        storeWithInit("shiro", PASSPHRASE, "-c", "3");
+        Path out = dir.resolve("capped");
+        GridTools.Result logon = client(List.of("myproxy-logon", "-S", "-l", "shiro", "-t", "100", "-o", out.toString()), PASSPHRASE + "\n");
+        assertThat(logon.exitCode()).as(logon.all()).isZero();
+        Credential received = CredentialFiles.readProxy(out);
+        assertThat(Duration.between(java.time.Instant.now(), received.notAfter()).toMinutes()).isLessThanOrEqualTo(180L);
+    }
+
+    @Test
+    @DisplayName("R-MP-1: myproxy-store keeps an end-entity credential (key still encrypted); myproxy-retrieve and myproxy-logon use it")
+    void storeAndRetrieve() throws Exception {
+        Path cert = dir.resolve("usercert.pem");
+        Path key = dir.resolve("userkey.pem");
+        CredentialFiles.writeUserCredential(cert, key, pki.user(), PASSPHRASE.toCharArray());
+        Path proxy = writeProxyFor(pki.user());
+        GridTools.Result store = client(List.of("myproxy-store", "-l", "goro", "-c", cert.toString(), "-y", key.toString(),
+                "-E", "*"), null, Map.of("X509_USER_PROXY", proxy.toString()));
+        assertThat(store.exitCode()).as(store.all()).isZero();
+
+        Path outCert = dir.resolve("out-cert.pem");
+        Path outKey = dir.resolve("out-key.pem");
+        GridTools.Result retrieve = client(List.of("myproxy-retrieve", "-S", "-l", "goro", "-c", outCert.toString(), "-y", outKey.toString()),
+                PASSPHRASE + "\n", Map.of("X509_USER_PROXY", proxy.toString()));
+        assertThat(retrieve.exitCode()).as(retrieve.all()).isZero();
+        Credential back = CredentialFiles.readUserCredential(outCert, outKey, PASSPHRASE.toCharArray());
+        assertThat(back.certificate()).isEqualTo(pki.user().certificate());
+
+        GridTools.Result logon = logon("goro", PASSPHRASE);
+        assertThat(logon.exitCode()).as(logon.all()).isZero();
+        assertThat(logon("goro", "wrong wrong wrong").all()).contains("GA-MP-002");
+    }
+
+    private void storeWithInit(String user, String passphrase, String... options) {
+        try {
+            Path key = dir.resolve("init-userkey.pem");
+            Path cert = dir.resolve("init-usercert.pem");
+            if (!Files.exists(key)) {
+                AtomicFiles.write(key, Pem.encode(pki.user().privateKey()).getBytes(StandardCharsets.US_ASCII), AtomicFiles.OWNER_READ);
+                Files.writeString(cert, Pem.encode(pki.user().certificate()));
+            }
+            List<String> command = new ArrayList<>(List.of("myproxy-init", "-S", "-l", user, "-C", cert.toString(), "-y", key.toString()));
+            command.addAll(List.of(options));
+            GridTools.Result init = client(command, passphrase + "\n");
+            assertThat(init.exitCode()).as(init.all()).isZero();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private GridTools.Result logon(String user, String passphrase) {
+        return client(List.of("myproxy-logon", "-S", "-l", user, "-o", dir.resolve("logon-" + user).toString()), passphrase + "\n");
+    }
+
     private Path writeProxyFor(Credential credential) {
         Credential proxy = new org.gridauth.gsi.proxy.ProxyMaker(Clock.systemUTC()).create(credential,
                 org.gridauth.gsi.proxy.ProxyRequest.impersonation(Duration.ofHours(1)));
