@@ -63,8 +63,22 @@ final class MyProxySession {
     }
 
     void run() {
+        // The socket is closed only after the catch blocks below have replied: a try-with-resources around the
+        // whole body would close it first and every ERROR reply would be lost.
+        try {
+            serve();
+        } finally {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // already gone
+            }
+        }
+    }
+
+    private void serve() {
         String peer = String.valueOf(socket.getRemoteSocketAddress());
-        try (socket) {
+        try {
             socket.setSoTimeout((int) context.policy().requestTimeout().toMillis());
             socket.startHandshake();
             identity = clientIdentity();
@@ -86,6 +100,7 @@ final class MyProxySession {
         } catch (ProtocolException e) {
             reply(MyProxyResponse.error(new Refusal(MyProxyError.PROTOCOL, e.getMessage()).getMessage()));
             audit("protocol-error", e.getMessage());
+            drainBeforeClose();
         } catch (SocketTimeoutException e) {
             audit("timeout", "no complete request within " + context.policy().requestTimeout());
         } catch (EOFException e) {
@@ -422,6 +437,25 @@ final class MyProxySession {
             MessageIo.write(socket.getOutputStream(), response.encode());
         } catch (IOException ignored) {
             // the client is gone; the audit line records why
+        }
+    }
+
+    /**
+     * Reads (and drops) what a misbehaving client is still sending, briefly and boundedly, so that closing the
+     * socket does not reset the connection before the client has read our ERROR reply.
+     */
+    private void drainBeforeClose() {
+        try {
+            socket.setSoTimeout(500);
+            InputStream in = socket.getInputStream();
+            byte[] sink = new byte[8192];
+            int total = 0;
+            int n;
+            while (total < (1 << 20) && (n = in.read(sink)) > 0) {
+                total += n;
+            }
+        } catch (IOException ignored) {
+            // timed out or closed: either way we are done
         }
     }
 
