@@ -2,39 +2,19 @@ package org.gridauth.gsi.error;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.text.MessageFormat;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
+import org.gridauth.gsi.testing.CatalogueAssertions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 class GsiErrorCatalogueTest {
 
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{(\\d+)");
-
     @Test
     @DisplayName("R-OP-1: every gsi-core error has a unique GA-CORE code, English and Japanese text and what to do in both")
     void everyEntryIsComplete() {
-        Set<String> codes = new HashSet<>();
-        for (GsiError error : GsiError.values()) {
-            assertThat(error.code()).matches("GA-CORE-\\d{3}");
-            assertThat(codes.add(error.code())).as("duplicate " + error.code()).isTrue();
-            assertThat(error.english()).isNotBlank();
-            assertThat(error.actionEnglish()).isNotBlank();
-            assertThat(error.japanese()).as(error.code()).matches(".*[\\p{IsHiragana}\\p{IsKatakana}\\p{IsHan}].*");
-            assertThat(error.actionJapanese()).as(error.code()).matches(".*[\\p{IsHiragana}\\p{IsKatakana}\\p{IsHan}].*");
-            assertThat(placeholders(error.japanese())).as(error.code() + " placeholders").isEqualTo(placeholders(error.english()));
-            for (String template : List.of(error.english(), error.japanese(), error.actionEnglish(), error.actionJapanese())) {
-                // A lone apostrophe would make MessageFormat swallow the rest of the text.
-                assertThat(template.replace("''", "")).as(error.code() + ": " + template).doesNotContain("'");
-                new MessageFormat(template);
-            }
-        }
+        CatalogueAssertions.assertComplete(new GsiError.CatalogueProvider().catalogue());
     }
 
     @Test
@@ -59,12 +39,4 @@ class GsiErrorCatalogueTest {
         assertThat(table.lines().filter(l -> l.startsWith("|[[GA-CORE-")).count()).isEqualTo(GsiError.values().length);
     }
 
-    private static List<String> placeholders(String template) {
-        Matcher m = PLACEHOLDER.matcher(template);
-        List<String> found = new java.util.ArrayList<>();
-        while (m.find()) {
-            found.add(m.group(1));
-        }
-        return found.stream().sorted().distinct().toList();
-    }
 }
