@@ -56,6 +56,17 @@ public final class GridAuthCommand {
     }
 
     private int up() {
+        try (Suite suite = start()) {
+            out.println();
+            out.println("gridauth is running; press Ctrl-C to stop.");
+            Runtime.getRuntime().addShutdownHook(new Thread(suite::close, "gridauth-shutdown"));
+            suite.awaitShutdown();
+        }
+        return 0;
+    }
+
+    /** Prepares the embedded defaults, starts the services that exist so far and prints what to do next. */
+    Suite start() {
         DemoPki pki = new DemoPki(home, clock);
         boolean created = pki.ensure();
         out.println(created ? "Created the embedded-default PKI in " + home : "Using the existing PKI in " + home);
@@ -65,6 +76,7 @@ public final class GridAuthCommand {
         try (ChainValidator validator = new ChainValidator(pki.trustDir(), RevocationMode.IGNORE, true, Duration.ofMinutes(10))) {
             validator.validateOrThrow(user.chain());
         }
+        Suite suite = Suite.start(home, pki);
         out.println();
         out.println("  trust directory (X509_CERT_DIR): " + pki.trustDir());
         out.println("  host certificate:                " + pki.hostCert());
@@ -72,16 +84,20 @@ public final class GridAuthCommand {
         out.println("    usercert.pem:                  " + pki.userCert());
         out.println("    userkey.pem (encrypted):       " + pki.userKey());
         out.println("    its passphrase is in:          " + pki.userPassphraseFile() + " (mode 600)");
+        out.println("  MyProxy repository:              " + DemoPki.hostName() + ":" + suite.myProxyPort()
+                + " (configuration " + suite.myProxyConfig() + ")");
         out.println();
-        out.println("Next steps: make a proxy with the stock Globus tools and check it:");
+        out.println("Next steps, with the stock Globus and MyProxy tools:");
         out.println("  export X509_CERT_DIR=" + pki.trustDir());
+        out.println("  export MYPROXY_SERVER=" + DemoPki.hostName() + " MYPROXY_SERVER_PORT=" + suite.myProxyPort());
         out.println("  grid-proxy-init -pwstdin -cert " + pki.userCert() + " -key " + pki.userKey() + " < " + pki.userPassphraseFile());
         out.println("  grid-proxy-info -all");
+        out.println("  myproxy-init -l taro -C " + pki.userCert() + " -y " + pki.userKey() + "   # store a proxy in MyProxy");
+        out.println("  myproxy-logon -l taro                                                    # fetch it back");
         out.println();
-        out.println("Services: none run yet. The CA server (issue #3), MyProxy repository (#4), IdP and discovery");
-        out.println("service (#5), certificate manager (#6), RA portal (#7), site tools (#8) and GSI-SSH gateway (#9)");
-        out.println("join 'gridauth up' as they land; 'gridauth up' then keeps running until Ctrl-C.");
-        return 0;
+        out.println("Coming next: the CA server (issue #3), IdP and discovery service (#5), certificate manager (#6),");
+        out.println("RA portal (#7), site tools (#8) and GSI-SSH gateway (#9) join 'gridauth up' as they land.");
+        return suite;
     }
 
     private static char[] readPassphrase(DemoPki pki) {
