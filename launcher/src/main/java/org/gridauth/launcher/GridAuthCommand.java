@@ -32,14 +32,27 @@ public final class GridAuthCommand {
         String configured = System.getenv("GRIDAUTH_HOME");
         Path home = configured != null && !configured.isBlank() ? Path.of(configured)
                 : Path.of(System.getProperty("user.home"), ".gridauth");
-        System.exit(new GridAuthCommand(System.out, home.toAbsolutePath(), Clock.systemUTC()).run(args));
+        try {
+            System.exit(new GridAuthCommand(System.out, home.toAbsolutePath(), Clock.systemUTC()).run(args));
+        } catch (Exception e) {
+            System.err.println("gridauth: " + e.getMessage());
+            System.exit(1);
+        }
     }
 
-    int run(String... args) {
+    int run(String... args) throws Exception {
         String command = args.length == 0 ? "help" : args[0];
         try {
             return switch (command) {
                 case "up" -> up();
+                case "myproxy-server" -> {
+                    if (args.length != 2) {
+                        out.println("usage: gridauth myproxy-server <myproxy-server.config>");
+                        yield 2;
+                    }
+                    org.gridauth.myproxy.server.MyProxyDaemon.main(new String[] {args[1]});
+                    yield 0;
+                }
                 case "help", "-h", "--help" -> help();
                 default -> {
                     out.println("gridauth: unknown command '" + command + "'");
@@ -113,6 +126,8 @@ public final class GridAuthCommand {
         out.println();
         out.println("  up      prepare the embedded defaults (demo CA, trust directory, host and demo user");
         out.println("          credentials under $GRIDAUTH_HOME, default ~/.gridauth) and start the services");
+        out.println("  myproxy-server <config>");
+        out.println("          run only the MyProxy repository, configured like the reference myproxy-server.config");
         out.println("  help    show this text");
         return 0;
     }

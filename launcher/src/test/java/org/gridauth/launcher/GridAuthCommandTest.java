@@ -92,7 +92,7 @@ class GridAuthCommandTest {
 
     @Test
     @DisplayName("An unknown command exits 2 with the usage")
-    void unknownCommand() {
+    void unknownCommand() throws Exception {
         assertThat(command().run("frobnicate")).isEqualTo(2);
         assertThat(output.toString(StandardCharsets.UTF_8)).contains("unknown command 'frobnicate'").contains("usage: gridauth");
     }

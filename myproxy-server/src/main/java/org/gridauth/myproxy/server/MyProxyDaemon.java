@@ -60,6 +60,24 @@ public final class MyProxyDaemon implements AutoCloseable {
         }
     }
 
+    /** Runs the repository from a configuration file until the process is stopped. */
+    public static void main(String[] args) throws Exception {
+        if (args.length != 1) {
+            System.err.println("usage: myproxy-server <myproxy-server.config>");
+            System.exit(2);
+        }
+        MyProxyDaemon daemon;
+        try {
+            daemon = start(Path.of(args[0]));
+        } catch (ServerConfig.ConfigException | IOException | org.gridauth.gsi.error.GridAuthException e) {
+            System.err.println("myproxy-server: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "myproxy-shutdown"));
+        Thread.currentThread().join();
+    }
+
     public int port() {
         return server.port();
     }

@@ -1,0 +1,120 @@
+package org.gridauth.benchmarks.myproxy;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+
+import org.gridauth.gsi.proxy.DelegationRequest;
+import org.gridauth.myproxy.protocol.MessageIo;
+import org.gridauth.myproxy.protocol.MyProxyCommand;
+import org.gridauth.myproxy.protocol.MyProxyRequest;
+import org.gridauth.myproxy.protocol.MyProxyResponse;
+
+/**
+ * Load driver for MyProxy GET (what myproxy-logon does), with one pre-generated client key so that client key
+ * generation is not measured. Each operation is a full new TLS connection, request, delegation and final reply.
+ */
+public final class MyProxyGetLoad {
+
+    /** What one run measured. */
+    public record Result(int concurrency, long successes, long errors, double seconds, double p50Millis, double p99Millis) {
+        public double perSecond() {
+            return successes / seconds;
+        }
+    }
+
+    private final String host;
+    private final SSLContext tls;
+    private final byte[] csr;
+
+    public MyProxyGetLoad(String host, X509Certificate trustedCa, DelegationRequest request) throws Exception {
+        this.host = host;
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("ca", trustedCa);
+        TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
+        factory.init(trust);
+        this.tls = SSLContext.getInstance("TLS");
+        tls.init(null, factory.getTrustManagers(), null);
+        this.csr = request.request().getEncoded();
+    }
+
+    public Result run(int port, String user, String passphrase, int concurrency, Duration duration) throws InterruptedException {
+        AtomicLong ok = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+        long end = System.nanoTime() + duration.toNanos();
+        List<Thread> threads = new ArrayList<>();
+        byte[] request = new MyProxyRequest(MyProxyRequest.VERSION, MyProxyCommand.GET, user, passphrase, "", 43200, "", "",
+                null, null, null, null, false).encode();
+        long start = System.nanoTime();
+        for (int i = 0; i < concurrency; i++) {
+            Thread t = new Thread(() -> {
+                while (System.nanoTime() < end) {
+                    long begin = System.nanoTime();
+                    if (getOnce(port, request)) {
+                        ok.incrementAndGet();
+                        latencies.add(System.nanoTime() - begin);
+                    } else {
+                        failed.incrementAndGet();
+                    }
+                }
+            });
+            t.start();
+            threads.add(t);
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        List<Long> sorted = new ArrayList<>(latencies);
+        Collections.sort(sorted);
+        return new Result(concurrency, ok.get(), failed.get(), seconds, percentile(sorted, 0.50), percentile(sorted, 0.99));
+    }
+
+    private boolean getOnce(int port, byte[] request) {
+        try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(host, port)) {
+            socket.setSoTimeout(30_000);
+            InputStream in = socket.getInputStream();
+            OutputStream out = socket.getOutputStream();
+            socket.startHandshake();
+            MessageIo.write(out, new byte[] {'0'});
+            MessageIo.write(out, request);
+            if (readReply(in) != MyProxyResponse.OK) {
+                return false;
+            }
+            MessageIo.write(out, csr);
+            MessageIo.readChain(in, 1 << 20);
+            return readReply(in) == MyProxyResponse.OK;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /** Replies may be preceded by a stray 0x00 byte (the C server's TLS 1.3 artefact); skip empty messages. */
+    private static int readReply(InputStream in) throws Exception {
+        while (true) {
+            byte[] message = MessageIo.readMessage(in, 1 << 20);
+            if (message.length > 0) {
+                return MyProxyResponse.parse(message).code();
+            }
+        }
+    }
+
+    private static double percentile(List<Long> sorted, double p) {
+        if (sorted.isEmpty()) {
+            return Double.NaN;
+        }
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1)) / 1e6;
+    }
+}
