@@ -72,25 +72,16 @@ public enum MyProxyError implements ErrorCode {
             "Try again later; administrators find the cause in the server log under the same time.",
             "時間をおいて再試行してください。管理者は同時刻のサーバーログで原因を確認できます。");
 
-    private final String code;
-    private final String english;
-    private final String japanese;
-    private final String actionEnglish;
-    private final String actionJapanese;
+    private final Text text;
 
     MyProxyError(int number, String english, String japanese, String actionEnglish, String actionJapanese) {
-        this.code = String.format("GA-MP-%03d", number);
-        this.english = english;
-        this.japanese = japanese;
-        this.actionEnglish = actionEnglish;
-        this.actionJapanese = actionJapanese;
+        this.text = Text.of("GA-MP", number, english, japanese, actionEnglish, actionJapanese);
     }
 
-    @Override public String code() { return code; }
-    @Override public String english() { return english; }
-    @Override public String japanese() { return japanese; }
-    @Override public String actionEnglish() { return actionEnglish; }
-    @Override public String actionJapanese() { return actionJapanese; }
+    @Override
+    public Text text() {
+        return text;
+    }
 
     /** Registered in META-INF/services so the manuals include this catalogue. */
     public static final class CatalogueProvider implements ErrorCatalogue.Provider {

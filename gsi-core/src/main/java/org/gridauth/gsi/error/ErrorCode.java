@@ -12,20 +12,49 @@ import java.util.Locale;
  */
 public interface ErrorCode {
 
+    /**
+     * The texts of one entry; catalogue enums hold one each and need nothing else.
+     *
+     * @param code           the stable code
+     * @param english        message template in English
+     * @param japanese       message template in Japanese
+     * @param actionEnglish  what to do, in English
+     * @param actionJapanese what to do, in Japanese
+     */
+    record Text(String code, String english, String japanese, String actionEnglish, String actionJapanese) {
+
+        /** An entry numbered within a module's prefix, e.g. {@code of("GA-MP", 2, ...)} is GA-MP-002. */
+        public static Text of(String prefix, int number, String english, String japanese, String actionEnglish, String actionJapanese) {
+            return new Text(String.format("%s-%03d", prefix, number), english, japanese, actionEnglish, actionJapanese);
+        }
+    }
+
+    Text text();
+
     /** The stable code, for example {@code GA-CORE-001}. */
-    String code();
+    default String code() {
+        return text().code();
+    }
 
     /** Message template in English. */
-    String english();
+    default String english() {
+        return text().english();
+    }
 
     /** Message template in Japanese. */
-    String japanese();
+    default String japanese() {
+        return text().japanese();
+    }
 
     /** What the reader should do, in English. */
-    String actionEnglish();
+    default String actionEnglish() {
+        return text().actionEnglish();
+    }
 
     /** What the reader should do, in Japanese. */
-    String actionJapanese();
+    default String actionJapanese() {
+        return text().actionJapanese();
+    }
 
     /** The message in the given language (Japanese for {@code ja}, English otherwise) with the arguments filled in. */
     default String format(Locale locale, Object... args) {

@@ -212,25 +212,16 @@ public enum GsiError implements ErrorCode {
             "Write a subject pattern in slash form ending in /*, e.g. /C=JP/O=Grid/*.",
             "/C=JP/O=Grid/* のように /* で終わるスラッシュ形式のパターンを書いてください。");
 
-    private final String code;
-    private final String english;
-    private final String japanese;
-    private final String actionEnglish;
-    private final String actionJapanese;
+    private final Text text;
 
     GsiError(int number, String english, String japanese, String actionEnglish, String actionJapanese) {
-        this.code = String.format("GA-CORE-%03d", number);
-        this.english = english;
-        this.japanese = japanese;
-        this.actionEnglish = actionEnglish;
-        this.actionJapanese = actionJapanese;
+        this.text = Text.of("GA-CORE", number, english, japanese, actionEnglish, actionJapanese);
     }
 
-    @Override public String code() { return code; }
-    @Override public String english() { return english; }
-    @Override public String japanese() { return japanese; }
-    @Override public String actionEnglish() { return actionEnglish; }
-    @Override public String actionJapanese() { return actionJapanese; }
+    @Override
+    public Text text() {
+        return text;
+    }
 
     /** Registered in META-INF/services so the manuals include this catalogue. */
     public static final class CatalogueProvider implements ErrorCatalogue.Provider {
