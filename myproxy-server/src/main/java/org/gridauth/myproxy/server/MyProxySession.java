@@ -173,17 +173,11 @@ final class MyProxySession {
     /** PUT (myproxy-init): the client delegates a proxy to a key made here; it is stored under the passphrase. */
     private void put(InputStream in, OutputStream out) throws IOException, ProtocolException, Refusal {
         ServerPolicy policy = context.policy();
-        requireAuthenticated();
-        if (!ServerPolicy.anyMatch(policy.acceptedCredentials(), identity)) {
-            throw new Refusal(MyProxyError.NOT_AUTHORIZED_STORE, displayIdentity());
-        }
+        requireMayStore();
         if (request.passphrase().length() < policy.minPassphraseLength()) {
             throw new Refusal(MyProxyError.PASSPHRASE_POLICY, policy.minPassphraseLength());
         }
-        Optional<StoredCredential> existing = context.store().find(request.username(), request.credentialName());
-        if (existing.isPresent() && !GridDn.parse(existing.get().owner()).equals(GridDn.parse(identity))) {
-            throw new Refusal(MyProxyError.NOT_OWNER, request.username());
-        }
+        requireOwnerIfStored();
         MessageIo.write(out, MyProxyResponse.ok().encode());
         KeyPair pair = KeyPairs.rsa(2048, context.random());
         MessageIo.write(out, encoded(DelegationRequest.forKey(pair).request()));
@@ -222,14 +216,8 @@ final class MyProxySession {
      */
     private void store(InputStream in, OutputStream out) throws IOException, ProtocolException, Refusal {
         ServerPolicy policy = context.policy();
-        requireAuthenticated();
-        if (!ServerPolicy.anyMatch(policy.acceptedCredentials(), identity)) {
-            throw new Refusal(MyProxyError.NOT_AUTHORIZED_STORE, displayIdentity());
-        }
-        Optional<StoredCredential> existing = context.store().find(request.username(), request.credentialName());
-        if (existing.isPresent() && !GridDn.parse(existing.get().owner()).equals(GridDn.parse(identity))) {
-            throw new Refusal(MyProxyError.NOT_OWNER, request.username());
-        }
+        requireMayStore();
+        requireOwnerIfStored();
         MessageIo.write(out, MyProxyResponse.ok().encode());
         byte[] pem = MessageIo.readMessage(in, policy.requestSizeLimit());
         List<X509Certificate> chain;
@@ -286,7 +274,7 @@ final class MyProxySession {
     private void info(OutputStream out) throws IOException, Refusal {
         requireAuthenticated();
         List<StoredCredential> all = context.store().findAll(request.username());
-        List<StoredCredential> owned = all.stream().filter(c -> GridDn.parse(c.owner()).equals(GridDn.parse(identity))).toList();
+        List<StoredCredential> owned = all.stream().filter(this::isOwner).toList();
         if (all.isEmpty()) {
             throw new Refusal(MyProxyError.NO_CREDENTIAL, request.username(), "");
         }
@@ -327,9 +315,7 @@ final class MyProxySession {
     private void destroy(OutputStream out) throws IOException, Refusal {
         requireAuthenticated();
         StoredCredential stored = credential();
-        if (!GridDn.parse(stored.owner()).equals(GridDn.parse(identity))) {
-            throw new Refusal(MyProxyError.NOT_OWNER, request.username());
-        }
+        requireOwner(stored);
         context.store().delete(stored.username(), stored.name());
         MessageIo.write(out, MyProxyResponse.ok().encode());
         audit("ok", "destroyed");
@@ -339,9 +325,7 @@ final class MyProxySession {
     private void changePassphrase(OutputStream out) throws IOException, Refusal {
         requireAuthenticated();
         StoredCredential stored = credential();
-        if (!GridDn.parse(stored.owner()).equals(GridDn.parse(identity))) {
-            throw new Refusal(MyProxyError.NOT_OWNER, request.username());
-        }
+        requireOwner(stored);
         if (request.newPassphrase().length() < context.policy().minPassphraseLength()) {
             throw new Refusal(MyProxyError.PASSPHRASE_POLICY, context.policy().minPassphraseLength());
         }
@@ -411,6 +395,33 @@ final class MyProxySession {
         lines.add("TRUSTED_CERTS=" + String.join(",", names));
         lines.addAll(data);
         return lines;
+    }
+
+    /** PUT and STORE: an authenticated client that accepted_credentials admits. */
+    private void requireMayStore() throws Refusal {
+        requireAuthenticated();
+        if (!ServerPolicy.anyMatch(context.policy().acceptedCredentials(), identity)) {
+            throw new Refusal(MyProxyError.NOT_AUTHORIZED_STORE, displayIdentity());
+        }
+    }
+
+    /** Only the identity that stored a credential may replace, inspect, change or destroy it. */
+    private void requireOwner(StoredCredential stored) throws Refusal {
+        if (!isOwner(stored)) {
+            throw new Refusal(MyProxyError.NOT_OWNER, request.username());
+        }
+    }
+
+    /** Storing over an existing credential is the owner's right only. */
+    private void requireOwnerIfStored() throws Refusal {
+        Optional<StoredCredential> existing = context.store().find(request.username(), request.credentialName());
+        if (existing.isPresent()) {
+            requireOwner(existing.get());
+        }
+    }
+
+    private boolean isOwner(StoredCredential stored) {
+        return GridDn.parse(stored.owner()).equals(GridDn.parse(identity));
     }
 
     private void requireAuthenticated() throws Refusal {
