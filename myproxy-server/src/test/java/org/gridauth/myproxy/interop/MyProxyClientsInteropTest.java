@@ -180,6 +180,31 @@ class MyProxyClientsInteropTest {
         assertThat(logon("goro", "wrong wrong wrong").all()).contains("GA-MP-002");
     }
 
+    @Test
+    @DisplayName("R-MP-1: another identity can neither overwrite, inspect nor destroy someone else's credential")
+    void ownerOnly() throws Exception {
+        storeWithInit("rokuro", PASSPHRASE);
+        Credential mallory = pki.issue(org.gridauth.gsi.profile.CertificateProfiles.client(),
+                org.gridauth.gsi.dn.GridDn.fromOpenSsl(TestPki.ORGANISATION + "/OU=Users/CN=Mallory 000666"), List.of());
+        Path key = dir.resolve("mallory-key.pem");
+        Path cert = dir.resolve("mallory-cert.pem");
+        AtomicFiles.write(key, Pem.encode(mallory.privateKey()).getBytes(StandardCharsets.US_ASCII), AtomicFiles.OWNER_READ);
+        Files.writeString(cert, Pem.encode(mallory.certificate()));
+        GridTools.Result overwrite = client(List.of("myproxy-init", "-S", "-l", "rokuro", "-C", cert.toString(), "-y", key.toString()),
+                "mallory's passphrase\n");
+        assertThat(overwrite.exitCode()).isNotZero();
+        assertThat(overwrite.all()).contains("GA-MP-006");
+        Path proxy = dir.resolve("x509up_mallory");
+        CredentialFiles.writeProxy(proxy, new org.gridauth.gsi.proxy.ProxyMaker(Clock.systemUTC()).create(mallory,
+                org.gridauth.gsi.proxy.ProxyRequest.impersonation(Duration.ofHours(1))));
+        for (String tool : List.of("myproxy-info", "myproxy-destroy")) {
+            GridTools.Result refused = client(List.of(tool, "-l", "rokuro"), null, Map.of("X509_USER_PROXY", proxy.toString()));
+            assertThat(refused.exitCode()).as(tool).isNotZero();
+            assertThat(refused.all()).as(tool).contains("GA-MP-006");
+        }
+        assertThat(logon("rokuro", PASSPHRASE).exitCode()).isZero();
+    }
+
     private void storeWithInit(String user, String passphrase, String... options) {
         try {
             Path key = dir.resolve("init-userkey.pem");
