@@ -104,15 +104,8 @@ public final class MyProxyBenchmark {
     private static long idleConnectionMemory(long pid, TestPki pki, int port, int count) throws Exception {
         System.gc();
         long before = rssKib(pid);
-        MyProxyGetLoad.Result ignored = null;
         List<SSLSocket> idle = new ArrayList<>();
-        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
-        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("ca", pki.ca().certificate());
-        javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
-        factory.init(trust);
-        context.init(null, factory.getTrustManagers(), null);
+        javax.net.ssl.SSLContext context = TestPki.anonymousClientTls(pki.ca().certificate());
         try {
             for (int i = 0; i < count; i++) {
                 SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(pki.hostName(), port);

@@ -2,7 +2,6 @@ package org.gridauth.benchmarks.myproxy;
 
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,7 +11,6 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 
 import org.gridauth.gsi.proxy.DelegationRequest;
 import org.gridauth.myproxy.protocol.MessageIo;
@@ -39,13 +37,7 @@ public final class MyProxyGetLoad {
 
     public MyProxyGetLoad(String host, X509Certificate trustedCa, DelegationRequest request) throws Exception {
         this.host = host;
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("ca", trustedCa);
-        TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
-        factory.init(trust);
-        this.tls = SSLContext.getInstance("TLS");
-        tls.init(null, factory.getTrustManagers(), null);
+        this.tls = org.gridauth.gsi.testing.TestPki.anonymousClientTls(trustedCa);
         this.csr = request.request().getEncoded();
     }
 

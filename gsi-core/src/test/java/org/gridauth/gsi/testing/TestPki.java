@@ -150,6 +150,22 @@ public final class TestPki {
         return Signers.software(ca.privateKey(), "SHA256withRSA");
     }
 
+    /** A TLS client context without a client certificate that trusts only the given CA (anonymous grid clients). */
+    public static javax.net.ssl.SSLContext anonymousClientTls(X509Certificate trustedCa) {
+        try {
+            java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            trust.setCertificateEntry("ca", trustedCa);
+            javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
+            factory.init(trust);
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(null, factory.getTrustManagers(), null);
+            return context;
+        } catch (java.security.GeneralSecurityException | java.io.IOException e) {
+            throw new IllegalStateException("cannot build a TLS client context", e);
+        }
+    }
+
     public static KeyPair newKey() {
         return KeyPairs.rsa(2048, new java.security.SecureRandom());
     }

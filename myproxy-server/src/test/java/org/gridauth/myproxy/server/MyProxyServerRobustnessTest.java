@@ -7,14 +7,12 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 
 import org.gridauth.gsi.proxy.DelegationRequest;
 import org.gridauth.gsi.testing.TestPki;
@@ -54,13 +52,7 @@ class MyProxyServerRobustnessTest {
                 2048, 6, 3, Duration.ofMinutes(10), 4096, Duration.ofSeconds(1));
         server = new MyProxyServer(new InetSocketAddress("127.0.0.1", 0), pki.host(), pki.trustDir(), store, policy, 10_000, 4,
                 Clock.systemUTC());
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("ca", pki.ca().certificate());
-        TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
-        factory.init(trust);
-        anonymous = SSLContext.getInstance("TLS");
-        anonymous.init(null, factory.getTrustManagers(), null);
+        anonymous = TestPki.anonymousClientTls(pki.ca().certificate());
         KeyEncryption keys = new KeyEncryption(10_000, new java.security.SecureRandom());
         for (String user : List.of("alice", "bob")) {
             store.put(new StoredCredential(user, "", pki.user().subject().toOpenSsl(), CredentialKind.END_ENTITY, null, null, null, null,

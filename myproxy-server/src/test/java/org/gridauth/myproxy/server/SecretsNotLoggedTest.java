@@ -6,13 +6,11 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Clock;
 import java.util.Base64;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 
 import org.gridauth.gsi.credential.CredentialFiles;
 import org.gridauth.gsi.testing.TestPki;
@@ -59,13 +57,7 @@ class SecretsNotLoggedTest {
     }
 
     private static void send(MyProxyServer server, TestPki pki, byte[] request) throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("ca", pki.ca().certificate());
-        TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
-        factory.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, factory.getTrustManagers(), null);
+        SSLContext context = TestPki.anonymousClientTls(pki.ca().certificate());
         try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", server.port())) {
             socket.getOutputStream().write('0');
             MessageIo.write(socket.getOutputStream(), request);
