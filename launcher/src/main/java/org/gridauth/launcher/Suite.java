@@ -48,14 +48,22 @@ final class Suite implements AutoCloseable {
                 host_key %s
                 cert_dir %s
                 database_url jdbc:h2:file:%s
-                accepted_credentials "*"
-                authorized_retrievers "*"
-                default_retrievers "*"
-                authorized_key_retrievers "*"
+                sealing_key %s
+                # every repository feature on, as in the reference manual's example; per-credential policies
+                # (myproxy-init -r/-R/-Z, myproxy-store -E) open renewal, key and trusted retrieval
+                accepted_credentials       "*"
+                authorized_retrievers      "*"
+                default_retrievers         "*"
+                authorized_renewers        "*"
+                default_renewers           "none"
+                authorized_key_retrievers  "*"
+                default_key_retrievers     "none"
+                trusted_retrievers         "*"
+                default_trusted_retrievers "none"
                 max_proxy_lifetime 168
                 max_cred_lifetime 720
                 """.formatted(pki.hostCert(), home.resolve("grid-security/hostkey.pem"), pki.trustDir(),
-                home.resolve("myproxy/credentials").toAbsolutePath());
+                home.resolve("myproxy/credentials").toAbsolutePath(), home.resolve("myproxy/sealing.key").toAbsolutePath());
     }
 
     int myProxyPort() {

@@ -1,5 +1,6 @@
 package org.gridauth.myproxy.policy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -7,36 +8,45 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * The server's configuration file, in the reference myproxy-server.config(5) syntax so that an existing file
  * keeps working: one {@code keyword value...} per line, values optionally in double quotes, {@code #} comments,
- * repeated keywords add patterns. gridauth adds a few keywords of its own (port, host_cert, host_key,
- * database_url, kdf_iterations, lockout_threshold, lockout_minutes, min_passphrase_length, threads).
+ * repeated keywords add patterns, and absent default_* lines mean "no default policy" exactly as in the reference
+ * server. gridauth adds a few keywords of its own (port, host_cert, host_key, database_url, sealing_key,
+ * kdf_iterations, lockout_threshold, lockout_minutes, min_passphrase_length, unlock_cache_seconds, threads).
  *
  * @param port          listening port (7512)
  * @param hostCert      host certificate file
  * @param hostKey       host key file (unencrypted, mode 400)
  * @param certDir       trust directory
  * @param databaseUrl   JDBC URL of the credential database
+ * @param sealingKey    file holding the server key that seals the keys of credentials stored without a passphrase
  * @param kdfIterations PBKDF2 iterations for sealing keys
  * @param threads       connections served at once
  * @param policy        the policy part
  */
-public record ServerConfig(int port, Path hostCert, Path hostKey, Path certDir, String databaseUrl, int kdfIterations,
-                           int threads, ServerPolicy policy) {
+public record ServerConfig(int port, Path hostCert, Path hostKey, Path certDir, String databaseUrl, Path sealingKey,
+                           int kdfIterations, int threads, ServerPolicy policy) {
 
     private static final Set<String> PATTERN_KEYS = Set.of("accepted_credentials", "authorized_retrievers", "default_retrievers",
             "authorized_key_retrievers", "default_key_retrievers", "authorized_renewers", "default_renewers", "trusted_retrievers",
             "default_trusted_retrievers");
-    private static final Set<String> VALUE_KEYS = Set.of("port", "host_cert", "host_key", "cert_dir", "database_url", "kdf_iterations",
-            "threads", "max_proxy_lifetime", "max_cred_lifetime", "min_keylen", "min_passphrase_length", "lockout_threshold",
-            "lockout_minutes", "request_timeout", "request_size_limit");
-    /** Reference keywords gridauth reads without acting on them yet; each is reported at start-up. */
-    private static final Set<String> IGNORED_KEYS = Set.of("passphrase_policy_program", "check_multiple_credentials",
-            "allow_self_authorization", "syslog_ident", "pidfile", "slave_servers", "allow_voms_attribute_requests", "pubcookie_key",
-            "pam", "sasl", "certificate_issuer_program", "ca_ldap_server", "usage_stats_target", "disable_usage_stats");
+    /** Older spellings the reference server still accepts. */
+    private static final Map<String, String> ALIASES = Map.of("allowed_clients", "accepted_credentials",
+            "allowed_services", "authorized_retrievers");
+    private static final Set<String> VALUE_KEYS = Set.of("port", "host_cert", "host_key", "cert_dir", "database_url", "sealing_key",
+            "kdf_iterations", "threads", "max_proxy_lifetime", "max_cred_lifetime", "min_keylen", "min_passphrase_length",
+            "lockout_threshold", "lockout_minutes", "request_timeout", "request_size_limit", "passphrase_policy_program",
+            "check_multiple_credentials", "allow_self_authorization", "unlock_cache_seconds");
+    /** Reference keywords for features gridauth does not offer (PAM, SASL, the online CA, replication); each is reported at start-up. */
+    private static final Set<String> IGNORED_KEYS = Set.of("syslog_ident", "syslog_facility", "pidfile", "slave_servers",
+            "allow_voms_attribute_requests", "voms_userconf", "pubcookie_key", "pam", "pam_id", "sasl", "sasl_mech", "sasl_serverfqdn",
+            "sasl_user_realm", "certificate_issuer_program", "certificate_issuer_cert", "certificate_issuer_key", "ca_ldap_server",
+            "usage_stats_target", "disable_usage_stats", "ignore_globus_limited_proxy_flag", "proxy_extfile", "proxy_extapp",
+            "ocsp_policy", "ocsp_responder_url", "ocsp_responder_cert", "accepted_credentials_mapfile", "accepted_credentials_mapapp");
 
     /** A line of the file was wrong: the message names the line number and the keyword. */
     public static final class ConfigException extends Exception {
@@ -59,7 +69,7 @@ public record ServerConfig(int port, Path hostCert, Path hostKey, Path certDir, 
                 continue;
             }
             String[] parts = line.split("\\s+", 2);
-            String keyword = parts[0].toLowerCase(Locale.ROOT);
+            String keyword = ALIASES.getOrDefault(parts[0].toLowerCase(Locale.ROOT), parts[0].toLowerCase(Locale.ROOT));
             List<String> args = parts.length > 1 ? tokens(parts[1], source, lineNumber) : List.of();
             if (PATTERN_KEYS.contains(keyword)) {
                 if (args.isEmpty()) {
@@ -79,27 +89,54 @@ public record ServerConfig(int port, Path hostCert, Path hostKey, Path certDir, 
         }
         ServerPolicy defaults = ServerPolicy.permissive();
         try {
-            ServerPolicy policy = new ServerPolicy(
-                    list(patterns, "accepted_credentials"), list(patterns, "authorized_retrievers"), list(patterns, "default_retrievers"),
-                    list(patterns, "authorized_key_retrievers"), list(patterns, "default_key_retrievers"),
+            AccessPolicy access = new AccessPolicy(list(patterns, "accepted_credentials"),
+                    rule(patterns, "authorized_retrievers", "default_retrievers"),
+                    rule(patterns, "authorized_renewers", "default_renewers"),
+                    rule(patterns, "authorized_key_retrievers", "default_key_retrievers"),
+                    rule(patterns, "trusted_retrievers", "default_trusted_retrievers"),
+                    bool(values, "allow_self_authorization", source));
+            String program = values.get("passphrase_policy_program");
+            ServerPolicy policy = new ServerPolicy(access, bool(values, "check_multiple_credentials", source),
                     Duration.ofHours(number(values, "max_proxy_lifetime", defaults.maxProxyLifetime().toHours(), source)),
                     Duration.ofHours(number(values, "max_cred_lifetime", defaults.maxCredLifetime().toHours(), source)),
                     (int) number(values, "min_keylen", defaults.minKeyBits(), source),
-                    (int) number(values, "min_passphrase_length", defaults.minPassphraseLength(), source),
+                    new PassphrasePolicy((int) number(values, "min_passphrase_length", defaults.passphrase().minimumLength(), source),
+                            Optional.ofNullable(program).map(Path::of)),
                     (int) number(values, "lockout_threshold", defaults.lockoutThreshold(), source),
                     Duration.ofMinutes(number(values, "lockout_minutes", defaults.lockoutDuration().toMinutes(), source)),
                     (int) number(values, "request_size_limit", defaults.requestSizeLimit(), source),
-                    Duration.ofSeconds(number(values, "request_timeout", defaults.requestTimeout().toSeconds(), source)));
+                    Duration.ofSeconds(number(values, "request_timeout", 120, source)),
+                    Duration.ofSeconds(number(values, "unlock_cache_seconds", defaults.unlockCache().toSeconds(), source)));
+            if (program != null && !Files.isExecutable(Path.of(program))) {
+                throw new ConfigException(source + ": passphrase_policy_program " + program + " is not an executable file");
+            }
             return new ServerConfig((int) number(values, "port", 7512, source),
                     Path.of(values.getOrDefault("host_cert", "/etc/grid-security/hostcert.pem")),
                     Path.of(values.getOrDefault("host_key", "/etc/grid-security/hostkey.pem")),
                     Path.of(values.getOrDefault("cert_dir", "/etc/grid-security/certificates")),
                     values.getOrDefault("database_url", "jdbc:h2:file:/var/lib/gridauth/myproxy/credentials"),
+                    Path.of(values.getOrDefault("sealing_key", "/var/lib/gridauth/myproxy/sealing.key")),
                     (int) number(values, "kdf_iterations", 20_000, source),
                     (int) number(values, "threads", 32, source), policy);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(source + ": " + e.getMessage());
         }
+    }
+
+    private static AccessRule rule(Map<String, List<String>> patterns, String serverKey, String defaultKey) {
+        return new AccessRule(serverKey, list(patterns, serverKey), list(patterns, defaultKey));
+    }
+
+    private static boolean bool(Map<String, String> values, String key, String source) throws ConfigException {
+        String value = values.get(key);
+        if (value == null) {
+            return false;
+        }
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on", "1" -> true;
+            case "false", "no", "off", "0" -> false;
+            default -> throw new ConfigException(source + ": " + key + " must be true or false, not \"" + value + "\"");
+        };
     }
 
     private static List<DnPattern> list(Map<String, List<String>> patterns, String key) {

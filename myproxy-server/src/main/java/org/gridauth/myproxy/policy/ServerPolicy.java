@@ -2,63 +2,75 @@ package org.gridauth.myproxy.policy;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Server-wide policy with the reference myproxy-server's semantics (myproxy-server.config(5)).
  *
- * @param acceptedCredentials  who may store credentials (PUT, STORE)
- * @param authorizedRetrievers who may retrieve proxies at all (GET)
- * @param defaultRetrievers    who may retrieve a credential that names no retrievers of its own
- * @param authorizedKeyRetrievers who may retrieve end-entity keys at all (RETRIEVE)
- * @param defaultKeyRetrievers who may retrieve a key that names no key retrievers of its own
- * @param maxProxyLifetime     cap on the lifetime of a proxy handed out by GET
- * @param maxCredLifetime      cap on the lifetime of a credential stored by PUT
- * @param minKeyBits           smallest RSA key accepted in a client's request
- * @param minPassphraseLength  shortest passphrase accepted when storing
- * @param lockoutThreshold     wrong passphrases in a row before a credential is locked
- * @param lockoutDuration      how long a locked credential refuses passphrases
- * @param requestSizeLimit     largest message accepted from a client, in bytes
- * @param requestTimeout       a connection that sends nothing for this long is closed
+ * @param access                   who may store, retrieve, renew, retrieve keys, retrieve without a passphrase
+ * @param checkMultipleCredentials a GET without a credential name tries every credential of the user, not only the default
+ * @param maxProxyLifetime         cap on the lifetime of a proxy handed out by GET
+ * @param maxCredLifetime          cap on the lifetime of a credential stored by PUT
+ * @param minKeyBits               smallest RSA key accepted in a client's request
+ * @param passphrase               what a new passphrase must satisfy
+ * @param lockoutThreshold         wrong passphrases in a row for one user name before it is locked
+ * @param lockoutDuration          how long a locked user name refuses passphrases
+ * @param requestSizeLimit         largest message accepted from a client, in bytes
+ * @param requestTimeout           the longest time one connection may take, from accept to reply
+ * @param unlockCache              how long a passphrase just proven stays cheap to prove again (0: never)
  */
-public record ServerPolicy(List<DnPattern> acceptedCredentials, List<DnPattern> authorizedRetrievers,
-                           List<DnPattern> defaultRetrievers, List<DnPattern> authorizedKeyRetrievers,
-                           List<DnPattern> defaultKeyRetrievers, Duration maxProxyLifetime, Duration maxCredLifetime,
-                           int minKeyBits, int minPassphraseLength, int lockoutThreshold, Duration lockoutDuration,
-                           int requestSizeLimit, Duration requestTimeout) {
+public record ServerPolicy(AccessPolicy access, boolean checkMultipleCredentials, Duration maxProxyLifetime,
+                           Duration maxCredLifetime, int minKeyBits, PassphrasePolicy passphrase, int lockoutThreshold,
+                           Duration lockoutDuration, int requestSizeLimit, Duration requestTimeout, Duration unlockCache) {
 
     public ServerPolicy {
-        acceptedCredentials = List.copyOf(acceptedCredentials);
-        authorizedRetrievers = List.copyOf(authorizedRetrievers);
-        defaultRetrievers = List.copyOf(defaultRetrievers);
-        authorizedKeyRetrievers = List.copyOf(authorizedKeyRetrievers);
-        defaultKeyRetrievers = List.copyOf(defaultKeyRetrievers);
-        if (minPassphraseLength < 6) {
-            throw new IllegalArgumentException("min passphrase length must be at least 6 (MyProxy's own minimum)");
-        }
         if (requestSizeLimit < 1024) {
             throw new IllegalArgumentException("request size limit must be at least 1024 bytes");
         }
+        if (lockoutThreshold < 1) {
+            throw new IllegalArgumentException("lockout threshold must be at least 1");
+        }
+        if (requestTimeout.isZero() || requestTimeout.isNegative()) {
+            throw new IllegalArgumentException("request timeout must be positive");
+        }
+        if (minKeyBits < 2048) {
+            throw new IllegalArgumentException("min_keylen must be at least 2048, not " + minKeyBits);
+        }
     }
 
-    /**
-     * The embedded default: anyone with a valid certificate stores; anyone who knows the passphrase retrieves
-     * proxies; end-entity keys go only to those a credential names as key retrievers (myproxy-store -E).
-     */
+    /** The embedded default: see {@link AccessPolicy#permissive()}; one week proxies, 30-day stored credentials. */
     public static ServerPolicy permissive() {
-        List<DnPattern> anyone = List.of(new DnPattern("*"));
-        return new ServerPolicy(anyone, anyone, anyone, anyone, List.of(), Duration.ofHours(168), Duration.ofDays(30),
-                2048, 6, 5, Duration.ofMinutes(15), 1 << 20, Duration.ofSeconds(30));
+        return new ServerPolicy(AccessPolicy.permissive(), false, Duration.ofHours(168), Duration.ofDays(30), 2048,
+                new PassphrasePolicy(6, Optional.empty()), 5, Duration.ofMinutes(15), 1 << 20, Duration.ofSeconds(30),
+                Duration.ofMinutes(5));
+    }
+
+    public ServerPolicy withAccess(AccessPolicy newAccess) {
+        return new ServerPolicy(newAccess, checkMultipleCredentials, maxProxyLifetime, maxCredLifetime, minKeyBits, passphrase,
+                lockoutThreshold, lockoutDuration, requestSizeLimit, requestTimeout, unlockCache);
+    }
+
+    public ServerPolicy withCheckMultipleCredentials(boolean check) {
+        return new ServerPolicy(access, check, maxProxyLifetime, maxCredLifetime, minKeyBits, passphrase,
+                lockoutThreshold, lockoutDuration, requestSizeLimit, requestTimeout, unlockCache);
+    }
+
+    public ServerPolicy withPassphrase(PassphrasePolicy newPassphrase) {
+        return new ServerPolicy(access, checkMultipleCredentials, maxProxyLifetime, maxCredLifetime, minKeyBits, newPassphrase,
+                lockoutThreshold, lockoutDuration, requestSizeLimit, requestTimeout, unlockCache);
+    }
+
+    public ServerPolicy withLimits(Duration proxyLifetime, Duration credLifetime, int lockout, Duration timeout) {
+        return new ServerPolicy(access, checkMultipleCredentials, proxyLifetime, credLifetime, minKeyBits, passphrase,
+                lockout, lockoutDuration, requestSizeLimit, timeout, unlockCache);
+    }
+
+    public ServerPolicy withUnlockCache(Duration cache) {
+        return new ServerPolicy(access, checkMultipleCredentials, maxProxyLifetime, maxCredLifetime, minKeyBits, passphrase,
+                lockoutThreshold, lockoutDuration, requestSizeLimit, requestTimeout, cache);
     }
 
     public static boolean anyMatch(List<DnPattern> patterns, String identity) {
-        return patterns.stream().anyMatch(p -> p.matches(identity));
-    }
-
-    /** Per-credential policy (a comma-free single pattern as sent by myproxy-init), else the server default. */
-    public static boolean allowed(String credentialPolicy, List<DnPattern> fallback, String identity) {
-        if (credentialPolicy != null && !credentialPolicy.isBlank()) {
-            return new DnPattern(credentialPolicy).matches(identity);
-        }
-        return anyMatch(fallback, identity);
+        return AccessRule.anyMatch(patterns, identity);
     }
 }

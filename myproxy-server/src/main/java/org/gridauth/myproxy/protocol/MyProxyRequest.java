@@ -21,7 +21,7 @@ import java.util.Optional;
  * @param retrievers      RETRIEVER policy (regular expression of DNs) set at PUT/STORE
  * @param renewers        RENEWER policy
  * @param keyRetrievers   KEYRETRIEVER policy (STORE)
- * @param trustedRetrievers TRUSTED_RETRIEVER policy
+ * @param trustedRetrievers RETRIEVER_TRUSTED policy (myproxy-init -Z)
  * @param wantTrustRoots  TRUSTED_CERTS=1: the client wants the server's trust roots too
  */
 public record MyProxyRequest(String version, MyProxyCommand command, String username, String passphrase,
@@ -57,7 +57,7 @@ public record MyProxyRequest(String version, MyProxyCommand command, String user
         boolean wantTrustRoots = trusted != null && number(fields, "TRUSTED_CERTS", "TRUSTED_CERTS") != 0;
         return new MyProxyRequest(version, command, username, passphrase, fields.getOrDefault("NEW_PHRASE", ""), lifetime,
                 fields.getOrDefault("CRED_NAME", ""), fields.getOrDefault("CRED_DESC", ""), fields.get("RETRIEVER"),
-                fields.get("RENEWER"), fields.get("KEYRETRIEVERS"), fields.get("TRUSTED_RETRIEVERS"), wantTrustRoots);
+                fields.get("RENEWER"), fields.get("KEYRETRIEVERS"), fields.get("RETRIEVER_TRUSTED"), wantTrustRoots);
     }
 
     /** The request as the client sends it (used by gridauth's own MyProxy client and by tests). */
@@ -74,7 +74,7 @@ public record MyProxyRequest(String version, MyProxyCommand command, String user
         optional(out, "RETRIEVER", retrievers);
         optional(out, "RENEWER", renewers);
         optional(out, "KEYRETRIEVERS", keyRetrievers);
-        optional(out, "TRUSTED_RETRIEVERS", trustedRetrievers);
+        optional(out, "RETRIEVER_TRUSTED", trustedRetrievers);
         optional(out, "CRED_NAME", credentialName.isEmpty() ? null : credentialName);
         optional(out, "CRED_DESC", description.isEmpty() ? null : description);
         if (wantTrustRoots) {

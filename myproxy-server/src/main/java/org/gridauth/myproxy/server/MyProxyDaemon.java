@@ -12,6 +12,7 @@ import org.gridauth.gsi.credential.Credential;
 import org.gridauth.gsi.credential.CredentialFiles;
 import org.gridauth.myproxy.policy.ServerConfig;
 import org.gridauth.myproxy.store.JdbcCredentialStore;
+import org.gridauth.myproxy.store.SealingKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,8 +52,9 @@ public final class MyProxyDaemon implements AutoCloseable {
         HikariDataSource database = new HikariDataSource(pool);
         try {
             JdbcCredentialStore store = new JdbcCredentialStore(database);
+            SealingKey sealingKey = SealingKey.loadOrCreate(config.sealingKey(), new java.security.SecureRandom());
             MyProxyServer server = new MyProxyServer(new InetSocketAddress(config.port()), host, config.certDir(), store,
-                    config.policy(), config.kdfIterations(), config.threads(), Clock.systemUTC());
+                    config.policy(), sealingKey, config.kdfIterations(), config.threads(), Clock.systemUTC());
             return new MyProxyDaemon(database, server);
         } catch (IOException | RuntimeException e) {
             database.close();

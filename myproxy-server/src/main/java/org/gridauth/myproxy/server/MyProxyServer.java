@@ -28,6 +28,7 @@ import org.gridauth.gsi.trust.RevocationMode;
 import org.gridauth.myproxy.policy.ServerPolicy;
 import org.gridauth.myproxy.store.CredentialStore;
 import org.gridauth.myproxy.store.KeyEncryption;
+import org.gridauth.myproxy.store.SealingKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +45,7 @@ public final class MyProxyServer implements AutoCloseable {
     private final ExecutorService workers;
     private final MyProxySession.ServerContext context;
     private final Thread acceptor;
+    private final java.util.concurrent.ScheduledExecutorService deadlines;
 
     /**
      * @param bind        address and port to listen on (port 0 picks a free one)
@@ -56,10 +58,26 @@ public final class MyProxyServer implements AutoCloseable {
      */
     public MyProxyServer(InetSocketAddress bind, Credential host, Path trustDir, CredentialStore store, ServerPolicy policy,
                          int kdfIterations, int threads, Clock clock) throws IOException {
+        this(bind, host, trustDir, store, policy, SealingKey.ephemeral(new SecureRandom()), kdfIterations, threads, clock);
+    }
+
+    /**
+     * @param sealingKey seals the keys of credentials stored without a passphrase; servers sharing a database
+     *                   need the same one
+     */
+    public MyProxyServer(InetSocketAddress bind, Credential host, Path trustDir, CredentialStore store, ServerPolicy policy,
+                         SealingKey sealingKey, int kdfIterations, int threads, Clock clock) throws IOException {
         SecureRandom random = new SecureRandom();
         ChainValidator validator = new ChainValidator(trustDir, RevocationMode.IF_AVAILABLE, false, Duration.ofMinutes(1));
-        this.context = new MyProxySession.ServerContext(policy, store, new KeyEncryption(kdfIterations, random),
-                new ProxyMaker(clock, random), validator, clock, random, () -> trustRoots(trustDir));
+        this.deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "myproxy-deadlines");
+            t.setDaemon(true);
+            return t;
+        });
+        KeyEncryption keys = new KeyEncryption(kdfIterations, random, sealingKey,
+                KeyEncryption.cacheFor(policy.unlockCache(), clock, random));
+        this.context = new MyProxySession.ServerContext(policy, store, keys,
+                new ProxyMaker(clock, random), validator, clock, random, () -> trustRoots(trustDir), deadlines);
         this.listener = (SSLServerSocket) ServerTls.context(withIssuer(host, trustDir), validator).getServerSocketFactory()
                 .createServerSocket(bind.getPort(), 128, bind.getAddress());
         listener.setWantClientAuth(true);
@@ -140,6 +158,7 @@ public final class MyProxyServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         workers.shutdownNow();
+        deadlines.shutdownNow();
         context.validator().close();
     }
 }

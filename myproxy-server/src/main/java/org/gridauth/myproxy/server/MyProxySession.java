@@ -29,15 +29,22 @@ import org.gridauth.gsi.dn.GridDn;
 import org.gridauth.gsi.error.GridAuthException;
 import org.gridauth.gsi.proxy.DelegationRequest;
 import org.gridauth.gsi.proxy.ProxyInfo;
+import org.gridauth.gsi.proxy.ProxyKind;
 import org.gridauth.gsi.proxy.ProxyRequest;
 import org.gridauth.gsi.trust.ChainValidator;
 import org.gridauth.myproxy.MyProxyError;
+import org.gridauth.myproxy.policy.DnPattern;
+import org.gridauth.myproxy.policy.PassphrasePolicy;
+import org.gridauth.myproxy.policy.RetrievalRights;
 import org.gridauth.myproxy.policy.ServerPolicy;
+import org.gridauth.myproxy.protocol.AuthorizationAnswer;
+import org.gridauth.myproxy.protocol.AuthorizationChallenge;
 import org.gridauth.myproxy.protocol.MessageIo;
 import org.gridauth.myproxy.protocol.MyProxyRequest;
 import org.gridauth.myproxy.protocol.MyProxyResponse;
 import org.gridauth.myproxy.protocol.ProtocolException;
 import org.gridauth.myproxy.store.CredentialKind;
+import org.gridauth.myproxy.store.CredentialStore;
 import org.gridauth.myproxy.store.KeyEncryption;
 import org.gridauth.myproxy.store.StoredCredential;
 import org.slf4j.Logger;
@@ -55,7 +62,10 @@ final class MyProxySession {
     private final SSLSocket socket;
     private final ServerContext context;
     private String identity = "";
+    private boolean clientLimited;
     private MyProxyRequest request;
+    private CredentialStore.Lockout lockout;
+    private volatile boolean timedOut;
 
     MyProxySession(SSLSocket socket, ServerContext context) {
         this.socket = socket;
@@ -65,9 +75,16 @@ final class MyProxySession {
     void run() {
         // The socket is closed only after the catch blocks below have replied: a try-with-resources around the
         // whole body would close it first and every ERROR reply would be lost.
+        // request_timeout bounds the whole connection, as in the reference server (alarm() in each child): a
+        // client trickling one byte at a time cannot hold a worker longer than that.
+        java.util.concurrent.ScheduledFuture<?> deadline = context.deadlines().schedule(() -> {
+            timedOut = true;
+            closeQuietly();
+        }, context.policy().requestTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         try {
             serve();
         } finally {
+            deadline.cancel(false);
             try {
                 socket.close();
             } catch (IOException ignored) {
@@ -106,7 +123,11 @@ final class MyProxySession {
         } catch (EOFException e) {
             audit("closed", "the client closed the connection");
         } catch (IOException e) {
-            audit("io-error", e.getClass().getSimpleName() + ": " + e.getMessage());
+            if (timedOut) {
+                audit("timeout", "the request took longer than request_timeout " + context.policy().requestTimeout());
+            } else {
+                audit("io-error", e.getClass().getSimpleName() + ": " + e.getMessage());
+            }
         } catch (RuntimeException e) {
             LOG.error("request from {} failed", peer, e);
             reply(MyProxyResponse.error(new Refusal(MyProxyError.INTERNAL, e.getClass().getSimpleName()).getMessage()));
@@ -122,8 +143,11 @@ final class MyProxySession {
             case DESTROY -> destroy(out);
             case CHANGE_CRED_PASSPHRASE -> changePassphrase(out);
             case STORE -> store(in, out);
-            case RETRIEVE -> retrieve(out);
+            case RETRIEVE -> retrieve(in, out);
             case GET_TRUSTROOTS -> {
+                if (!context.policy().access().retrievers().permitsServerWide(identity)) {
+                    throw new Refusal(MyProxyError.NOT_AUTHORIZED_RETRIEVER, displayIdentity());
+                }
                 MessageIo.write(out, MyProxyResponse.ok(trustRootLines()).encode());
                 audit("ok", "trust roots");
             }
@@ -131,21 +155,11 @@ final class MyProxySession {
         }
     }
 
-    /** GET (myproxy-logon): check, then sign the client's request with the stored credential. */
+    /** GET (myproxy-logon): authorize, then sign the client's request with the stored credential. */
     private void get(InputStream in, OutputStream out) throws IOException, ProtocolException, Refusal {
         ServerPolicy policy = context.policy();
-        if (!ServerPolicy.anyMatch(policy.authorizedRetrievers(), identity)) {
-            throw new Refusal(MyProxyError.NOT_AUTHORIZED_RETRIEVER, displayIdentity());
-        }
-        StoredCredential stored = credential();
-        if (!ServerPolicy.allowed(stored.retrievers(), policy.defaultRetrievers(), identity)) {
-            throw new Refusal(MyProxyError.NOT_AUTHORIZED_RETRIEVER, displayIdentity());
-        }
-        Instant now = context.clock().instant();
-        if (!stored.end().isAfter(now)) {
-            throw new Refusal(MyProxyError.EXPIRED_CREDENTIAL, request.username(), stored.end());
-        }
-        PrivateKey key = unlock(stored, request.passphrase());
+        Retrieval retrieval = authorizeRetrieval(selectForGet(), in, out);
+        StoredCredential stored = retrieval.credential();
         Duration lifetime = Duration.ofSeconds(request.lifetimeSeconds() > 0 ? request.lifetimeSeconds() : 43200);
         if (lifetime.compareTo(policy.maxProxyLifetime()) > 0) {
             lifetime = policy.maxProxyLifetime();
@@ -158,24 +172,178 @@ final class MyProxySession {
         } catch (IOException e) {
             throw new ProtocolException("the certificate request is not valid DER");
         }
+        // Limited proxies stay limited: a client that proved itself with a limited proxy gets a limited one, and
+        // ProxyMaker keeps a limited stored credential's descendants limited.
+        ProxyKind kind = retrieval.limitedClient() ? ProxyKind.LIMITED : ProxyKind.IMPERSONATION;
         List<X509Certificate> signed;
         try {
-            signed = context.proxies().sign(new Credential(key, stored.chain()), csr,
-                    new ProxyRequest(null, lifetime, null, 2048), policy.minKeyBits());
+            signed = context.proxies().sign(new Credential(retrieval.key(), stored.chain()), csr,
+                    new ProxyRequest(kind, lifetime, null, 2048), policy.minKeyBits());
         } catch (GridAuthException e) {
             throw new ProtocolException(e.getMessage());
         }
         MessageIo.write(out, MessageIo.chain(signed));
         MessageIo.write(out, MyProxyResponse.ok().encode());
-        audit("ok", "proxy until " + signed.get(0).getNotAfter().toInstant());
+        audit("ok", retrieval.how() + (stored.name().isEmpty() ? "" : " cred=" + stored.name()) + (kind == ProxyKind.LIMITED ? " limited" : "")
+                + " proxy until " + signed.get(0).getNotAfter().toInstant());
+    }
+
+    /** How a retrieval was authorized, with the opened key. */
+    private record Retrieval(StoredCredential credential, PrivateKey key, String how, boolean limitedClient) {
+    }
+
+    /**
+     * The credential a GET uses: the named one, or the default; with check_multiple_credentials and no name, the
+     * first of the user's credentials that this client is authorized for and whose passphrase matches.
+     */
+    private StoredCredential selectForGet() throws Refusal {
+        if (!context.policy().checkMultipleCredentials() || !request.credentialName().isEmpty()) {
+            return credential();
+        }
+        List<StoredCredential> all = context.store().findAll(request.username());
+        if (all.isEmpty()) {
+            throw new Refusal(MyProxyError.NO_CREDENTIAL, request.username(), "");
+        }
+        checkNotLocked();
+        char[] secret = request.passphrase().toCharArray();
+        try {
+            for (StoredCredential candidate : all) {
+                RetrievalRights rights = rightsFor(candidate);
+                if (!rights.retriever() && !rights.renewer()) {
+                    continue;
+                }
+                if (!candidateNeedsPassphrase(candidate) || opens(candidate, secret)) {
+                    return candidate;
+                }
+            }
+        } finally {
+            CredentialFiles.wipe(secret);
+        }
+        // None fits: report against the default (or first) credential, which also counts the failure once.
+        return all.get(0);
+    }
+
+    private boolean candidateNeedsPassphrase(StoredCredential candidate) {
+        return candidate.kind() == CredentialKind.END_ENTITY || KeyEncryption.needsPassphrase(candidate.encryptedKey());
+    }
+
+    private boolean opens(StoredCredential candidate, char[] secret) {
+        try {
+            openKey(candidate, secret);
+            return true;
+        } catch (KeyEncryption.WrongPassphrase e) {
+            return false;
+        }
+    }
+
+    /**
+     * The reference server's authorization of GET and RETRIEVE (myproxy_authorize_accept, authenticate_client):
+     * the client must be an authorized retriever or renewer; a credential with a passphrase always needs it; a
+     * trusted retriever needs nothing more; otherwise a renewer proves possession of a proxy of the credential's
+     * identity by signing a challenge (RESPONSE=2), and may not be that identity itself unless
+     * allow_self_authorization is set.
+     */
+    private Retrieval authorizeRetrieval(StoredCredential stored, InputStream in, OutputStream out)
+            throws IOException, ProtocolException, Refusal {
+        RetrievalRights rights = rightsFor(stored);
+        if (!rights.retriever() && !rights.renewer()) {
+            throw new Refusal(MyProxyError.NOT_AUTHORIZED_RETRIEVER, displayIdentity());
+        }
+        if (!stored.end().isAfter(context.clock().instant())) {
+            throw new Refusal(MyProxyError.EXPIRED_CREDENTIAL, request.username(), stored.end());
+        }
+        boolean limitedClient = clientLimited;
+        if (candidateNeedsPassphrase(stored)) {
+            PrivateKey key = unlock(stored, request.passphrase());
+            if (!rights.retriever()) {
+                throw new Refusal(MyProxyError.NOT_AUTHORIZED_RETRIEVER, displayIdentity());
+            }
+            return new Retrieval(stored, key, rights.trusted() ? "trusted+passphrase" : "passphrase", limitedClient);
+        }
+        PrivateKey key = unlock(stored, "");
+        if (rights.trusted()) {
+            if (!rights.retriever()) {
+                throw new Refusal(MyProxyError.NOT_AUTHORIZED_RETRIEVER, displayIdentity());
+            }
+            return new Retrieval(stored, key, "trusted retriever", limitedClient);
+        }
+        if (rights.renewer() && context.policy().access().renewers().configured()) {
+            boolean limitedProof = proveByCertificate(stored, in, out);
+            if (RetrievalRights.selfAuthorization(context.policy().access(), identity, credentialIdentity(stored))) {
+                throw new Refusal(MyProxyError.SELF_AUTHORIZATION, displayIdentity());
+            }
+            return new Retrieval(stored, key, "renewal", limitedClient || limitedProof);
+        }
+        if (RetrievalRights.selfAuthorization(context.policy().access(), identity, credentialIdentity(stored))
+                && context.policy().access().trustedRetrievers().permits(stored.trustedRetrievers(), identity)) {
+            throw new Refusal(MyProxyError.SELF_AUTHORIZATION, displayIdentity());
+        }
+        throw new Refusal(MyProxyError.NO_AUTHENTICATION, request.username());
+    }
+
+    /** Sends the certificate challenge and checks the answer; returns whether the proving chain was limited. */
+    private boolean proveByCertificate(StoredCredential stored, InputStream in, OutputStream out)
+            throws IOException, ProtocolException, Refusal {
+        AuthorizationChallenge challenge = AuthorizationChallenge.certificate(context.random());
+        MessageIo.write(out, challenge.response().encode());
+        AuthorizationAnswer answer = AuthorizationAnswer.read(in, context.policy().requestSizeLimit());
+        if (!(answer instanceof AuthorizationAnswer.Certificate proof)) {
+            throw new Refusal(MyProxyError.RENEWAL_FAILED, "the client did not answer with a certificate");
+        }
+        if (!signatureVerifies(proof, challenge)) {
+            throw new Refusal(MyProxyError.RENEWAL_FAILED, "the signature over the challenge does not verify");
+        }
+        try {
+            context.validator().validateOrThrow(proof.chain());
+        } catch (GridAuthException e) {
+            throw new Refusal(MyProxyError.RENEWAL_FAILED, e.getMessage());
+        }
+        ProxyInfo proving = ProxyInfo.of(proof.chain());
+        if (!proving.identity().equals(credentialIdentity(stored))) {
+            throw new Refusal(MyProxyError.RENEWAL_FAILED, "certificate subject does not match credential to be renewed");
+        }
+        return proving.limited();
+    }
+
+    /**
+     * Current clients sign the challenge text with SHA-256; older ones (and Debian's 6.2 builds) with SHA-1. Both are
+     * accepted: the challenge is random and fresh, so SHA-1's collision weakness gives an attacker nothing here.
+     */
+    private static boolean signatureVerifies(AuthorizationAnswer.Certificate proof, AuthorizationChallenge challenge) {
+        for (String algorithm : List.of("SHA256withRSA", "SHA1withRSA")) {
+            try {
+                java.security.Signature verifier = java.security.Signature.getInstance(algorithm);
+                verifier.initVerify(proof.chain().get(0).getPublicKey());
+                verifier.update(challenge.data().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                if (verifier.verify(proof.signature())) {
+                    return true;
+                }
+            } catch (java.security.GeneralSecurityException e) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private RetrievalRights rightsFor(StoredCredential stored) {
+        return RetrievalRights.of(context.policy().access(),
+                new RetrievalRights.CredentialPolicies(stored.retrievers(), stored.renewers(), stored.trustedRetrievers()),
+                identity, credentialIdentity(stored));
+    }
+
+    private static GridDn credentialIdentity(StoredCredential stored) {
+        return ProxyInfo.of(stored.chain()).identity();
     }
 
     /** PUT (myproxy-init): the client delegates a proxy to a key made here; it is stored under the passphrase. */
     private void put(InputStream in, OutputStream out) throws IOException, ProtocolException, Refusal {
         ServerPolicy policy = context.policy();
         requireMayStore();
-        if (request.passphrase().length() < policy.minPassphraseLength()) {
-            throw new Refusal(MyProxyError.PASSPHRASE_POLICY, policy.minPassphraseLength());
+        checkPolicies();
+        // An empty passphrase (myproxy-init -n) stores a credential for renewers and trusted retrievers only; its
+        // key is then sealed with the server's sealing key.
+        if (!request.passphrase().isEmpty()) {
+            checkNewPassphrase(request.passphrase());
         }
         requireOwnerIfStored();
         MessageIo.write(out, MyProxyResponse.ok().encode());
@@ -204,7 +372,7 @@ final class MyProxySession {
         CredentialFiles.wipe(passphrase);
         context.store().put(new StoredCredential(request.username(), request.credentialName(), identity, CredentialKind.PROXY,
                 emptyToNull(request.description()), request.retrievers(), request.renewers(), request.keyRetrievers(),
-                request.trustedRetrievers(), chain, sealed, chain.get(0).getNotBefore().toInstant(), end, 0, Instant.EPOCH));
+                request.trustedRetrievers(), chain, sealed, chain.get(0).getNotBefore().toInstant(), end));
         MessageIo.write(out, MyProxyResponse.ok().encode());
         audit("ok", "stored until " + end);
     }
@@ -217,6 +385,7 @@ final class MyProxySession {
     private void store(InputStream in, OutputStream out) throws IOException, ProtocolException, Refusal {
         ServerPolicy policy = context.policy();
         requireMayStore();
+        checkPolicies();
         requireOwnerIfStored();
         MessageIo.write(out, MyProxyResponse.ok().encode());
         byte[] pem = MessageIo.readMessage(in, policy.requestSizeLimit());
@@ -235,28 +404,35 @@ final class MyProxySession {
         Instant end = chain.stream().map(c -> c.getNotAfter().toInstant()).min(Instant::compareTo).orElseThrow();
         context.store().put(new StoredCredential(request.username(), request.credentialName(), identity, CredentialKind.END_ENTITY,
                 emptyToNull(request.description()), request.retrievers(), request.renewers(), request.keyRetrievers(),
-                request.trustedRetrievers(), chain, keyBlock(pem), chain.get(0).getNotBefore().toInstant(), end, 0, Instant.EPOCH));
+                request.trustedRetrievers(), chain, keyBlock(pem), chain.get(0).getNotBefore().toInstant(), end));
         MessageIo.write(out, MyProxyResponse.ok().encode());
         audit("ok", "end-entity credential stored until " + end);
     }
 
-    /** RETRIEVE (myproxy-retrieve): the certificate and the encrypted key, for key retrievers who know the passphrase. */
-    private void retrieve(OutputStream out) throws IOException, Refusal {
+    /**
+     * RETRIEVE (myproxy-retrieve): the certificate and the still encrypted key, for key retrievers who are also
+     * authorized as for GET. A client holding only a limited proxy gets nothing (the stored key is a full credential).
+     */
+    private void retrieve(InputStream in, OutputStream out) throws IOException, ProtocolException, Refusal {
         ServerPolicy policy = context.policy();
         StoredCredential stored = credential();
-        if (stored.kind() != CredentialKind.END_ENTITY
-                || !ServerPolicy.anyMatch(policy.authorizedKeyRetrievers(), identity)
-                || !ServerPolicy.allowed(stored.keyRetrievers(), policy.defaultKeyRetrievers(), identity)) {
+        if (!policy.access().keyRetrievers().permits(stored.keyRetrievers(), identity)) {
             throw new Refusal(MyProxyError.NOT_AUTHORIZED_RETRIEVER, displayIdentity());
         }
-        unlock(stored, request.passphrase());
+        if (stored.kind() != CredentialKind.END_ENTITY) {
+            throw new Refusal(MyProxyError.NOT_AUTHORIZED_RETRIEVER, displayIdentity());
+        }
+        Retrieval retrieval = authorizeRetrieval(stored, in, out);
+        if (retrieval.limitedClient() && !ProxyInfo.of(stored.chain()).limited()) {
+            throw new Refusal(MyProxyError.LIMITED_PROXY, request.username());
+        }
         MessageIo.write(out, initialOk().encode());
         byte[] key = stored.encryptedKey();
         String pem = org.gridauth.gsi.credential.Pem.encode(stored.chain()) + new String(key, java.nio.charset.StandardCharsets.US_ASCII);
         byte[] body = (pem + "\0").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         MessageIo.write(out, body);
         MessageIo.write(out, MyProxyResponse.ok().encode());
-        audit("ok", "end-entity credential retrieved");
+        audit("ok", "end-entity credential retrieved (" + retrieval.how() + ")");
     }
 
     /** The encrypted key block of a PEM text, as sent by the client. */
@@ -296,7 +472,7 @@ final class MyProxySession {
             values.put("OWNER", c.owner());
             values.put("RETRIEVER", c.retrievers());
             values.put("KEYRETRIEVERS", c.keyRetrievers());
-            values.put("TRUSTED_RETRIEVERS", c.trustedRetrievers());
+            values.put("RETRIEVER_TRUSTED", c.trustedRetrievers());
             values.put("RENEWER", c.renewers());
             lines.addAll(MyProxyResponse.credentialInfo(prefix, values));
             if (!first) {
@@ -326,9 +502,12 @@ final class MyProxySession {
         requireAuthenticated();
         StoredCredential stored = credential();
         requireOwner(stored);
-        if (request.newPassphrase().length() < context.policy().minPassphraseLength()) {
-            throw new Refusal(MyProxyError.PASSPHRASE_POLICY, context.policy().minPassphraseLength());
+        if (!KeyEncryption.needsPassphrase(stored.encryptedKey()) || stored.kind() == CredentialKind.END_ENTITY) {
+            // A credential stored without a passphrase stays so (it exists for renewers); an end-entity key is
+            // encrypted by its owner, who changes that passphrase with openssl before storing it again.
+            throw new Refusal(MyProxyError.UNSUPPORTED, "CHANGE_CRED_PASSPHRASE for this kind of credential");
         }
+        checkNewPassphrase(request.newPassphrase());
         PrivateKey key = unlock(stored, request.passphrase());
         char[] fresh = request.newPassphrase().toCharArray();
         byte[] sealed = context.keys().seal(key, fresh);
@@ -344,27 +523,75 @@ final class MyProxySession {
                 request.credentialName().isEmpty() ? "" : " named \"" + request.credentialName() + "\""));
     }
 
-    /** Opens the sealed key, counting failures and honouring the lockout. */
+    /** Opens the sealed key, counting failures per user name and honouring the lockout. */
     private PrivateKey unlock(StoredCredential stored, String passphrase) throws Refusal {
-        Instant now = context.clock().instant();
-        if (stored.lockedUntil().isAfter(now)) {
-            throw new Refusal(MyProxyError.LOCKED, stored.username(), stored.lockedUntil());
-        }
+        checkNotLocked();
         char[] secret = passphrase.toCharArray();
         try {
-            PrivateKey key = stored.kind() == CredentialKind.END_ENTITY
-                    ? endEntityKey(stored, secret)
-                    : context.keys().open(stored.encryptedKey(), secret, stored.chain().get(0).getPublicKey().getAlgorithm());
-            if (stored.failedAttempts() > 0) {
-                context.store().recordSuccess(stored.username(), stored.name());
+            PrivateKey key = openKey(stored, secret);
+            if (lockout != null && lockout.failedAttempts() > 0) {
+                context.store().recordSuccess(stored.username());
             }
             return key;
         } catch (KeyEncryption.WrongPassphrase e) {
             ServerPolicy policy = context.policy();
-            context.store().recordFailure(stored.username(), stored.name(), policy.lockoutThreshold(), now.plus(policy.lockoutDuration()));
+            CredentialStore.Lockout after = context.store().recordFailure(stored.username(), policy.lockoutThreshold(),
+                    context.clock().instant().plus(policy.lockoutDuration()));
+            if (after.failedAttempts() == policy.lockoutThreshold()) {
+                audit("locked", "user name locked until " + after.lockedUntil() + " after " + after.failedAttempts() + " wrong passphrases");
+            }
+            if (passphrase.isEmpty()) {
+                throw new Refusal(MyProxyError.NO_AUTHENTICATION, stored.username());
+            }
             throw new Refusal(MyProxyError.WRONG_PASSPHRASE, stored.username());
         } finally {
             CredentialFiles.wipe(secret);
+        }
+    }
+
+    /** Refuses at once while the user name is locked; remembers the state so a success can clear it. */
+    private void checkNotLocked() throws Refusal {
+        if (lockout == null) {
+            lockout = context.store().lockout(request.username());
+        }
+        if (lockout.lockedAt(context.clock().instant())) {
+            throw new Refusal(MyProxyError.LOCKED, request.username(), lockout.lockedUntil());
+        }
+    }
+
+    private PrivateKey openKey(StoredCredential stored, char[] secret) throws KeyEncryption.WrongPassphrase {
+        return stored.kind() == CredentialKind.END_ENTITY
+                ? endEntityKey(stored, secret)
+                : context.keys().open(stored.encryptedKey(), secret, stored.chain().get(0).getPublicKey().getAlgorithm());
+    }
+
+    /** The per-credential policies sent with PUT or STORE must be valid patterns, or nobody could ever use them. */
+    private void checkPolicies() throws Refusal {
+        String[][] policies = {{"retriever", request.retrievers()}, {"renewer", request.renewers()},
+                {"key retriever", request.keyRetrievers()}, {"trusted retriever", request.trustedRetrievers()}};
+        for (String[] policy : policies) {
+            if (policy[1] != null && !policy[1].isBlank()) {
+                try {
+                    new DnPattern(policy[1]);
+                } catch (IllegalArgumentException e) {
+                    throw new Refusal(MyProxyError.BAD_POLICY, policy[0], policy[1]);
+                }
+            }
+        }
+    }
+
+    /** Minimum length, then the site's passphrase_policy_program if one is configured. */
+    private void checkNewPassphrase(String passphrase) throws Refusal {
+        PassphrasePolicy policy = context.policy().passphrase();
+        if (!policy.longEnough(passphrase)) {
+            throw new Refusal(MyProxyError.PASSPHRASE_POLICY, policy.minimumLength());
+        }
+        if (policy.program().isPresent()) {
+            String reason = new PassphraseProgram(policy.program().get()).check(passphrase, request.username(), identity,
+                    request.credentialName(), request.retrievers(), request.renewers());
+            if (reason != null) {
+                throw new Refusal(MyProxyError.PASSPHRASE_REJECTED, reason);
+            }
         }
     }
 
@@ -400,7 +627,7 @@ final class MyProxySession {
     /** PUT and STORE: an authenticated client that accepted_credentials admits. */
     private void requireMayStore() throws Refusal {
         requireAuthenticated();
-        if (!ServerPolicy.anyMatch(context.policy().acceptedCredentials(), identity)) {
+        if (!context.policy().access().mayStore(identity)) {
             throw new Refusal(MyProxyError.NOT_AUTHORIZED_STORE, displayIdentity());
         }
     }
@@ -433,7 +660,9 @@ final class MyProxySession {
     private String clientIdentity() {
         try {
             X509Certificate[] chain = (X509Certificate[]) socket.getSession().getPeerCertificates();
-            return ProxyInfo.of(List.of(chain)).identity().toOpenSsl();
+            ProxyInfo info = ProxyInfo.of(List.of(chain));
+            clientLimited = info.limited();
+            return info.identity().toOpenSsl();
         } catch (SSLPeerUnverifiedException e) {
             return "";
         }
@@ -441,6 +670,14 @@ final class MyProxySession {
 
     private String displayIdentity() {
         return identity.isEmpty() ? "(anonymous)" : identity;
+    }
+
+    private void closeQuietly() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // already closed
+        }
     }
 
     private void reply(MyProxyResponse response) {
@@ -491,6 +728,7 @@ final class MyProxySession {
     /** Everything a session needs, built once by the server. */
     record ServerContext(ServerPolicy policy, org.gridauth.myproxy.store.CredentialStore store, KeyEncryption keys,
                          org.gridauth.gsi.proxy.ProxyMaker proxies, ChainValidator validator, Clock clock,
-                         java.security.SecureRandom random, java.util.function.Supplier<Map<String, byte[]>> trustRoots) {
+                         java.security.SecureRandom random, java.util.function.Supplier<Map<String, byte[]>> trustRoots,
+                         java.util.concurrent.ScheduledExecutorService deadlines) {
     }
 }

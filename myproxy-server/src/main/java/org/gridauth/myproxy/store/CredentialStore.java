@@ -21,11 +21,31 @@ public interface CredentialStore {
     /** Replaces the sealed key (passphrase change) only if the credential still exists. */
     boolean replaceKey(String username, String name, byte[] sealedKey);
 
-    /** Counts one wrong passphrase; locks the credential until {@code lockUntil} when the count reaches {@code threshold}. */
-    void recordFailure(String username, String name, int threshold, Instant lockUntil);
+    /** The wrong-passphrase state of a user name (shared by all its credentials and all servers on the database). */
+    Lockout lockout(String username);
+
+    /**
+     * Counts one wrong passphrase for a user name; locks it until {@code lockUntil} when the count reaches
+     * {@code threshold}. Returns the new state.
+     */
+    Lockout recordFailure(String username, int threshold, Instant lockUntil);
 
     /** Clears the wrong-passphrase count after a success. */
-    void recordSuccess(String username, String name);
+    void recordSuccess(String username);
+
+    /**
+     * Consecutive wrong passphrases of one user name and the instant before which it accepts none.
+     *
+     * @param failedAttempts consecutive wrong passphrases
+     * @param lockedUntil    no passphrase is tried before this instant
+     */
+    record Lockout(int failedAttempts, Instant lockedUntil) {
+        public static final Lockout NONE = new Lockout(0, Instant.EPOCH);
+
+        public boolean lockedAt(Instant now) {
+            return lockedUntil.isAfter(now);
+        }
+    }
 
     /** Removes credentials that expired before the given instant; returns how many. */
     int purgeExpired(Instant before);

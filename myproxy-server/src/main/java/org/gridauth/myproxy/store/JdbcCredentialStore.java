@@ -22,7 +22,7 @@ import org.gridauth.gsi.credential.Pem;
 public final class JdbcCredentialStore implements CredentialStore {
 
     private static final String COLUMNS = "username, cred_name, owner_dn, kind, description, retrievers, renewers, key_retrievers, "
-            + "trusted_retrievers, chain_pem, encrypted_key, start_time, end_time, failed_attempts, locked_until, created_at";
+            + "trusted_retrievers, chain_pem, encrypted_key, start_time, end_time, created_at";
 
     private final DataSource dataSource;
 
@@ -41,7 +41,7 @@ public final class JdbcCredentialStore implements CredentialStore {
                 delete.executeUpdate();
             }
             try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO mp_credential (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    "INSERT INTO mp_credential (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 insert.setString(1, c.username());
                 insert.setString(2, c.name());
                 insert.setString(3, c.owner());
@@ -55,9 +55,7 @@ public final class JdbcCredentialStore implements CredentialStore {
                 insert.setBytes(11, c.encryptedKey());
                 insert.setLong(12, c.start().getEpochSecond());
                 insert.setLong(13, c.end().getEpochSecond());
-                insert.setInt(14, 0);
-                insert.setLong(15, 0);
-                insert.setLong(16, Instant.now().getEpochSecond());
+                insert.setLong(14, Instant.now().getEpochSecond());
                 insert.executeUpdate();
             }
             return null;
@@ -84,7 +82,7 @@ public final class JdbcCredentialStore implements CredentialStore {
     public boolean replaceKey(String username, String name, byte[] sealedKey) {
         return inTransaction(connection -> {
             try (PreparedStatement statement = connection.prepareStatement(
-                    "UPDATE mp_credential SET encrypted_key = ?, failed_attempts = 0, locked_until = 0 WHERE username = ? AND cred_name = ?")) {
+                    "UPDATE mp_credential SET encrypted_key = ? WHERE username = ? AND cred_name = ?")) {
                 statement.setBytes(1, sealedKey);
                 statement.setString(2, username);
                 statement.setString(3, name);
@@ -94,26 +92,56 @@ public final class JdbcCredentialStore implements CredentialStore {
     }
 
     @Override
-    public void recordFailure(String username, String name, int threshold, Instant lockUntil) {
-        inTransaction(connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(
-                    "UPDATE mp_credential SET failed_attempts = failed_attempts + 1, "
-                            + "locked_until = CASE WHEN failed_attempts + 1 >= ? THEN ? ELSE locked_until END "
-                            + "WHERE username = ? AND cred_name = ?")) {
-                statement.setInt(1, threshold);
-                statement.setLong(2, lockUntil.getEpochSecond());
-                statement.setString(3, username);
-                statement.setString(4, name);
-                statement.executeUpdate();
-            }
-            return null;
-        });
+    public Lockout lockout(String username) {
+        return inTransaction(connection -> read(connection, username));
     }
 
     @Override
-    public void recordSuccess(String username, String name) {
-        update("UPDATE mp_credential SET failed_attempts = 0, locked_until = 0 WHERE username = ? AND cred_name = ? AND failed_attempts > 0",
-                username, name);
+    public Lockout recordFailure(String username, int threshold, Instant lockUntil) {
+        try {
+            return inTransaction(connection -> countFailure(connection, username, threshold, lockUntil));
+        } catch (StoreException e) {
+            if (e.getCause() instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
+                // Another server inserted the first failure at the same moment; the row exists now, so count again.
+                return inTransaction(connection -> countFailure(connection, username, threshold, lockUntil));
+            }
+            throw e;
+        }
+    }
+
+    /** One atomic UPDATE, so servers sharing the database count every failure exactly once. */
+    private static Lockout countFailure(Connection connection, String username, int threshold, Instant lockUntil) throws SQLException {
+        int updated;
+        try (PreparedStatement statement = connection.prepareStatement("UPDATE mp_lockout SET failed_attempts = failed_attempts + 1, "
+                + "locked_until = CASE WHEN failed_attempts + 1 >= ? THEN ? ELSE locked_until END WHERE username = ?")) {
+            statement.setInt(1, threshold);
+            statement.setLong(2, lockUntil.getEpochSecond());
+            statement.setString(3, username);
+            updated = statement.executeUpdate();
+        }
+        if (updated == 0) {
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "INSERT INTO mp_lockout (username, failed_attempts, locked_until) VALUES (?, 1, ?)")) {
+                statement.setString(1, username);
+                statement.setLong(2, threshold <= 1 ? lockUntil.getEpochSecond() : 0);
+                statement.executeUpdate();
+            }
+        }
+        return read(connection, username);
+    }
+
+    @Override
+    public void recordSuccess(String username) {
+        update("DELETE FROM mp_lockout WHERE username = ?", username);
+    }
+
+    private static Lockout read(Connection connection, String username) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT failed_attempts, locked_until FROM mp_lockout WHERE username = ?")) {
+            statement.setString(1, username);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() ? new Lockout(rs.getInt(1), Instant.ofEpochSecond(rs.getLong(2))) : Lockout.NONE;
+            }
+        }
     }
 
     @Override
@@ -139,8 +167,7 @@ public final class JdbcCredentialStore implements CredentialStore {
                                 CredentialKind.valueOf(rs.getString(4)), rs.getString(5), rs.getString(6), rs.getString(7),
                                 rs.getString(8), rs.getString(9),
                                 Pem.decode(rs.getString(10).getBytes(StandardCharsets.US_ASCII), "stored chain").certificates(),
-                                rs.getBytes(11), Instant.ofEpochSecond(rs.getLong(12)), Instant.ofEpochSecond(rs.getLong(13)),
-                                rs.getInt(14), Instant.ofEpochSecond(rs.getLong(15))));
+                                rs.getBytes(11), Instant.ofEpochSecond(rs.getLong(12)), Instant.ofEpochSecond(rs.getLong(13))));
                     }
                 }
                 return out;

@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * One credential in the repository. The private key exists here only encrypted with the credential passphrase.
+ * One credential in the repository. The private key exists here only sealed by {@link KeyEncryption}.
  *
  * @param username          the MyProxy user name
  * @param name              the credential name; empty for the default credential
@@ -20,13 +20,10 @@ import java.util.List;
  * @param encryptedKey      the private key sealed by {@link KeyEncryption}
  * @param start             notBefore of the credential
  * @param end               the earliest notAfter of the chain
- * @param failedAttempts    consecutive wrong passphrases
- * @param lockedUntil       no passphrase is tried before this instant
  */
 public record StoredCredential(String username, String name, String owner, CredentialKind kind, String description,
                                String retrievers, String renewers, String keyRetrievers, String trustedRetrievers,
-                               List<X509Certificate> chain, byte[] encryptedKey, Instant start, Instant end,
-                               int failedAttempts, Instant lockedUntil) {
+                               List<X509Certificate> chain, byte[] encryptedKey, Instant start, Instant end) {
 
     public StoredCredential {
         chain = List.copyOf(chain);
@@ -41,7 +38,7 @@ public record StoredCredential(String username, String name, String owner, Crede
 
     public StoredCredential withKey(byte[] sealed) {
         return new StoredCredential(username, name, owner, kind, description, retrievers, renewers, keyRetrievers,
-                trustedRetrievers, chain, sealed, start, end, failedAttempts, lockedUntil);
+                trustedRetrievers, chain, sealed, start, end);
     }
 
     @Override

@@ -93,7 +93,7 @@ class MyProxyClientsInteropTest {
 
         GridTools.Result wrong = client(List.of("myproxy-logon", "-S", "-l", "taro", "-o", dir.resolve("x").toString()), "not the passphrase\n");
         assertThat(wrong.exitCode()).isNotZero();
-        assertThat(wrong.all()).contains("GA-MP-002").contains("Invalid pass phrase");
+        assertThat(wrong.all()).contains("GA-MP-002").contains("invalid credential passphrase");
 
         GridTools.Result destroy = client(List.of("myproxy-destroy", "-l", "taro"), null, Map.of("X509_USER_PROXY", proxy.toString()));
         assertThat(destroy.exitCode()).as(destroy.all()).isZero();

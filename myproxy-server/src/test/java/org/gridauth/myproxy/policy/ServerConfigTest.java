@@ -26,7 +26,7 @@ class ServerConfigTest {
                 max_cred_lifetime 720
                 min_keylen 3072
                 request_timeout 20
-                passphrase_policy_program /usr/sbin/myproxy-passphrase-policy
+                pam sufficient
                 port 17512
                 cert_dir /srv/certificates
                 """, "myproxy-server.config", warnings);
@@ -37,13 +37,16 @@ class ServerConfigTest {
         assertThat(policy.maxCredLifetime()).isEqualTo(Duration.ofHours(720));
         assertThat(policy.minKeyBits()).isEqualTo(3072);
         assertThat(policy.requestTimeout()).isEqualTo(Duration.ofSeconds(20));
-        assertThat(ServerPolicy.anyMatch(policy.acceptedCredentials(), "/C=JP/O=Grid/CN=Taro")).isTrue();
-        assertThat(ServerPolicy.anyMatch(policy.acceptedCredentials(), "/C=JP/O=Other/CN=Eve")).isFalse();
-        assertThat(ServerPolicy.anyMatch(policy.acceptedCredentials(), "")).isFalse();
-        assertThat(ServerPolicy.anyMatch(policy.authorizedRetrievers(), "")).isTrue();
-        assertThat(policy.defaultRetrievers()).hasSize(2);
-        assertThat(ServerPolicy.anyMatch(policy.defaultRetrievers(), "/C=JP/O=Portal/CN=portal.example.jp")).isTrue();
-        assertThat(warnings).singleElement().asString().contains("line 10").contains("passphrase_policy_program");
+        AccessPolicy access = policy.access();
+        assertThat(access.mayStore("/C=JP/O=Grid/CN=Taro")).isTrue();
+        assertThat(access.mayStore("/C=JP/O=Other/CN=Eve")).isFalse();
+        assertThat(access.mayStore("")).isFalse();
+        assertThat(access.retrievers().permitsServerWide("")).isTrue();
+        assertThat(access.retrievers().defaults()).hasSize(2);
+        assertThat(access.retrievers().permits(null, "/C=JP/O=Portal/CN=portal.example.jp")).isTrue();
+        assertThat(access.retrievers().permits(null, "/C=JP/O=Elsewhere/CN=x")).isFalse();
+        assertThat(access.renewers().configured()).as("no authorized_renewers line: nobody renews").isFalse();
+        assertThat(warnings).singleElement().asString().contains("line 10").contains("pam");
     }
 
     @Test
@@ -55,6 +58,10 @@ class ServerConfigTest {
         assertRefused("\n\nport 1 2\n", "line 3: port takes exactly one value");
         assertRefused("accepted_credentials \"/C=JP/*\n", "double quote is not closed");
         assertRefused("min_passphrase_length 3\n", "at least 6");
+        assertRefused("trusted_retrievers \"*\"\n", "unsafe policy");
+        assertRefused("passphrase_policy_program /nonexistent/checker\n", "not an executable file");
+        assertRefused("authorized_retrievers \"/C=JP/(CN=x\"\n", "not a valid expression");
+        assertRefused("check_multiple_credentials maybe\n", "must be true or false");
     }
 
     private static void assertRefused(String text, String message) {

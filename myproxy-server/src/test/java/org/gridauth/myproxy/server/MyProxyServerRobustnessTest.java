@@ -47,9 +47,9 @@ class MyProxyServerRobustnessTest {
     @BeforeAll
     void start() throws Exception {
         store = new JdbcCredentialStore(TestDatabases.h2());
-        List<DnPattern> anyone = List.of(new DnPattern("*"));
-        ServerPolicy policy = new ServerPolicy(anyone, anyone, anyone, anyone, List.of(), Duration.ofHours(12), Duration.ofDays(7),
-                2048, 6, 3, Duration.ofMinutes(10), 4096, Duration.ofSeconds(1));
+        ServerPolicy policy = new ServerPolicy(org.gridauth.myproxy.policy.AccessPolicy.permissive(), false, Duration.ofHours(12),
+                Duration.ofDays(7), 2048, new org.gridauth.myproxy.policy.PassphrasePolicy(6, java.util.Optional.empty()), 3,
+                Duration.ofMinutes(10), 4096, Duration.ofSeconds(1), Duration.ZERO);
         server = new MyProxyServer(new InetSocketAddress("127.0.0.1", 0), pki.host(), pki.trustDir(), store, policy, 10_000, 4,
                 Clock.systemUTC());
         anonymous = TestPki.anonymousClientTls(pki.ca().certificate());
@@ -58,7 +58,7 @@ class MyProxyServerRobustnessTest {
             store.put(new StoredCredential(user, "", pki.user().subject().toOpenSsl(), CredentialKind.END_ENTITY, null, null, null, null,
                     null, pki.user().chain(), org.gridauth.gsi.credential.CredentialFiles
                             .encryptedKeyPem(pki.user().privateKey(), PASSPHRASE.toCharArray()).getBytes(StandardCharsets.US_ASCII),
-                    java.time.Instant.now().minusSeconds(60), pki.user().certificate().getNotAfter().toInstant(), 0, java.time.Instant.EPOCH));
+                    java.time.Instant.now().minusSeconds(60), pki.user().certificate().getNotAfter().toInstant()));
         }
         assertThat(keys).isNotNull();
     }

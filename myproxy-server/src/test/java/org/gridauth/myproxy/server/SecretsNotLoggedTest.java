@@ -39,7 +39,7 @@ class SecretsNotLoggedTest {
         store.put(new StoredCredential("secretive", "", pki.user().subject().toOpenSsl(), CredentialKind.END_ENTITY, null, null, null,
                 null, null, pki.user().chain(), CredentialFiles.encryptedKeyPem(pki.user().privateKey(), right.toCharArray())
                         .getBytes(StandardCharsets.US_ASCII), java.time.Instant.now().minusSeconds(60),
-                pki.user().certificate().getNotAfter().toInstant(), 0, java.time.Instant.EPOCH));
+                pki.user().certificate().getNotAfter().toInstant()));
         try (MyProxyServer server = new MyProxyServer(new InetSocketAddress("127.0.0.1", 0), pki.host(), pki.trustDir(), store,
                 ServerPolicy.permissive(), 10_000, 2, Clock.systemUTC())) {
             for (String passphrase : new String[] {wrong, right}) {

@@ -43,12 +43,15 @@ class JdbcCredentialStoreTest {
         assertThat(keys.open(found.encryptedKey(), "passphrase".toCharArray(), "RSA")).isEqualTo(pki.user().privateKey());
         assertThat(store.findAll("taro")).extracting(StoredCredential::name).containsExactly("", "laptop");
 
-        store.recordFailure("taro", "", 2, now.plus(Duration.ofMinutes(15)));
-        assertThat(store.find("taro", "").orElseThrow().lockedUntil()).isEqualTo(Instant.EPOCH);
-        store.recordFailure("taro", "", 2, now.plus(Duration.ofMinutes(15)));
-        assertThat(store.find("taro", "").orElseThrow().lockedUntil().getEpochSecond()).isEqualTo(now.plus(Duration.ofMinutes(15)).getEpochSecond());
-        store.recordSuccess("taro", "");
-        assertThat(store.find("taro", "").orElseThrow().failedAttempts()).isZero();
+        store.recordSuccess("taro");
+        assertThat(store.lockout("taro")).isEqualTo(CredentialStore.Lockout.NONE);
+        assertThat(store.recordFailure("taro", 2, now.plus(Duration.ofMinutes(15))).lockedAt(now)).isFalse();
+        CredentialStore.Lockout locked = store.recordFailure("taro", 2, now.plus(Duration.ofMinutes(15)));
+        assertThat(locked.failedAttempts()).isEqualTo(2);
+        assertThat(locked.lockedUntil().getEpochSecond()).isEqualTo(now.plus(Duration.ofMinutes(15)).getEpochSecond());
+        assertThat(store.lockout("taro").lockedAt(now)).as("the lockout covers the user name, whatever credential").isTrue();
+        store.recordSuccess("taro");
+        assertThat(store.lockout("taro").failedAttempts()).isZero();
 
         assertThat(store.replaceKey("taro", "", keys.seal(pki.user().privateKey(), "another one".toCharArray()))).isTrue();
         assertThat(keys.open(store.find("taro", "").orElseThrow().encryptedKey(), "another one".toCharArray(), "RSA")).isNotNull();
@@ -64,6 +67,6 @@ class JdbcCredentialStoreTest {
     private StoredCredential credential(String user, String name, Instant end) {
         return new StoredCredential(user, name, pki.user().subject().toOpenSsl(), CredentialKind.PROXY, "desc", null, null, null, null,
                 List.of(pki.user().certificate()), keys.seal(pki.user().privateKey(), "passphrase".toCharArray()),
-                Instant.now().minus(Duration.ofHours(1)), end, 0, Instant.EPOCH);
+                Instant.now().minus(Duration.ofHours(1)), end);
     }
 }
