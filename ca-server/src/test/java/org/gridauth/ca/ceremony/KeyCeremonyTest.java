@@ -73,10 +73,14 @@ class KeyCeremonyTest {
         GridTools.Result objects = GridTools.run(List.of(pkcs11Tool.toString(), "--module", t.config().library().toString(),
                 "--slot", Long.toString(t.config().slot()), "--list-objects", "--login", "--pin", t.pin()));
         assertThat(objects.exitCode()).as(objects.all()).isZero();
-        String privateKey = objects.stdout().substring(objects.stdout().indexOf("Private Key Object"));
-        privateKey = privateKey.substring(0, privateKey.indexOf("\n\n") > 0 ? privateKey.indexOf("\n\n") : privateKey.length());
-        assertThat(privateKey).contains("label:      ca-2026").contains("sensitive").contains("never extractable")
-                .doesNotContain("decrypt");
+        // SunPKCS11 links key and certificate through CKA_ID = the label's bytes.
+        String id = java.util.HexFormat.of().formatHex("ca-2026".getBytes(StandardCharsets.US_ASCII));
+        List<String> privateKeys = java.util.Arrays.stream(objects.stdout().split("(?=Private Key Object|Public Key Object|Certificate Object|Data object)"))
+                .filter(block -> block.startsWith("Private Key Object")).toList();
+        assertThat(privateKeys).as(objects.stdout()).hasSize(1);
+        String privateKey = privateKeys.get(0);
+        assertThat(privateKey).contains("ID:         " + id).contains("sensitive").contains("never extractable")
+                .doesNotContain("decrypt").doesNotContain("unwrap");
         assertThat(privateKey.replace("never extractable", "")).doesNotContain("extractable");
         assertThat(objects.stdout()).contains("Certificate Object");
 

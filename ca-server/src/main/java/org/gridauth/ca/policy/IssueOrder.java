@@ -1,0 +1,22 @@
+package org.gridauth.ca.policy;
+
+/**
+ * An issuance request as the RA sends it.
+ *
+ * @param requester    who asks (the RA certificate's DN, or an operator); goes into the audit trail
+ * @param profile      profile name: client, host, service or another configured one
+ * @param csr          the PKCS#10 request, PEM or DER
+ * @param hpciId       the holder's HPCI-ID for client certificates, else null
+ * @param lifetimeDays requested lifetime in days, or null for the profile's validity
+ */
+public record IssueOrder(String requester, String profile, byte[] csr, String hpciId, Integer lifetimeDays) {
+
+    public IssueOrder {
+        csr = csr == null ? new byte[0] : csr.clone();
+    }
+
+    @Override
+    public byte[] csr() {
+        return csr.clone();
+    }
+}

@@ -1,0 +1,211 @@
+package org.gridauth.ca.store;
+
+import java.io.ByteArrayInputStream;
+import java.math.BigInteger;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+
+import org.gridauth.ca.CaError;
+import org.gridauth.ca.audit.AuditEvent;
+import org.gridauth.ca.audit.AuditRecord;
+import org.gridauth.gsi.error.GridAuthException;
+
+/**
+ * Issued certificates in the CA database. Issuance is two short transactions around the signature: {@link #reserve}
+ * records the serial as PENDING (primary key: never used twice; unique active HPCI-ID: R-CA-4), {@link #complete}
+ * stores the certificate with its audit record. A crash in between leaves a PENDING row that
+ * {@link #abandonStale} turns into ABANDONED at start-up; the certificate was never handed out.
+ */
+public final class JdbcCertificateStore {
+
+    private static final String COLUMNS = "serial, profile, subject_dn, hpci_id, status, requested_at, certificate_der, revoked_at, revocation_reason";
+
+    private final CaDatabase database;
+    private final JdbcAuditTrail audit;
+    private final Clock clock;
+
+    public JdbcCertificateStore(CaDatabase database, JdbcAuditTrail audit, Clock clock) {
+        this.database = database;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    /** The serial is already taken; the caller draws another. */
+    public static final class SerialInUse extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        SerialInUse(BigInteger serial) {
+            super("serial " + serial.toString(16) + " is already in use");
+        }
+    }
+
+    /**
+     * Records the serial as PENDING before signing.
+     *
+     * @throws SerialInUse        if the serial exists (draw another)
+     * @throws GridAuthException  GA-CA-015 if the HPCI-ID already has a pending or valid client certificate
+     */
+    public void reserve(BigInteger serial, String profile, String subject, String hpciId) {
+        Instant now = clock.instant();
+        try {
+            database.inTransaction(connection -> {
+                if (exists(connection, serial)) {
+                    throw new SerialInUse(serial);
+                }
+                if (hpciId != null) {
+                    // An expired certificate no longer counts as valid (R-CA-4 speaks of valid certificates).
+                    try (PreparedStatement release = connection.prepareStatement(
+                            "UPDATE ca_certificate SET active_hpci_id = NULL WHERE active_hpci_id = ? AND status = 'VALID' AND not_after < ?")) {
+                        release.setString(1, hpciId);
+                        release.setLong(2, now.toEpochMilli());
+                        release.executeUpdate();
+                    }
+                    Optional<String> holder = activeSerial(connection, hpciId);
+                    if (holder.isPresent()) {
+                        throw new GridAuthException(CaError.HPCI_ID_HAS_VALID_CERTIFICATE, hpciId, holder.get());
+                    }
+                }
+                try (PreparedStatement insert = connection.prepareStatement(
+                        "INSERT INTO ca_certificate (serial, profile, subject_dn, hpci_id, active_hpci_id, status, requested_at) VALUES (?, ?, ?, ?, ?, 'PENDING', ?)")) {
+                    insert.setString(1, hex(serial));
+                    insert.setString(2, profile);
+                    insert.setString(3, subject);
+                    insert.setString(4, hpciId);
+                    insert.setString(5, hpciId);
+                    insert.setLong(6, now.toEpochMilli());
+                    insert.executeUpdate();
+                }
+                return null;
+            });
+        } catch (GridAuthException e) {
+            // Two reservations raced: the constraint decided; report which one the loser hit.
+            if (e.code() == CaError.DATABASE_UNAVAILABLE && CaDatabase.isUniqueViolation(e)) {
+                Optional<String> holder = hpciId == null ? Optional.empty() : database.inTransaction(c -> activeSerial(c, hpciId));
+                if (holder.isPresent()) {
+                    throw new GridAuthException(CaError.HPCI_ID_HAS_VALID_CERTIFICATE, hpciId, holder.get());
+                }
+                throw new SerialInUse(serial);
+            }
+            throw e;
+        }
+    }
+
+    /** Stores the signed certificate and its audit record in one transaction; returns the audit record. */
+    public AuditRecord complete(X509Certificate certificate, AuditEvent event) {
+        return database.inTransaction(connection -> {
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE ca_certificate SET status = 'VALID', certificate_der = ?, issued_at = ?, not_before = ?, not_after = ? "
+                            + "WHERE serial = ? AND status = 'PENDING'")) {
+                update.setBytes(1, certificate.getEncoded());
+                update.setLong(2, clock.millis());
+                update.setLong(3, certificate.getNotBefore().getTime());
+                update.setLong(4, certificate.getNotAfter().getTime());
+                update.setString(5, hex(certificate.getSerialNumber()));
+                if (update.executeUpdate() != 1) {
+                    throw new SQLException("serial " + hex(certificate.getSerialNumber()) + " is not pending");
+                }
+            } catch (java.security.cert.CertificateEncodingException e) {
+                throw new SQLException("the certificate cannot be encoded", e);
+            }
+            return audit.append(connection, event);
+        });
+    }
+
+    /** Marks a pending serial abandoned (signing or recording failed), with its audit record. */
+    public void abandon(BigInteger serial, AuditEvent event) {
+        database.inTransaction(connection -> {
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE ca_certificate SET status = 'ABANDONED', active_hpci_id = NULL WHERE serial = ? AND status = 'PENDING'")) {
+                update.setString(1, hex(serial));
+                update.executeUpdate();
+            }
+            audit.append(connection, event);
+            return null;
+        });
+    }
+
+    /** Abandons serials left PENDING by a crash (reserved before {@code before}); returns how many. */
+    public int abandonStale(Instant before) {
+        return database.inTransaction(connection -> {
+            int count = 0;
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT serial, subject_dn FROM ca_certificate WHERE status = 'PENDING' AND requested_at < ? ORDER BY serial")) {
+                select.setLong(1, before.toEpochMilli());
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        try (PreparedStatement update = connection.prepareStatement(
+                                "UPDATE ca_certificate SET status = 'ABANDONED', active_hpci_id = NULL WHERE serial = ? AND status = 'PENDING'")) {
+                            update.setString(1, rs.getString(1));
+                            update.executeUpdate();
+                        }
+                        audit.append(connection, new AuditEvent("ISSUE_ABANDONED", "ca", rs.getString(2),
+                                java.util.Map.of("serial", rs.getString(1), "reason", "left pending by an interrupted issuance")));
+                        count++;
+                    }
+                }
+            }
+            return count;
+        });
+    }
+
+    public Optional<CertificateRecord> find(BigInteger serial) {
+        return database.inTransaction(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS + " FROM ca_certificate WHERE serial = ?")) {
+                select.setString(1, hex(serial));
+                try (ResultSet rs = select.executeQuery()) {
+                    return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /** Serial numbers are stored as lower-case hex without leading zeros. */
+    public static String hex(BigInteger serial) {
+        return serial.toString(16);
+    }
+
+    private static boolean exists(Connection connection, BigInteger serial) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT 1 FROM ca_certificate WHERE serial = ?")) {
+            select.setString(1, hex(serial));
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static Optional<String> activeSerial(Connection connection, String hpciId) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT serial FROM ca_certificate WHERE active_hpci_id = ?")) {
+            select.setString(1, hpciId);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    private static CertificateRecord read(ResultSet rs) throws SQLException {
+        byte[] der = rs.getBytes(7);
+        X509Certificate certificate = null;
+        if (der != null) {
+            try {
+                certificate = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
+            } catch (CertificateException e) {
+                throw new SQLException("stored certificate " + rs.getString(1) + " cannot be decoded", e);
+            }
+        }
+        long revokedAt = rs.getLong(8);
+        boolean revoked = !rs.wasNull();
+        int reason = rs.getInt(9);
+        boolean hasReason = !rs.wasNull();
+        return new CertificateRecord(new BigInteger(rs.getString(1), 16), rs.getString(2), rs.getString(3), rs.getString(4),
+                CertificateStatus.valueOf(rs.getString(5)), Instant.ofEpochMilli(rs.getLong(6)), certificate,
+                revoked ? Instant.ofEpochMilli(revokedAt) : null, hasReason ? reason : null);
+    }
+}
