@@ -156,6 +156,50 @@ public final class JdbcCertificateStore {
         });
     }
 
+    /**
+     * Revokes a valid certificate and writes its audit record in the same transaction.
+     *
+     * @throws GridAuthException GA-CA-021 for a serial this CA never issued, GA-CA-022 if already revoked
+     */
+    public AuditRecord revoke(BigInteger serial, int reason, Instant at, AuditEvent event) {
+        return database.inTransaction(connection -> {
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE ca_certificate SET status = 'REVOKED', revoked_at = ?, revocation_reason = ?, active_hpci_id = NULL "
+                            + "WHERE serial = ? AND status = 'VALID'")) {
+                update.setLong(1, at.toEpochMilli());
+                update.setInt(2, reason);
+                update.setString(3, hex(serial));
+                if (update.executeUpdate() == 1) {
+                    return audit.append(connection, event);
+                }
+            }
+            try (PreparedStatement select = connection.prepareStatement("SELECT status, revoked_at FROM ca_certificate WHERE serial = ?")) {
+                select.setString(1, hex(serial));
+                try (ResultSet rs = select.executeQuery()) {
+                    if (rs.next() && "REVOKED".equals(rs.getString(1))) {
+                        throw new GridAuthException(CaError.ALREADY_REVOKED, hex(serial), Instant.ofEpochMilli(rs.getLong(2)));
+                    }
+                }
+            }
+            throw new GridAuthException(CaError.CERTIFICATE_UNKNOWN, hex(serial));
+        });
+    }
+
+    /** Every revoked certificate, for the CRL, in serial order. */
+    public java.util.List<org.gridauth.gsi.crl.RevokedEntry> revoked() {
+        return database.inTransaction(connection -> {
+            java.util.List<org.gridauth.gsi.crl.RevokedEntry> out = new java.util.ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT serial, revoked_at, revocation_reason FROM ca_certificate WHERE status = 'REVOKED' ORDER BY serial");
+                 ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new org.gridauth.gsi.crl.RevokedEntry(new BigInteger(rs.getString(1), 16), Instant.ofEpochMilli(rs.getLong(2)), rs.getInt(3)));
+                }
+            }
+            return out;
+        });
+    }
+
     public Optional<CertificateRecord> find(BigInteger serial) {
         return database.inTransaction(connection -> {
             try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS + " FROM ca_certificate WHERE serial = ?")) {

@@ -1,0 +1,157 @@
+package org.gridauth.ca.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.x509.Extension;
+import org.gridauth.ca.audit.AuditRecord;
+import org.gridauth.ca.policy.CrlSchedule;
+import org.gridauth.ca.policy.IssueOrder;
+import org.gridauth.ca.policy.RevocationReason;
+import org.gridauth.ca.store.CaDatabase;
+import org.gridauth.ca.store.CertificateStatus;
+import org.gridauth.ca.store.JdbcAuditTrail;
+import org.gridauth.ca.store.JdbcCertificateStore;
+import org.gridauth.ca.store.JdbcCrlStore;
+import org.gridauth.ca.store.TestDatabases;
+import org.gridauth.gsi.credential.Pem;
+import org.gridauth.gsi.profile.CertificateMaker;
+import org.gridauth.gsi.testing.GridTools;
+import org.gridauth.gsi.testing.TestPki;
+import org.gridauth.gsi.trust.TrustDirectory;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RevocationAndCrlTest {
+
+    private static final String RA = "/C=JP/O=GridAuth HSM Test/CN=ra.example.org";
+    private static HsmTestCa ca;
+
+    @TempDir
+    Path dir;
+
+    private MutableClock clock;
+    private JdbcAuditTrail audit;
+    private JdbcCertificateStore store;
+    private IssuanceService issuance;
+    private CrlService crls;
+    private RevocationService revocation;
+    private Path published;
+
+    @BeforeAll
+    static void hsm() {
+        ca = new HsmTestCa();
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        clock = new MutableClock(Instant.now());
+        CaDatabase database = new CaDatabase(TestDatabases.h2());
+        audit = new JdbcAuditTrail(database, clock);
+        store = new JdbcCertificateStore(database, audit, clock);
+        issuance = new IssuanceService(ca.key(), HsmTestCa.policy(), store, audit, new CertificateMaker(clock));
+        published = Files.createDirectories(dir.resolve("repository"));
+        crls = new CrlService(ca.key(), store, new JdbcCrlStore(database, audit), CrlSchedule.defaults(), published, clock);
+        revocation = new RevocationService(store, crls, audit, clock);
+    }
+
+    private X509Certificate host(String name) {
+        return issuance.issue(new IssueOrder(RA, "host", HsmTestCa.csr(TestPki.newKey(), HsmTestCa.ORGANISATION + "/OU=Hosts/CN=" + name,
+                List.of()), null, null)).certificate();
+    }
+
+    private static BigInteger crlNumber(X509CRL crl) {
+        return ASN1Integer.getInstance(ASN1OctetString.getInstance(crl.getExtensionValue(Extension.cRLNumber.getId())).getOctets()).getValue();
+    }
+
+    @Test
+    @DisplayName("R-CA-5, R-CA-8: a revocation publishes at once a 30-day CRL that openssl crl -verify accepts and openssl verify -crl_check enforces")
+    void revocationPublishesCrl() throws Exception {
+        GridTools.require("openssl", "openssl");
+        X509Certificate revoked = host("gone.example.org");
+        X509Certificate kept = host("kept.example.org");
+        X509CRL first = crls.ensureFresh();
+        assertThat(crlNumber(first)).isEqualTo(1);
+
+        revocation.revoke("HPCI office", revoked.getSerialNumber(), RevocationReason.AFFILIATION_CHANGED, "account removed");
+
+        Path pem = published.resolve("crl.pem");
+        X509CRL crl = (X509CRL) Pem.decode(Files.readAllBytes(pem), "crl.pem").crls().get(0);
+        assertThat(crlNumber(crl)).isEqualTo(2);
+        assertThat(Duration.between(crl.getThisUpdate().toInstant(), crl.getNextUpdate().toInstant())).isEqualTo(Duration.ofDays(30));
+        assertThat(crl.getRevokedCertificate(revoked.getSerialNumber())).isNotNull();
+        assertThat(crl.getRevokedCertificate(kept.getSerialNumber())).isNull();
+        assertThat(Files.readAllBytes(published.resolve("crl.der"))).isEqualTo(crl.getEncoded());
+        assertThat(published.resolve(TrustDirectory.subjectHash(crl.getIssuerX500Principal()) + ".r0")).exists();
+
+        Path caPem = Files.writeString(dir.resolve("ca.pem"), Pem.encode(ca.key().certificate()));
+        GridTools.Result check = GridTools.run(List.of("openssl", "crl", "-in", pem.toString(), "-CAfile", caPem.toString(), "-noout", "-verify", "-text"));
+        assertThat(check.exitCode()).as(check.all()).isZero();
+        assertThat(check.all()).contains("verify OK").contains("Affiliation Changed")
+                .contains(revoked.getSerialNumber().toString(16).toUpperCase());
+        Path bundle = Files.writeString(dir.resolve("ca-and-crl.pem"), Pem.encode(ca.key().certificate()) + Files.readString(pem));
+        GridTools.Result gone = GridTools.run(List.of("openssl", "verify", "-crl_check", "-CAfile", bundle.toString(),
+                Files.writeString(dir.resolve("gone.pem"), Pem.encode(revoked)).toString()));
+        assertThat(gone.exitCode()).isNotZero();
+        assertThat(gone.all()).contains("certificate revoked");
+        GridTools.Result ok = GridTools.run(List.of("openssl", "verify", "-crl_check", "-CAfile", bundle.toString(),
+                Files.writeString(dir.resolve("kept.pem"), Pem.encode(kept)).toString()));
+        assertThat(ok.exitCode()).as(ok.all()).isZero();
+
+        assertThat(store.find(revoked.getSerialNumber()).orElseThrow().status()).isEqualTo(CertificateStatus.REVOKED);
+        assertThat(audit.read(1, 100)).extracting(AuditRecord::type).containsExactly("ISSUE", "ISSUE", "CRL_ISSUED", "REVOKE", "CRL_ISSUED");
+        assertThat(audit.verify().intact()).isTrue();
+    }
+
+    @Test
+    @DisplayName("R-CA-5: the CRL is re-issued 7 days before nextUpdate and not earlier; CRL numbers only grow")
+    void scheduledReissue() {
+        X509CRL first = crls.ensureFresh();
+        clock.advance(Duration.ofDays(23).minusSeconds(1));
+        assertThat(crlNumber(crls.ensureFresh())).isEqualTo(crlNumber(first));
+        clock.advance(Duration.ofSeconds(1));
+        X509CRL second = crls.ensureFresh();
+        assertThat(crlNumber(second)).isEqualTo(crlNumber(first).add(BigInteger.ONE));
+        assertThat(second.getNextUpdate()).isAfter(first.getNextUpdate());
+    }
+
+    @Test
+    @DisplayName("R-CA-8: revoking twice (GA-CA-022), an unknown serial (GA-CA-021) or an unknown reason (GA-CA-023) is refused and audited")
+    void refusals() {
+        X509Certificate certificate = host("twice.example.org");
+        revocation.revoke("operator", certificate.getSerialNumber(), RevocationReason.KEY_COMPROMISE, null);
+        assertThatThrownBy(() -> revocation.revoke("operator", certificate.getSerialNumber(), RevocationReason.SUPERSEDED, null))
+                .hasMessageStartingWith("GA-CA-022");
+        assertThatThrownBy(() -> revocation.revoke("operator", BigInteger.valueOf(424242), RevocationReason.SUPERSEDED, null))
+                .hasMessageStartingWith("GA-CA-021");
+        assertThatThrownBy(() -> RevocationReason.parse("bored")).hasMessageStartingWith("GA-CA-023");
+        assertThat(RevocationReason.parse("keyCompromise")).isEqualTo(RevocationReason.KEY_COMPROMISE);
+        assertThat(audit.read(1, 100)).extracting(AuditRecord::type)
+                .containsExactly("ISSUE", "REVOKE", "CRL_ISSUED", "REVOKE_REFUSED", "REVOKE_REFUSED");
+    }
+
+    @Test
+    @DisplayName("R-CA-4: after revocation (superseded) the HPCI-ID may get a new client certificate")
+    void revocationFreesHpciId() {
+        java.security.KeyPair key = TestPki.newKey();
+        IssueOrder order = new IssueOrder(RA, "client", HsmTestCa.csr(key, HsmTestCa.ORGANISATION + "/OU=Users/CN=Hanako Sato hpci7", List.of()), "hpci7", null);
+        X509Certificate first = issuance.issue(order).certificate();
+        assertThatThrownBy(() -> issuance.issue(order)).hasMessageStartingWith("GA-CA-015");
+        revocation.revoke("RA", first.getSerialNumber(), RevocationReason.SUPERSEDED, null);
+        assertThat(issuance.issue(order).certificate().getSerialNumber()).isNotEqualTo(first.getSerialNumber());
+    }
+}
