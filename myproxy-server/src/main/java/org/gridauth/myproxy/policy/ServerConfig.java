@@ -25,7 +25,7 @@ import java.util.Set;
  * @param databaseUrl   JDBC URL of the credential database
  * @param sealingKey    file holding the server key that seals the keys of credentials stored without a passphrase
  * @param kdfIterations PBKDF2 iterations for sealing keys
- * @param threads       connections served at once
+ * @param threads       connections served at once; more are closed at once
  * @param policy        the policy part
  */
 public record ServerConfig(int port, Path hostCert, Path hostKey, Path certDir, String databaseUrl, Path sealingKey,
@@ -117,7 +117,7 @@ public record ServerConfig(int port, Path hostCert, Path hostKey, Path certDir, 
                     values.getOrDefault("database_url", "jdbc:h2:file:/var/lib/gridauth/myproxy/credentials"),
                     Path.of(values.getOrDefault("sealing_key", "/var/lib/gridauth/myproxy/sealing.key")),
                     (int) number(values, "kdf_iterations", 20_000, source),
-                    (int) number(values, "threads", 32, source), policy);
+                    (int) number(values, "threads", 512, source), policy);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(source + ": " + e.getMessage());
         }

@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The MyProxy listener (7512/tcp by default): accepts TLS connections and runs one {@link MyProxySession} per
- * connection on a bounded pool, so a flood of idle connections cannot starve the machine.
+ * connection on its own thread, up to a cap of concurrent connections, so a flood of idle connections can neither
+ * starve other clients nor the machine; each connection lives at most request_timeout.
  */
 public final class MyProxyServer implements AutoCloseable {
 
@@ -54,7 +55,7 @@ public final class MyProxyServer implements AutoCloseable {
      * @param store       where credentials live
      * @param policy      server policy
      * @param kdfIterations PBKDF2 iterations for newly sealed keys
-     * @param threads     concurrent connections served
+     * @param threads     concurrent connections served (more are closed at once)
      */
     public MyProxyServer(InetSocketAddress bind, Credential host, Path trustDir, CredentialStore store, ServerPolicy policy,
                          int kdfIterations, int threads, Clock clock) throws IOException {
@@ -82,11 +83,14 @@ public final class MyProxyServer implements AutoCloseable {
                 .createServerSocket(bind.getPort(), 128, bind.getAddress());
         listener.setWantClientAuth(true);
         listener.setEnabledProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
-        this.workers = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "myproxy-session");
-            t.setDaemon(true);
-            return t;
-        });
+        // One thread per connection up to the cap, like the reference server's process per connection: a few
+        // slow or idle clients never hold up the others, and past the cap new connections are closed at once.
+        this.workers = new java.util.concurrent.ThreadPoolExecutor(0, threads, 30, TimeUnit.SECONDS,
+                new java.util.concurrent.SynchronousQueue<>(), r -> {
+                    Thread t = new Thread(null, r, "myproxy-session", 256 * 1024);
+                    t.setDaemon(true);
+                    return t;
+                });
         this.acceptor = new Thread(this::acceptLoop, "myproxy-acceptor");
         acceptor.setDaemon(true);
         acceptor.start();
@@ -105,7 +109,13 @@ public final class MyProxyServer implements AutoCloseable {
         while (!listener.isClosed()) {
             try {
                 Socket socket = listener.accept();
-                workers.execute(new MyProxySession((SSLSocket) socket, context)::run);
+                try {
+                    workers.execute(new MyProxySession((SSLSocket) socket, context)::run);
+                } catch (java.util.concurrent.RejectedExecutionException full) {
+                    LOG.warn("connection from {} closed: all {} connection slots are busy", socket.getRemoteSocketAddress(),
+                            ((java.util.concurrent.ThreadPoolExecutor) workers).getMaximumPoolSize());
+                    socket.close();
+                }
             } catch (IOException e) {
                 if (!listener.isClosed()) {
                     LOG.warn("accept failed: {}", e.getMessage());

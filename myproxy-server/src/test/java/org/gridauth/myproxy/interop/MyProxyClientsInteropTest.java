@@ -205,6 +205,29 @@ class MyProxyClientsInteropTest {
         assertThat(logon("rokuro", PASSPHRASE).exitCode()).isZero();
     }
 
+    @Test
+    @DisplayName("R-MP-1: retriever policies in myproxy-init's default CN-only mode (-X) match by CN; myproxy-logon -N checks the passphrase like the upstream test 4N")
+    void cnOnlyPolicyAndAuthenticateOnly() throws Exception {
+        storeWithInit("shichiro", PASSPHRASE, "-r", "Taro Yamada 000001");
+        GridTools.Result anonymous = logon("shichiro", PASSPHRASE);
+        assertThat(anonymous.exitCode()).isNotZero();
+        assertThat(anonymous.all()).contains("GA-MP-004");
+        Path taro = writeProxyFor(pki.user());
+        Path out = dir.resolve("cn-only");
+        GridTools.Result asTaro = client(List.of("myproxy-logon", "-S", "-l", "shichiro", "-o", out.toString()), PASSPHRASE + "\n",
+                Map.of("X509_USER_PROXY", taro.toString()));
+        assertThat(asTaro.exitCode()).as(asTaro.all()).isZero();
+
+        Path none = dir.resolve("authenticate-only");
+        GridTools.Result check = client(List.of("myproxy-logon", "-S", "-N", "-l", "shichiro", "-o", none.toString()), PASSPHRASE + "\n",
+                Map.of("X509_USER_PROXY", taro.toString()));
+        assertThat(check.exitCode()).as(check.all()).isZero();
+        GridTools.Result wrong = client(List.of("myproxy-logon", "-S", "-N", "-l", "shichiro"), "not it at all\n",
+                Map.of("X509_USER_PROXY", taro.toString()));
+        assertThat(wrong.exitCode()).isNotZero();
+        assertThat(wrong.all()).contains("invalid credential passphrase");
+    }
+
     private void storeWithInit(String user, String passphrase, String... options) {
         try {
             Path key = dir.resolve("init-userkey.pem");

@@ -93,6 +93,45 @@ class MyProxyServerRobustnessTest {
     }
 
     @Test
+    @DisplayName("R-MP-1: a client trickling one byte at a time is cut off at request_timeout; idle clients never starve a GET; past the connection cap new connections are closed at once")
+    void tricklingAndCrowdedClients() throws Exception {
+        try (SSLSocket trickle = connect(); SSLSocket idle1 = connect(); SSLSocket idle2 = connect()) {
+            long start = System.nanoTime();
+            OutputStream out = trickle.getOutputStream();
+            out.write('0');
+            boolean cut = false;
+            for (byte b : "VERSION=MYPROXYv2\nCOMMAND=0\nUSERNAME=alice\nPASSPHRASE=".getBytes(StandardCharsets.US_ASCII)) {
+                try {
+                    out.write(b);
+                    out.flush();
+                    Thread.sleep(300);
+                } catch (java.io.IOException e) {
+                    cut = true;
+                    break;
+                }
+            }
+            long waited = Duration.ofNanos(System.nanoTime() - start).toMillis();
+            assertThat(cut).as("the trickling connection was closed").isTrue();
+            assertThat(waited).isLessThan(4000L);
+            assertThat(get("alice", PASSPHRASE).code()).as("two idle connections do not block a GET").isEqualTo(MyProxyResponse.OK);
+        }
+        java.util.List<SSLSocket> crowd = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                crowd.add(connect());
+            }
+            java.net.Socket extra = new java.net.Socket("127.0.0.1", server.port());
+            extra.setSoTimeout(5000);
+            assertThat(extra.getInputStream().read()).as("the fifth connection is closed, not queued").isEqualTo(-1);
+            extra.close();
+        } finally {
+            for (SSLSocket socket : crowd) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
     @DisplayName("R-MP-1: oversized, NUL-less, unknown-command and non-numeric-lifetime requests get a protocol ERROR")
     void protocolErrors() throws Exception {
         byte[] huge = new byte[8000];
