@@ -492,7 +492,7 @@ final class MyProxySession {
 
     /** DESTROY (myproxy-destroy): the owner removes a credential. */
     private void destroy(OutputStream out) throws IOException, Refusal {
-        requireAuthenticated();
+        requireMayStore();
         StoredCredential stored = credential();
         requireOwner(stored);
         context.store().delete(stored.username(), stored.name());

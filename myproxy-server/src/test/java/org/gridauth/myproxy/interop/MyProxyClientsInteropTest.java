@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -263,13 +262,6 @@ class MyProxyClientsInteropTest {
     }
 
     private GridTools.Result client(List<String> command, String stdin, Map<String, String> extra) {
-        Map<String, String> env = new HashMap<>();
-        env.put("X509_CERT_DIR", pki.trustDir().toString());
-        env.put("MYPROXY_SERVER", pki.hostName());
-        env.put("MYPROXY_SERVER_PORT", Integer.toString(server.port()));
-        env.put("X509_USER_PROXY", dir.resolve("x509up_tmp").toString());
-        env.put("HOME", dir.toString());
-        env.putAll(extra);
-        return GridTools.run(new ArrayList<>(command), env, stdin, Duration.ofSeconds(60));
+        return new StockClients(pki, dir).run(server.port(), command, stdin, extra);
     }
 }

@@ -3,7 +3,6 @@ package org.gridauth.myproxy.interop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -11,17 +10,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.gridauth.gsi.credential.AtomicFiles;
 import org.gridauth.gsi.credential.Credential;
 import org.gridauth.gsi.credential.CredentialFiles;
-import org.gridauth.gsi.credential.Pem;
 import org.gridauth.gsi.dn.GridDn;
 import org.gridauth.gsi.profile.CertificateProfiles;
 import org.gridauth.gsi.proxy.ProxyInfo;
@@ -61,6 +56,7 @@ class MyProxyPolicyInteropTest {
     private TestPki pki;
     private MyProxyServer server;
     private JdbcCredentialStore store;
+    private StockClients clients;
     private Credential portal;
     private Credential mallory;
     private Credential revoked;
@@ -70,7 +66,9 @@ class MyProxyPolicyInteropTest {
     void start(@TempDir Path base) throws Exception {
         GridTools.require("myproxy-logon", "myproxy");
         dir = base;
+
         pki = TestPki.create(Files.createDirectories(dir.resolve("pki")));
+        clients = new StockClients(pki, dir);
         portal = pki.issue(CertificateProfiles.client(), GridDn.fromOpenSsl(TestPki.ORGANISATION + "/OU=Services/CN=portal.example.jp"), List.of());
         mallory = pki.issue(CertificateProfiles.client(), GridDn.fromOpenSsl(TestPki.ORGANISATION + "/OU=Users/CN=Mallory 000666"), List.of());
         revoked = pki.issue(CertificateProfiles.client(), GridDn.fromOpenSsl(TestPki.ORGANISATION + "/OU=Users/CN=Revoked Person 000404"), List.of());
@@ -297,20 +295,7 @@ class MyProxyPolicyInteropTest {
     }
 
     private GridTools.Result init(String user, Credential credential, String passphrase, String... options) {
-        try {
-            Path key = dir.resolve(user + "-init-key.pem");
-            Path cert = dir.resolve(user + "-init-cert.pem");
-            AtomicFiles.write(key, Pem.encode(credential.privateKey()).getBytes(StandardCharsets.US_ASCII), AtomicFiles.OWNER_READ);
-            Files.writeString(cert, Pem.encode(credential.chain()));
-            List<String> command = new ArrayList<>(List.of("myproxy-init", "-l", user, "-C", cert.toString(), "-y", key.toString()));
-            if (passphrase != null) {
-                command.add("-S");
-            }
-            command.addAll(List.of(options));
-            return client(command, passphrase == null ? null : passphrase + "\n");
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return clients.init(server.port(), user, credential, passphrase, options);
     }
 
     private GridTools.Result logon(String user, String passphrase) {
@@ -322,9 +307,7 @@ class MyProxyPolicyInteropTest {
     }
 
     private Path proxyFile(String name, Credential credential, ProxyKind kind) {
-        Path file = dir.resolve(name);
-        CredentialFiles.writeProxy(file, new ProxyMaker(Clock.systemUTC()).create(credential, ProxyRequest.of(kind, Duration.ofHours(1))));
-        return file;
+        return clients.proxyFile(name, credential, kind);
     }
 
     private void assertVerifies(Path proxy) {
@@ -338,13 +321,6 @@ class MyProxyPolicyInteropTest {
     }
 
     private GridTools.Result client(List<String> command, String stdin, Map<String, String> extra) {
-        Map<String, String> env = new HashMap<>();
-        env.put("X509_CERT_DIR", pki.trustDir().toString());
-        env.put("MYPROXY_SERVER", pki.hostName());
-        env.put("MYPROXY_SERVER_PORT", Integer.toString(server.port()));
-        env.put("X509_USER_PROXY", dir.resolve("x509up_none").toString());
-        env.put("HOME", dir.toString());
-        env.putAll(extra);
-        return GridTools.run(new ArrayList<>(command), env, stdin, Duration.ofSeconds(60));
+        return clients.run(server.port(), command, stdin, extra);
     }
 }

@@ -3,28 +3,20 @@ package org.gridauth.myproxy.interop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import javax.sql.DataSource;
 
-import org.gridauth.gsi.credential.AtomicFiles;
 import org.gridauth.gsi.credential.Credential;
-import org.gridauth.gsi.credential.CredentialFiles;
-import org.gridauth.gsi.credential.Pem;
 import org.gridauth.gsi.dn.GridDn;
 import org.gridauth.gsi.profile.CertificateProfiles;
-import org.gridauth.gsi.proxy.ProxyMaker;
-import org.gridauth.gsi.proxy.ProxyRequest;
 import org.gridauth.gsi.testing.GridTools;
 import org.gridauth.gsi.testing.TestPki;
 import org.gridauth.myproxy.policy.AccessPolicy;
@@ -101,21 +93,7 @@ class MyProxyScaleOutTest {
     }
 
     private GridTools.Result init(MyProxyServer server, TestPki pki, String user, String passphrase, String... options) {
-        try {
-            Path key = dir.resolve(user + "-key.pem");
-            Path cert = dir.resolve(user + "-cert.pem");
-            AtomicFiles.write(key, Pem.encode(pki.user().privateKey()).getBytes(StandardCharsets.US_ASCII), AtomicFiles.OWNER_READ);
-            Files.writeString(cert, Pem.encode(pki.user().certificate()));
-            List<String> command = new ArrayList<>(List.of("myproxy-init", "-l", user, "-C", cert.toString(), "-y", key.toString()));
-            if (passphrase != null) {
-                command.add("-S");
-            }
-            command.addAll(List.of(options));
-            return client(server, pki, command, passphrase == null ? null : passphrase + "\n",
-                    Map.of("X509_USER_PROXY", dir.resolve("tmp-" + user).toString()));
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return new StockClients(pki, dir).init(server.port(), user, pki.user(), passphrase, options);
     }
 
     private GridTools.Result logon(MyProxyServer server, String user, String passphrase) {
@@ -124,19 +102,10 @@ class MyProxyScaleOutTest {
     }
 
     private Path proxy(Credential credential, String name) {
-        Path file = dir.resolve(name);
-        CredentialFiles.writeProxy(file, new ProxyMaker(Clock.systemUTC()).create(credential, ProxyRequest.impersonation(Duration.ofHours(1))));
-        return file;
+        return new StockClients(TestPki.shared(), dir).proxyFile(name, credential, org.gridauth.gsi.proxy.ProxyKind.IMPERSONATION);
     }
 
     private GridTools.Result client(MyProxyServer server, TestPki pki, List<String> command, String stdin, Map<String, String> extra) {
-        Map<String, String> env = new HashMap<>();
-        env.put("X509_CERT_DIR", pki.trustDir().toString());
-        env.put("MYPROXY_SERVER", pki.hostName());
-        env.put("MYPROXY_SERVER_PORT", Integer.toString(server.port()));
-        env.put("X509_USER_PROXY", dir.resolve("x509up_none").toString());
-        env.put("HOME", dir.toString());
-        env.putAll(extra);
-        return GridTools.run(new ArrayList<>(command), env, stdin, Duration.ofSeconds(60));
+        return new StockClients(pki, dir).run(server.port(), command, stdin, extra);
     }
 }
