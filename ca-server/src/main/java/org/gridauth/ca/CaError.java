@@ -136,7 +136,33 @@ public enum CaError implements ErrorCode {
             "The certificate for \"{0}\" was not issued: {1}. Serial {2} is recorded as abandoned and will never be used again.",
             "「{0}」の証明書は発行されませんでした: {1}。シリアル番号 {2} は破棄として記録され、再利用されません。",
             "Retry the request; if it fails again, check the HSM and the database (the CA log names the cause at the same time).",
-            "要求を再試行してください。再び失敗する場合は HSM とデータベースを確認してください (同時刻の CA ログに原因があります)。");
+            "要求を再試行してください。再び失敗する場合は HSM とデータベースを確認してください (同時刻の CA ログに原因があります)。"),
+
+    IDEMPOTENCY_KEY_REUSED(30,
+            "The request ID {0} was already used for a different {1} request.",
+            "リクエスト ID {0} は別の {1} 要求に既に使われています。",
+            "Use a new request ID for every new request; resend a request only with exactly the same content.",
+            "新しい要求には毎回新しいリクエスト ID を使ってください。再送するときは内容をまったく同じにしてください。"),
+    REQUEST_IN_PROGRESS(31,
+            "The request {0} is still being processed.",
+            "リクエスト {0} はまだ処理中です。",
+            "Retry with the same request ID a little later; the CA answers with the original result once it is done.",
+            "少し後に同じリクエスト ID で再試行してください。処理が終わると CA は元の結果を返します。"),
+    RA_REQUEST_INVALID(32,
+            "The RA request is not valid: {0}.",
+            "RA からの要求が不正です: {0}。",
+            "Send the JSON body the RA link documents (see the CA chapter of the manual) with a request ID of 8 to 128 letters, digits, hyphens or underscores.",
+            "マニュアルの CA の章に記載された JSON 形式で、8～128 文字の英数字・「-」・「_」のリクエスト ID を付けて送ってください。"),
+    RA_NOT_AUTHORIZED(33,
+            "The client \"{0}\" is not a configured RA; the CA accepts requests from its RA only.",
+            "クライアント「{0}」は設定された RA ではありません。CA は RA からの要求だけを受け付けます。",
+            "Add the RA certificate''s SHA-256 fingerprint to the CA configuration, or connect with the RA''s certificate.",
+            "RA 証明書の SHA-256 フィンガープリントを CA の設定に追加するか、RA の証明書で接続してください。"),
+    INTERNAL(34,
+            "The CA could not complete the request: {0}.",
+            "CA は要求を完了できませんでした: {0}。",
+            "Retry with the same request ID; if it fails again, the CA log at the same time names the cause.",
+            "同じリクエスト ID で再試行してください。再び失敗する場合は、同時刻の CA ログに原因が記録されています。");
 
     private final Text text;
 

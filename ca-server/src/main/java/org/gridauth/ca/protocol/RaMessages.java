@@ -1,0 +1,75 @@
+package org.gridauth.ca.protocol;
+
+import java.util.regex.Pattern;
+
+import org.gridauth.ca.CaError;
+import org.gridauth.gsi.error.GridAuthException;
+
+/**
+ * The JSON bodies of the RA link (documented in the manual's CA chapter). Requests that change something carry a
+ * {@code requestId}: the RA chooses it, and resends the same body with the same ID after a timeout.
+ */
+public final class RaMessages {
+
+    private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9_-]{8,128}");
+
+    private RaMessages() {
+    }
+
+    static String requireId(String requestId) {
+        if (requestId == null || !REQUEST_ID.matcher(requestId).matches()) {
+            throw new GridAuthException(CaError.RA_REQUEST_INVALID, "requestId must be 8 to 128 letters, digits, '-' or '_'");
+        }
+        return requestId;
+    }
+
+    static void require(Object value, String field) {
+        if (value == null || value instanceof String s && s.isBlank()) {
+            throw new GridAuthException(CaError.RA_REQUEST_INVALID, field + " is missing");
+        }
+    }
+
+    /** POST /v1/issue. */
+    public record IssueRequest(String requestId, String profile, String csr, String hpciId, Integer lifetimeDays) {
+        public IssueRequest {
+            requireId(requestId);
+            require(profile, "profile");
+            require(csr, "csr");
+        }
+    }
+
+    /** POST /v1/revoke. */
+    public record RevokeRequest(String requestId, String serial, String reason, String note) {
+        public RevokeRequest {
+            requireId(requestId);
+            require(serial, "serial");
+            require(reason, "reason");
+            if (!serial.matches("[0-9a-fA-F]{1,64}")) {
+                throw new GridAuthException(CaError.RA_REQUEST_INVALID, "serial must be hexadecimal");
+            }
+        }
+    }
+
+    /** POST /v1/crl. */
+    public record CrlRequest(String requestId) {
+        public CrlRequest {
+            requireId(requestId);
+        }
+    }
+
+    /** Answer to issue and status: the certificate as PEM and its state. */
+    public record CertificateReply(String serial, String status, String subject, String certificate, String revokedAt, String reason) {
+    }
+
+    /** Answer to revoke. */
+    public record RevokeReply(String serial, String status, String reason) {
+    }
+
+    /** Answer to crl. */
+    public record CrlReply(String crlNumber, String thisUpdate, String nextUpdate, int revoked) {
+    }
+
+    /** Every refusal or failure. */
+    public record ErrorReply(String code, String message, String messageJa, String action) {
+    }
+}

@@ -1,0 +1,41 @@
+package org.gridauth.ca.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.function.Supplier;
+
+import javax.sql.DataSource;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class JdbcRequestLogTest {
+
+    static List<Arguments> databases() {
+        return List.of(Arguments.of("H2", (Supplier<DataSource>) TestDatabases::h2),
+                Arguments.of("PostgreSQL", (Supplier<DataSource>) TestDatabases::postgres));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    @DisplayName("R-CA-1: a request ID runs once; its retry gets the stored answer, other content under it is refused, a released ID runs again")
+    void idempotency(String name, Supplier<DataSource> database) {
+        JdbcRequestLog log = new JdbcRequestLog(new CaDatabase(database.get()), Clock.systemUTC());
+        String hash = "a".repeat(64);
+        assertThat(log.begin("req-1234567", "/CN=ra", "issue", hash)).isEmpty();
+        assertThatThrownBy(() -> log.begin("req-1234567", "/CN=ra", "issue", hash)).hasMessageStartingWith("GA-CA-031");
+        log.finish("req-1234567", 200, "{\"serial\":\"1f\"}");
+        assertThat(log.begin("req-1234567", "/CN=ra", "issue", hash)).contains(new JdbcRequestLog.StoredReply(200, "{\"serial\":\"1f\"}"));
+        assertThatThrownBy(() -> log.begin("req-1234567", "/CN=ra", "issue", "b".repeat(64))).hasMessageStartingWith("GA-CA-030");
+        assertThatThrownBy(() -> log.begin("req-1234567", "/CN=other-ra", "issue", hash)).hasMessageStartingWith("GA-CA-030");
+
+        assertThat(log.begin("req-7654321", "/CN=ra", "revoke", hash)).isEmpty();
+        log.release("req-7654321");
+        assertThat(log.begin("req-7654321", "/CN=ra", "revoke", hash)).isEmpty();
+    }
+}
