@@ -44,4 +44,33 @@ public record AuditVerification(long records, String lastHash, long firstBroken,
         }
         return new AuditVerification(records.size(), previous, 0, "");
     }
+
+    /**
+     * Also checks signed checkpoints: each must verify with the CA certificate and name a record that is still
+     * there with the same hash. This catches a rewritten chain whose hashes were recomputed.
+     */
+    public static AuditVerification check(List<AuditRecord> records, long headSequence, String headHash, List<Checkpoint> checkpoints,
+                                          java.security.cert.X509Certificate ca) {
+        AuditVerification chain = check(records, headSequence, headHash);
+        for (Checkpoint checkpoint : checkpoints) {
+            if (!checkpoint.verifies(ca)) {
+                return first(chain, new AuditVerification(records.size(), chain.lastHash(), checkpoint.sequence(),
+                        "the checkpoint signed for it does not verify with the CA certificate"));
+            }
+            AuditRecord record = checkpoint.sequence() >= 1 && checkpoint.sequence() <= records.size()
+                    ? records.get((int) checkpoint.sequence() - 1) : null;
+            if (record == null || record.sequence() != checkpoint.sequence() || !record.hash().equals(checkpoint.hash())) {
+                return first(chain, new AuditVerification(records.size(), chain.lastHash(), checkpoint.sequence(),
+                        "it differs from the checkpoint the CA signed at " + checkpoint.time()));
+            }
+        }
+        return chain;
+    }
+
+    private static AuditVerification first(AuditVerification a, AuditVerification b) {
+        if (a.intact()) {
+            return b;
+        }
+        return a.firstBroken() <= b.firstBroken() ? a : b;
+    }
 }

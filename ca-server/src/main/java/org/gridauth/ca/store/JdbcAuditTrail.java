@@ -14,6 +14,11 @@ import org.gridauth.ca.audit.AuditHashes;
 import org.gridauth.ca.audit.AuditRecord;
 import org.gridauth.ca.audit.AuditTrail;
 import org.gridauth.ca.audit.AuditVerification;
+import org.gridauth.ca.audit.Checkpoint;
+import org.gridauth.ca.token.CaKey;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.DefaultAlgorithmNameFinder;
+import java.security.cert.X509Certificate;
 
 /**
  * The audit trail in the CA database. Appending first bumps the head row, which locks it until commit: appenders
@@ -85,6 +90,66 @@ public final class JdbcAuditTrail implements AuditTrail {
                 headHash = rs.getString(2);
             }
             return AuditVerification.check(records(connection, 0, Long.MAX_VALUE), headSequence, headHash);
+        });
+    }
+
+    /**
+     * Signs the current head (sequence and hash of the newest record) with the CA key and stores the checkpoint.
+     * Run it at intervals (the CA does after every CRL) and keep copies elsewhere (the CA log prints each one).
+     */
+    public Checkpoint checkpoint(CaKey key) {
+        return database.inTransaction(connection -> {
+            long sequence;
+            String hash;
+            try (PreparedStatement head = connection.prepareStatement("SELECT seq, hash FROM ca_audit_head WHERE id = 1");
+                 ResultSet rs = head.executeQuery()) {
+                rs.next();
+                sequence = rs.getLong(1);
+                hash = rs.getString(2);
+            }
+            Instant time = Instant.ofEpochMilli(clock.millis());
+            ContentSigner signer = key.signer();
+            try {
+                signer.getOutputStream().write(Checkpoint.payload(sequence, hash, time));
+            } catch (java.io.IOException e) {
+                throw new SQLException("cannot sign the checkpoint", e);
+            }
+            String algorithm = new DefaultAlgorithmNameFinder().getAlgorithmName(signer.getAlgorithmIdentifier());
+            Checkpoint checkpoint = new Checkpoint(sequence, hash, time, algorithm, signer.getSignature());
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO ca_audit_checkpoint (seq, hash, at_millis, algorithm, signature) VALUES (?, ?, ?, ?, ?)")) {
+                insert.setLong(1, sequence);
+                insert.setString(2, hash);
+                insert.setLong(3, time.toEpochMilli());
+                insert.setString(4, algorithm);
+                insert.setBytes(5, checkpoint.signature());
+                insert.executeUpdate();
+            }
+            return checkpoint;
+        });
+    }
+
+    /** Checks the chain and every signed checkpoint against the CA certificate. */
+    public AuditVerification verify(X509Certificate ca) {
+        return database.inTransaction(connection -> {
+            long headSequence = 0;
+            String headHash = "";
+            try (PreparedStatement head = connection.prepareStatement("SELECT seq, hash FROM ca_audit_head WHERE id = 1");
+                 ResultSet rs = head.executeQuery()) {
+                if (rs.next()) {
+                    headSequence = rs.getLong(1);
+                    headHash = rs.getString(2);
+                }
+            }
+            List<Checkpoint> checkpoints = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT seq, hash, at_millis, algorithm, signature FROM ca_audit_checkpoint ORDER BY seq");
+                 ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    checkpoints.add(new Checkpoint(rs.getLong(1), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3)), rs.getString(4), rs.getBytes(5)));
+                }
+            }
+            return AuditVerification.check(records(connection, 0, Long.MAX_VALUE), headSequence, headHash, checkpoints, ca);
         });
     }
 
