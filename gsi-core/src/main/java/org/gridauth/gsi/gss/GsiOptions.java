@@ -1,0 +1,53 @@
+package org.gridauth.gsi.gss;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.List;
+
+import org.gridauth.gsi.credential.Credential;
+import org.gridauth.gsi.trust.ChainValidator;
+
+/**
+ * How a GSI security context is set up.
+ *
+ * @param credential      our certificate or proxy chain with its key; null for an anonymous initiator
+ * @param validator       checks the peer's chain (trust directory, signing policies, CRLs, proxy rules)
+ * @param target          the acceptor the initiator expects (initiator only; null: any valid identity)
+ * @param delegation      what the initiator delegates
+ * @param anonymousPeer   whether an acceptor lets an initiator without a certificate in
+ * @param protocols       TLS versions offered, of "TLSv1.3" and "TLSv1.2", most preferred first
+ * @param random          randomness for TLS and delegated keys
+ * @param clock           time for delegated proxy lifetimes
+ */
+public record GsiOptions(Credential credential, ChainValidator validator, TargetName target, DelegationMode delegation,
+                         boolean anonymousPeer, List<String> protocols, SecureRandom random, Clock clock) {
+
+    public GsiOptions {
+        protocols = List.copyOf(protocols);
+        if (protocols.isEmpty() || !List.of("TLSv1.3", "TLSv1.2").containsAll(protocols)) {
+            throw new IllegalArgumentException("protocols must be TLSv1.3 and/or TLSv1.2, not " + protocols);
+        }
+    }
+
+    public static GsiOptions initiator(Credential credential, ChainValidator validator, TargetName target) {
+        return new GsiOptions(credential, validator, target, DelegationMode.NONE, false, List.of("TLSv1.3", "TLSv1.2"),
+                new SecureRandom(), Clock.systemUTC());
+    }
+
+    public static GsiOptions acceptor(Credential credential, ChainValidator validator) {
+        return new GsiOptions(credential, validator, null, DelegationMode.NONE, false, List.of("TLSv1.3", "TLSv1.2"),
+                new SecureRandom(), Clock.systemUTC());
+    }
+
+    public GsiOptions withDelegation(DelegationMode mode) {
+        return new GsiOptions(credential, validator, target, mode, anonymousPeer, protocols, random, clock);
+    }
+
+    public GsiOptions withProtocols(String... versions) {
+        return new GsiOptions(credential, validator, target, delegation, anonymousPeer, List.of(versions), random, clock);
+    }
+
+    public GsiOptions withAnonymousPeer(boolean allowed) {
+        return new GsiOptions(credential, validator, target, delegation, allowed, protocols, random, clock);
+    }
+}
