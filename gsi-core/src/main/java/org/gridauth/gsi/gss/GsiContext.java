@@ -23,6 +23,7 @@ import org.bouncycastle.tls.TlsClientProtocol;
 import org.bouncycastle.tls.TlsContext;
 import org.bouncycastle.tls.TlsProtocol;
 import org.bouncycastle.tls.TlsServerProtocol;
+import org.bouncycastle.tls.TlsUtils;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
 import org.gridauth.gsi.credential.Credential;
@@ -42,7 +43,8 @@ import org.gridauth.gsi.proxy.ProxyRequest;
  * until {@link #isEstablished()}; then {@link #wrap}/{@link #unwrap} and {@link #getMIC}/{@link #verifyMIC}.
  *
  * <p>On the wire (Globus GSI, see the grid-protocols notes): context tokens are raw TLS 1.3 or 1.2 records; after
- * the handshake the initiator sends one application byte, {@code 'D'} to delegate or {@code '0'} not to; on
+ * the handshake (and, in TLS 1.3, after the acceptor's answering 0x00 application byte, which keeps the tokens
+ * alternating) the initiator sends one application byte, {@code 'D'} to delegate or {@code '0'} not to; on
  * {@code 'D'} the acceptor sends a DER PKCS#10 request for a fresh key and the initiator answers with the DER proxy
  * certificate it signed. Wrapped messages are TLS application records. MICs ("MICv2") are GMAC tags under keys
  * exported from the TLS session, with their own sequence numbers.
@@ -51,7 +53,7 @@ import org.gridauth.gsi.proxy.ProxyRequest;
  */
 public final class GsiContext implements AutoCloseable {
 
-    private enum Phase { HANDSHAKE, AWAIT_FLAG, AWAIT_REQUEST, AWAIT_CERTIFICATE, ESTABLISHED, FAILED }
+    private enum Phase { HANDSHAKE, AWAIT_TURN, AWAIT_FLAG, AWAIT_REQUEST, AWAIT_CERTIFICATE, ESTABLISHED, FAILED }
 
     private static final int MAX_DELEGATION_MESSAGE = 64 * 1024;
 
@@ -239,9 +241,26 @@ public final class GsiContext implements AutoCloseable {
     private void advanceInitiator() throws IOException {
         if (phase == Phase.HANDSHAKE && handshakeDone()) {
             peer.checkOutcome();
-            boolean delegate = options.delegation() != DelegationMode.NONE;
-            tls.writeApplicationData(new byte[] {(byte) (delegate ? 'D' : '0')}, 0, 1);
-            phase = delegate ? Phase.AWAIT_REQUEST : Phase.ESTABLISHED;
+            if (TlsUtils.isTLSv13(peer.context())) {
+                // In TLS 1.3 our Finished is the last handshake message, so Globus has the acceptor answer it with a
+                // single 0x00 application byte before the initiator sends its delegation flag; tokens alternate.
+                phase = Phase.AWAIT_TURN;
+                return;
+            }
+            sendDelegationFlag();
+        }
+        if (phase == Phase.AWAIT_TURN) {
+            readApplicationData();
+            byte[] buffered = pending.toByteArray();
+            if (buffered.length == 0) {
+                return;
+            }
+            if (buffered[0] != 0) {
+                throw new GridAuthException(GsiError.GSS_TOKEN_INVALID, "expected the acceptor's 0x00 byte after the TLS 1.3 handshake, got " + (buffered[0] & 0xff));
+            }
+            pending.reset();
+            pending.write(buffered, 1, buffered.length - 1);
+            sendDelegationFlag();
         }
         if (phase == Phase.AWAIT_REQUEST) {
             readApplicationData();
@@ -254,9 +273,19 @@ public final class GsiContext implements AutoCloseable {
         }
     }
 
+    private void sendDelegationFlag() throws IOException {
+        boolean delegate = options.delegation() != DelegationMode.NONE;
+        tls.writeApplicationData(new byte[] {(byte) (delegate ? 'D' : '0')}, 0, 1);
+        phase = delegate ? Phase.AWAIT_REQUEST : Phase.ESTABLISHED;
+    }
+
     private void advanceAcceptor() throws IOException {
         if (phase == Phase.HANDSHAKE && handshakeDone()) {
             peer.checkOutcome();
+            if (TlsUtils.isTLSv13(peer.context())) {
+                // The initiator's Finished needs an answer before it sends its delegation flag (see advanceInitiator).
+                tls.writeApplicationData(new byte[] {0}, 0, 1);
+            }
             phase = Phase.AWAIT_FLAG;
         }
         if (phase == Phase.AWAIT_FLAG) {

@@ -39,6 +39,19 @@ public final class GridTools {
         return null;
     }
 
+    /** A file a Debian package installs (a header, a library); skips (locally) or fails (CI) when it is missing. */
+    public static Path requireFile(Path file, String debianPackage) {
+        if (Files.exists(file)) {
+            return file;
+        }
+        String message = file + " is missing: apt-get install " + debianPackage + " (scripts/test does this as root)";
+        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+            fail(message);
+        }
+        Assumptions.abort(message);
+        return null;
+    }
+
     /** The outcome of one run. */
     public record Result(int exitCode, String stdout, String stderr) {
         public String all() {
