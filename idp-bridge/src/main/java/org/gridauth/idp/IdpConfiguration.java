@@ -1,0 +1,152 @@
+package org.gridauth.idp;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+
+import org.gridauth.gsi.credential.AtomicFiles;
+import org.gridauth.gsi.error.GridAuthException;
+import org.gridauth.idp.policy.AttributeDefinitions;
+import org.gridauth.idp.policy.LoginThrottle;
+import org.gridauth.idp.policy.PersistentIds;
+import org.gridauth.idp.policy.ReleasePolicy;
+import org.gridauth.idp.policy.RequestFreshness;
+import org.gridauth.idp.protocol.AuthnRequestDecoder;
+import org.gridauth.idp.protocol.IdpEndpoints;
+import org.gridauth.idp.protocol.OpenSaml;
+import org.gridauth.idp.protocol.ResponseFactory;
+import org.gridauth.idp.protocol.SigningKeys;
+import org.gridauth.idp.protocol.SpRegistry;
+import org.gridauth.idp.service.LoginService;
+import org.gridauth.idp.service.SsoService;
+import org.gridauth.idp.store.Directory;
+import org.gridauth.idp.store.EmbeddedDirectoryServer;
+import org.gridauth.idp.store.LdapDirectory;
+import org.gridauth.idp.store.LdapSettings;
+import org.gridauth.idp.store.ReplayCache;
+import org.opensaml.security.x509.BasicX509Credential;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Wires the IdP from {@link IdpProperties}; everything is checked here, at start-up, not at the first login. */
+@Configuration(proxyBeanMethods = false)
+public class IdpConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IdpConfiguration.class);
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    IdpEndpoints idpEndpoints(IdpProperties properties) {
+        OpenSaml.init();
+        return new IdpEndpoints(properties.effectiveEntityId(), properties.baseUrl(), properties.scope());
+    }
+
+    @Bean
+    BasicX509Credential idpSigningCredential(IdpProperties properties, Clock clock) {
+        OpenSaml.init();
+        String host = java.net.URI.create(properties.baseUrl()).getHost();
+        return SigningKeys.loadOrGenerate(properties.effectiveSigningCertificate(), properties.effectiveSigningKey(),
+                host == null ? "idp" : host, clock);
+    }
+
+    @Bean
+    SpRegistry spRegistry(IdpProperties properties) {
+        OpenSaml.init();
+        SpRegistry registry = SpRegistry.fromFiles(properties.spMetadata());
+        LOG.info("serving {} SPs from {}", registry.all().size(), properties.spMetadata());
+        return registry;
+    }
+
+    @Bean
+    ReleasePolicy releasePolicy(IdpProperties properties) throws IOException {
+        String yaml;
+        String source;
+        if (properties.releasePolicy() != null) {
+            source = properties.releasePolicy().toString();
+            yaml = Files.readString(properties.releasePolicy());
+        } else {
+            source = "classpath:attribute-release.yaml";
+            try (InputStream in = IdpConfiguration.class.getResourceAsStream("/attribute-release.yaml")) {
+                yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+        }
+        ReleasePolicy policy = ReleasePolicy.parse(yaml, source);
+        policy.warnings().forEach(LOG::warn);
+        return policy;
+    }
+
+    @Bean(destroyMethod = "close")
+    EmbeddedDirectoryServer embeddedDirectory(IdpProperties properties) throws IOException {
+        if (!properties.ldap().url().isBlank()) {
+            return null;
+        }
+        Path ldif = properties.ldap().embeddedLdif();
+        try (InputStream in = ldif != null ? Files.newInputStream(ldif) : IdpConfiguration.class.getResourceAsStream("/demo-accounts.ldif")) {
+            EmbeddedDirectoryServer server = EmbeddedDirectoryServer.start(properties.ldap().embeddedSuffix(), properties.ldap().embeddedPort(), in);
+            LOG.info("embedded directory {} on {} loaded from {}", properties.ldap().embeddedSuffix(), server.url(),
+                    ldif != null ? ldif : "the bundled demo accounts");
+            return server;
+        }
+    }
+
+    @Bean(destroyMethod = "close")
+    Directory directory(IdpProperties properties, ObjectProvider<EmbeddedDirectoryServer> embedded) throws IOException {
+        IdpProperties.Ldap ldap = properties.ldap();
+        EmbeddedDirectoryServer server = embedded.getIfAvailable();
+        String url = ldap.url().isBlank() ? server.url() : ldap.url();
+        char[] password = null;
+        if (!ldap.searchBindDn().isBlank()) {
+            if (ldap.searchPasswordFile() == null) {
+                throw new GridAuthException(IdpError.BAD_CONFIGURATION, "gridauth.idp.ldap.search-password-file is required with search-bind-dn");
+            }
+            password = Files.readString(ldap.searchPasswordFile()).strip().toCharArray();
+        }
+        return new LdapDirectory(new LdapSettings(url, ldap.startTls(), ldap.baseDn(), ldap.userFilter(),
+                ldap.searchBindDn().isBlank() ? null : ldap.searchBindDn(), password, AttributeDefinitions.ldapAttributes(),
+                ldap.poolSize(), ldap.timeout()));
+    }
+
+    @Bean
+    PersistentIds persistentIds(IdpProperties properties) throws IOException {
+        Path saltFile = properties.home().resolve("persistent-id.salt");
+        if (!Files.exists(saltFile)) {
+            byte[] salt = new byte[32];
+            new SecureRandom().nextBytes(salt);
+            AtomicFiles.write(saltFile, java.util.HexFormat.of().formatHex(salt).getBytes(StandardCharsets.US_ASCII), AtomicFiles.OWNER_READ_WRITE);
+            Arrays.fill(salt, (byte) 0);
+        }
+        byte[] salt = java.util.HexFormat.of().parseHex(Files.readString(saltFile).strip());
+        return new PersistentIds(salt);
+    }
+
+    @Bean
+    LoginService loginService(Directory directory, IdpProperties properties, Clock clock) {
+        IdpProperties.Throttle t = properties.throttle();
+        return new LoginService(directory, new LoginThrottle(new LoginThrottle.Limits(t.maxPerAccount(), t.maxPerAddress(), t.window()), clock), clock);
+    }
+
+    @Bean
+    AuthnRequestDecoder authnRequestDecoder(IdpProperties properties) {
+        return new AuthnRequestDecoder(properties.maxRequestBytes(), properties.maxRequestBytes() * 4);
+    }
+
+    @Bean
+    SsoService ssoService(SpRegistry sps, IdpEndpoints endpoints, ReleasePolicy releasePolicy, PersistentIds persistentIds,
+                          BasicX509Credential idpSigningCredential, Clock clock) {
+        return new SsoService(sps, new ReplayCache(clock), new RequestFreshness(Duration.ofMinutes(5), Duration.ofMinutes(3)),
+                endpoints, releasePolicy, persistentIds, new ResponseFactory(endpoints, idpSigningCredential, clock), clock);
+    }
+}

@@ -1,0 +1,99 @@
+package org.gridauth.idp;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+
+/**
+ * The IdP's configuration ({@code gridauth.idp.*} in application.yaml), validated at start-up.
+ *
+ * @param baseUrl            public base URL as browsers reach the IdP, e.g. {@code https://idp.hpci.example.jp}
+ * @param entityId           SAML entityID; default {@code <baseUrl>/idp/shibboleth}
+ * @param scope              the security domain of ePPNs and shibmd:Scope
+ * @param home               directory for generated files (signing key, persistent-ID salt)
+ * @param signingCertificate PEM certificate; default {@code <home>/idp-signing.crt}, generated with the key if both are absent
+ * @param signingKey         unencrypted PEM key; default {@code <home>/idp-signing.key}
+ * @param spMetadata         SAML metadata files of the SPs served
+ * @param releasePolicy      YAML attribute release policy; default: the bundled one
+ * @param ldap               the directory
+ * @param throttle           failed-login limits
+ * @param maxRequestBytes    largest encoded AuthnRequest accepted
+ */
+@Validated
+@ConfigurationProperties("gridauth.idp")
+public record IdpProperties(
+        @NotBlank @DefaultValue("http://localhost:8480") String baseUrl,
+        String entityId,
+        @NotBlank @DefaultValue("hpci.example.jp") String scope,
+        @NotNull @DefaultValue("${user.home}/.gridauth/idp") Path home,
+        Path signingCertificate,
+        Path signingKey,
+        @DefaultValue({}) List<Path> spMetadata,
+        Path releasePolicy,
+        @Valid @DefaultValue Ldap ldap,
+        @Valid @DefaultValue Throttle throttle,
+        @Min(1024) @DefaultValue("65536") int maxRequestBytes) {
+
+    public String effectiveEntityId() {
+        return entityId == null || entityId.isBlank() ? stripSlash(baseUrl) + "/idp/shibboleth" : entityId;
+    }
+
+    public Path effectiveSigningCertificate() {
+        return signingCertificate != null ? signingCertificate : home.resolve("idp-signing.crt");
+    }
+
+    public Path effectiveSigningKey() {
+        return signingKey != null ? signingKey : home.resolve("idp-signing.key");
+    }
+
+    private static String stripSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    /**
+     * @param url                 LDAP URL; empty means the embedded directory
+     * @param startTls            StartTLS on ldap://
+     * @param baseDn              search base for users
+     * @param userFilter          filter with {user}
+     * @param searchBindDn        DN for searches (empty: anonymous)
+     * @param searchPasswordFile  file holding that DN's password
+     * @param poolSize            connections per pool
+     * @param timeout             connect/response timeout
+     * @param embeddedSuffix      naming context of the embedded directory
+     * @param embeddedLdif        LDIF loaded into the embedded directory; default the bundled demo accounts
+     * @param embeddedPort        loopback port of the embedded directory (0: any free port)
+     */
+    public record Ldap(
+            @DefaultValue("") String url,
+            @DefaultValue("false") boolean startTls,
+            @NotBlank @DefaultValue("ou=people,dc=hpci,dc=example,dc=jp") String baseDn,
+            @NotBlank @DefaultValue("(uid={user})") String userFilter,
+            @DefaultValue("") String searchBindDn,
+            Path searchPasswordFile,
+            @Min(1) @DefaultValue("16") int poolSize,
+            @NotNull @DefaultValue("5s") Duration timeout,
+            @NotBlank @DefaultValue("dc=hpci,dc=example,dc=jp") String embeddedSuffix,
+            Path embeddedLdif,
+            @Min(0) @DefaultValue("0") int embeddedPort) {
+    }
+
+    /**
+     * @param maxPerAccount failures per user name within the window
+     * @param maxPerAddress failures per client address within the window
+     * @param window        how long a failure counts
+     */
+    public record Throttle(
+            @Min(1) @DefaultValue("5") int maxPerAccount,
+            @Min(1) @DefaultValue("50") int maxPerAddress,
+            @NotNull @DefaultValue("15m") Duration window) {
+    }
+}

@@ -1,0 +1,40 @@
+package org.gridauth.idp.protocol;
+
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the IdP knows about one SP from its metadata.
+ *
+ * @param entityId          the SP's entityID
+ * @param consumers         its AssertionConsumerService endpoints in metadata order
+ * @param signingKeys       certificates it signs requests with (KeyDescriptor use="signing" or no use)
+ * @param signsRequests     AuthnRequestsSigned="true": unsigned requests from it are refused
+ */
+public record ServiceProvider(String entityId, List<Consumer> consumers, List<X509Certificate> signingKeys,
+                              boolean signsRequests) {
+
+    public ServiceProvider {
+        consumers = List.copyOf(consumers);
+        signingKeys = List.copyOf(signingKeys);
+    }
+
+    /** One AssertionConsumerService endpoint. */
+    public record Consumer(String binding, String location, Integer index, boolean isDefault) {
+    }
+
+    /** The endpoint a request asks for by URL (exact match) or index; empty when metadata has no such endpoint. */
+    public Optional<Consumer> consumer(String url, Integer index, String binding) {
+        if (url != null) {
+            return consumers.stream().filter(c -> c.location().equals(url))
+                    .filter(c -> binding == null || c.binding().equals(binding)).findFirst();
+        }
+        if (index != null) {
+            return consumers.stream().filter(c -> index.equals(c.index())).findFirst();
+        }
+        return consumers.stream().filter(c -> c.binding().equals(binding == null ? c.binding() : binding))
+                .filter(Consumer::isDefault).findFirst()
+                .or(() -> consumers.stream().filter(c -> binding == null || c.binding().equals(binding)).findFirst());
+    }
+}

@@ -1,0 +1,115 @@
+package org.gridauth.idp.protocol;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.gridauth.gsi.error.GridAuthException;
+import org.gridauth.idp.IdpError;
+import org.opensaml.core.xml.XMLObject;
+import org.opensaml.saml.common.xml.SAMLConstants;
+import org.opensaml.saml.saml2.metadata.AssertionConsumerService;
+import org.opensaml.saml.saml2.metadata.EntitiesDescriptor;
+import org.opensaml.saml.saml2.metadata.EntityDescriptor;
+import org.opensaml.saml.saml2.metadata.KeyDescriptor;
+import org.opensaml.saml.saml2.metadata.SPSSODescriptor;
+import org.opensaml.security.credential.UsageType;
+import org.opensaml.xmlsec.signature.X509Data;
+
+/** The SPs this IdP serves, read from SAML metadata files (a single EntityDescriptor or an EntitiesDescriptor). */
+public final class SpRegistry {
+
+    private final Map<String, ServiceProvider> byEntityId;
+
+    public SpRegistry(List<ServiceProvider> providers) {
+        Map<String, ServiceProvider> map = new LinkedHashMap<>();
+        providers.forEach(p -> map.put(p.entityId(), p));
+        this.byEntityId = Map.copyOf(map);
+    }
+
+    public static SpRegistry fromFiles(List<Path> files) {
+        List<ServiceProvider> providers = new ArrayList<>();
+        for (Path file : files) {
+            try {
+                providers.addAll(fromXml(Files.readAllBytes(file), file.toString()));
+            } catch (IOException e) {
+                throw new GridAuthException(IdpError.BAD_METADATA, e, file, "cannot read: " + e.getMessage());
+            }
+        }
+        return new SpRegistry(providers);
+    }
+
+    public static List<ServiceProvider> fromXml(byte[] xml, String source) {
+        XMLObject root;
+        try {
+            root = OpenSaml.parse(xml);
+        } catch (Exception e) {
+            throw new GridAuthException(IdpError.BAD_METADATA, e, source, "not SAML metadata: " + e.getMessage());
+        }
+        List<EntityDescriptor> entities = new ArrayList<>();
+        collect(root, entities);
+        List<ServiceProvider> providers = new ArrayList<>();
+        for (EntityDescriptor entity : entities) {
+            SPSSODescriptor sp = entity.getSPSSODescriptor(SAMLConstants.SAML20P_NS);
+            if (sp != null) {
+                providers.add(toProvider(entity.getEntityID(), sp, source));
+            }
+        }
+        return providers;
+    }
+
+    private static void collect(XMLObject object, List<EntityDescriptor> into) {
+        if (object instanceof EntityDescriptor entity) {
+            into.add(entity);
+        } else if (object instanceof EntitiesDescriptor group) {
+            into.addAll(group.getEntityDescriptors());
+            group.getEntitiesDescriptors().forEach(g -> collect(g, into));
+        }
+    }
+
+    private static ServiceProvider toProvider(String entityId, SPSSODescriptor sp, String source) {
+        List<ServiceProvider.Consumer> consumers = new ArrayList<>();
+        for (AssertionConsumerService acs : sp.getAssertionConsumerServices()) {
+            consumers.add(new ServiceProvider.Consumer(acs.getBinding(), acs.getLocation(), acs.getIndex(),
+                    Boolean.TRUE.equals(acs.isDefault())));
+        }
+        List<X509Certificate> keys = new ArrayList<>();
+        for (KeyDescriptor key : sp.getKeyDescriptors()) {
+            if (key.getUse() == UsageType.ENCRYPTION || key.getKeyInfo() == null) {
+                continue;
+            }
+            for (X509Data data : key.getKeyInfo().getX509Datas()) {
+                for (var cert : data.getX509Certificates()) {
+                    keys.add(certificate(cert.getValue(), entityId, source));
+                }
+            }
+        }
+        return new ServiceProvider(entityId, consumers, keys, Boolean.TRUE.equals(sp.isAuthnRequestsSigned()));
+    }
+
+    private static X509Certificate certificate(String base64, String entityId, String source) {
+        try {
+            byte[] der = Base64.getMimeDecoder().decode(base64);
+            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new java.io.ByteArrayInputStream(der));
+        } catch (CertificateException | IllegalArgumentException e) {
+            throw new GridAuthException(IdpError.BAD_METADATA, e, source, "bad certificate for " + entityId);
+        }
+    }
+
+    public Optional<ServiceProvider> find(String entityId) {
+        return entityId == null ? Optional.empty() : Optional.ofNullable(byEntityId.get(entityId));
+    }
+
+    public List<ServiceProvider> all() {
+        return List.copyOf(byEntityId.values());
+    }
+}

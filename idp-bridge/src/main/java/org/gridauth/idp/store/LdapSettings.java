@@ -1,0 +1,34 @@
+package org.gridauth.idp.store;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * How to reach the directory.
+ *
+ * @param url            {@code ldap://host:389} or {@code ldaps://host:636}; several URLs separated by spaces fail over
+ * @param startTls       upgrade an ldap:// connection with StartTLS
+ * @param baseDn         where user entries live, e.g. {@code ou=people,dc=hpci,dc=example,dc=jp}
+ * @param userFilter     the search filter with {@code {user}} for the (escaped) user name, e.g. {@code (uid={user})}
+ * @param searchBindDn   DN to bind as for searches, or null for anonymous search
+ * @param searchPassword its password (read from a file by the caller, never from the command line)
+ * @param attributes     the LDAP attributes to read for the account
+ * @param poolSize       maximum connections per pool
+ * @param timeout        connect and response timeout
+ */
+public record LdapSettings(String url, boolean startTls, String baseDn, String userFilter, String searchBindDn,
+                           char[] searchPassword, List<String> attributes, int poolSize, Duration timeout) {
+
+    public LdapSettings {
+        attributes = List.copyOf(attributes);
+        if (!userFilter.contains("{user}")) {
+            throw new IllegalArgumentException("the user filter must contain {user}");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LdapSettings[url=" + url + ", startTls=" + startTls + ", baseDn=" + baseDn + ", userFilter=" + userFilter
+                + ", searchBindDn=" + searchBindDn + ", poolSize=" + poolSize + "]";
+    }
+}
