@@ -1,0 +1,149 @@
+package org.gridauth.ca.server;
+
+import java.time.Clock;
+import java.util.Arrays;
+
+import javax.sql.DataSource;
+
+import org.gridauth.ca.CaError;
+import org.gridauth.ca.policy.CaPolicy;
+import org.gridauth.ca.policy.CaProfile;
+import org.gridauth.ca.service.CrlService;
+import org.gridauth.ca.service.IssuanceService;
+import org.gridauth.ca.service.RevocationService;
+import org.gridauth.ca.store.CaDatabase;
+import org.gridauth.ca.store.JdbcAuditTrail;
+import org.gridauth.ca.store.JdbcCertificateStore;
+import org.gridauth.ca.store.JdbcCrlStore;
+import org.gridauth.ca.store.JdbcRequestLog;
+import org.gridauth.ca.token.CaKey;
+import org.gridauth.ca.token.Pkcs11Token;
+import org.gridauth.ca.token.Secrets;
+import org.gridauth.ca.token.SoftwareCaKey;
+import org.gridauth.gsi.dn.GridDn;
+import org.gridauth.gsi.error.GridAuthException;
+import org.gridauth.gsi.profile.CertificateMaker;
+import org.gridauth.gsi.trust.NamespacePolicy;
+import org.h2.jdbcx.JdbcDataSource;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/** The CA's parts wired from its configuration: database, stores, key, policy and services. */
+public final class CaRuntime {
+
+    private final CaConfig config;
+    private final Clock clock;
+    private final CaDatabase database;
+    private final JdbcAuditTrail audit;
+    private final JdbcCertificateStore certificates;
+    private final JdbcCrlStore crls;
+    private final JdbcRequestLog requests;
+    private CaKey key;
+
+    public CaRuntime(CaConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+        this.database = new CaDatabase(dataSource(config));
+        this.audit = new JdbcAuditTrail(database, clock);
+        this.certificates = new JdbcCertificateStore(database, audit, clock);
+        this.crls = new JdbcCrlStore(database, audit);
+        this.requests = new JdbcRequestLog(database, clock);
+    }
+
+    public CaConfig config() {
+        return config;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public JdbcAuditTrail audit() {
+        return audit;
+    }
+
+    public JdbcCertificateStore certificates() {
+        return certificates;
+    }
+
+    public JdbcRequestLog requests() {
+        return requests;
+    }
+
+    /** Logs in to the token (or loads the demo software key) on first use. */
+    public synchronized CaKey key() {
+        if (key == null) {
+            if (config.pkcs11() != null) {
+                key = openToken().caKey(config.keyLabel(), "SHA256withRSA");
+            } else {
+                char[] passphrase = Secrets.readFirstLine(config.softwareKeyPassphraseFile(), "CA key passphrase");
+                try {
+                    key = SoftwareCaKey.load(config.softwareKey(), passphrase);
+                } finally {
+                    Arrays.fill(passphrase, '\0');
+                }
+            }
+        }
+        return key;
+    }
+
+    /** Logs in to the configured token with the PIN from the PIN file. */
+    public Pkcs11Token openToken() {
+        if (config.pkcs11() == null) {
+            throw new GridAuthException(CaError.CONFIGURATION_INVALID, config.source(), "this needs an HSM (key.pkcs11.library), not key.pkcs12");
+        }
+        char[] pin = Secrets.readFirstLine(config.pinFile(), "HSM PIN");
+        try {
+            return Pkcs11Token.login(config.pkcs11(), pin);
+        } finally {
+            Arrays.fill(pin, '\0');
+        }
+    }
+
+    public NamespacePolicy namespace() {
+        return new NamespacePolicy(GridDn.of(key().certificate().getSubjectX500Principal()), config.namespace());
+    }
+
+    public CaPolicy policy() {
+        return new CaPolicy(namespace(), CaPolicy.byName(CaProfile.defaults()), config.crlUrl(), config.ocspUrl(), config.caIssuersUrl(),
+                config.policyOids());
+    }
+
+    public IssuanceService issuance() {
+        return new IssuanceService(key(), policy(), certificates, audit, new CertificateMaker(clock));
+    }
+
+    public CrlService crlService() {
+        return new CrlService(key(), certificates, crls, config.crl(), config.publishDir(), clock);
+    }
+
+    public RevocationService revocation() {
+        return new RevocationService(certificates, crlService(), audit, clock);
+    }
+
+    private static DataSource dataSource(CaConfig config) {
+        String url = config.databaseUrl();
+        if (url.startsWith("jdbc:h2:")) {
+            JdbcDataSource h2 = new JdbcDataSource();
+            // Committed certificates must survive a killed process: no delayed writes.
+            h2.setURL(url.startsWith("jdbc:h2:file:") && !url.toUpperCase().contains("WRITE_DELAY") ? url + ";WRITE_DELAY=0" : url);
+            h2.setUser(config.databaseUser() == null ? "" : config.databaseUser());
+            if (config.databasePasswordFile() != null) {
+                h2.setPassword(new String(Secrets.readFirstLine(config.databasePasswordFile(), "database password")));
+            }
+            return h2;
+        }
+        if (url.startsWith("jdbc:postgresql:")) {
+            PGSimpleDataSource pg = new PGSimpleDataSource();
+            pg.setURL(url);
+            if (config.databaseUser() != null) {
+                pg.setUser(config.databaseUser());
+            }
+            if (config.databasePasswordFile() != null) {
+                pg.setPassword(new String(Secrets.readFirstLine(config.databasePasswordFile(), "database password")));
+            }
+            return pg;
+        }
+        throw new GridAuthException(CaError.CONFIGURATION_INVALID, config.source(), "database.url must be jdbc:h2:... or jdbc:postgresql:...");
+    }
+
+}
