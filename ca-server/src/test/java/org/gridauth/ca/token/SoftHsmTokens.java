@@ -25,7 +25,7 @@ import org.gridauth.gsi.testing.GridTools;
  */
 public final class SoftHsmTokens {
 
-    private static final int POOL = 10;
+    private static final int POOL = 24;
     private static final Pattern SLOT = Pattern.compile("reassigned to slot (\\d+)");
 
     /** One claimed token: its slot, label, and the user PIN and SO PIN it was initialised with. */
