@@ -53,6 +53,7 @@ public final class GridAuthCommand {
                     org.gridauth.myproxy.server.MyProxyDaemon.main(new String[] {args[1]});
                     yield 0;
                 }
+                case "ca" -> new org.gridauth.ca.server.CaCommands(out, clock).run(java.util.Arrays.copyOfRange(args, 1, args.length));
                 case "help", "-h", "--help" -> help();
                 default -> {
                     out.println("gridauth: unknown command '" + command + "'");
@@ -128,6 +129,9 @@ public final class GridAuthCommand {
         out.println("          credentials under $GRIDAUTH_HOME, default ~/.gridauth) and start the services");
         out.println("  myproxy-server <config>");
         out.println("          run only the MyProxy repository, configured like the reference myproxy-server.config");
+        out.println("  ca <command> <ca.conf> [options]");
+        out.println("          CA operator commands: ceremony, issue, revoke, crl, checkpoint, audit-verify, serve");
+        out.println("          ('gridauth ca' lists their options)");
         out.println("  help    show this text");
         return 0;
     }

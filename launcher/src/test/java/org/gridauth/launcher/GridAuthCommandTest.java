@@ -44,6 +44,17 @@ class GridAuthCommandTest {
     }
 
     @Test
+    @DisplayName("R-CA-1: 'gridauth ca' lists the CA operator commands, and a missing ca.conf stops them with GA-CA-025")
+    void caCommands() throws Exception {
+        GridAuthCommand command = new GridAuthCommand(new PrintStream(output, true, StandardCharsets.UTF_8), home, Clock.systemUTC());
+        assertThat(command.run("ca")).isEqualTo(2);
+        assertThat(output.toString(StandardCharsets.UTF_8)).contains("ceremony").contains("audit-verify").contains("serve");
+        output.reset();
+        assertThat(command.run("ca", "audit-verify", home.resolve("missing.conf").toString())).isEqualTo(1);
+        assertThat(output.toString(StandardCharsets.UTF_8)).contains("GA-CA-025");
+    }
+
+    @Test
     @DisplayName("R-OP-1: 'gridauth up' makes the embedded PKI once, keeps it on the next run, and never prints a passphrase")
     void upCreatesThenReuses() throws Exception {
         String first = startAndStop();
