@@ -1,0 +1,165 @@
+package org.gridauth.gsissh;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+
+import org.gridauth.gsi.credential.Credential;
+import org.gridauth.gsi.credential.CredentialFiles;
+import org.gridauth.gsi.dn.GridDn;
+import org.gridauth.gsi.gridmap.GridMapEntry;
+import org.gridauth.gsi.gss.DelegationMode;
+import org.gridauth.gsi.profile.CertificateProfiles;
+import org.gridauth.gsi.proxy.ProxyKind;
+import org.gridauth.gsi.proxy.ProxyMaker;
+import org.gridauth.gsi.proxy.ProxyRequest;
+import org.gridauth.gsi.testing.CatalogueAssertions;
+import org.gridauth.gsi.testing.GridTools;
+import org.gridauth.gsi.testing.TestPki;
+import org.gridauth.gsissh.client.GsiSshClient;
+import org.gridauth.gsissh.server.GatewayConfig;
+import org.gridauth.gsissh.server.GsisshGateway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.jcraft.jsch.JSchException;
+
+/**
+ * The Java gsissh client against the gateway (R-RS-1): GSI login mapped by the grid-mapfile, commands as the mapped
+ * UNIX account, delegation visible in the session, refusals for unmapped, revoked and expired credentials, and the
+ * jump-host role limited to its allow-list.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class GsisshGatewayTest {
+
+    /** As root (CI) sessions run as nobody through runuser; otherwise only as the gateway's own account. */
+    private static final String ACCOUNT = "root".equals(System.getProperty("user.name")) ? "nobody" : System.getProperty("user.name");
+
+    private Path dir;
+    private TestPki pki;
+    private Credential mallory;
+    private Credential revoked;
+    private GsisshGateway jump;
+    private GsisshGateway inner;
+
+    @BeforeAll
+    void start(@TempDir Path base) throws Exception {
+        dir = base;
+        GridTools.require("runuser", "util-linux");
+        pki = TestPki.create(Files.createDirectories(dir.resolve("pki")));
+        mallory = pki.issue(CertificateProfiles.client(), GridDn.fromOpenSsl(TestPki.ORGANISATION + "/OU=Users/CN=Mallory 000666"), List.of());
+        revoked = pki.issue(CertificateProfiles.client(), GridDn.fromOpenSsl(TestPki.ORGANISATION + "/OU=Users/CN=Revoked Person 000404"), List.of());
+        pki.revoke(revoked.certificate());
+        Path gridMap = dir.resolve("grid-mapfile");
+        Files.writeString(gridMap, new GridMapEntry(pki.user().subject().toOpenSsl(), List.of(ACCOUNT)).toLine() + "\n"
+                + new GridMapEntry(revoked.subject().toOpenSsl(), List.of(ACCOUNT)).toLine() + "\n");
+        inner = GsisshGateway.start(config(gridMap, "inner", List.of()), pki.host(), Clock.systemUTC());
+        jump = GsisshGateway.start(config(gridMap, "jump", List.of(pki.hostName() + ":" + inner.port())), pki.host(), Clock.systemUTC());
+    }
+
+    private GatewayConfig config(Path gridMap, String name, List<String> forwardAllow) {
+        return new GatewayConfig("127.0.0.1", 0, null, null, pki.trustDir(), gridMap, dir.resolve(name + "_ssh_host_key"),
+                Files.isDirectory(Path.of("/tmp")) ? Path.of("/tmp") : dir, forwardAllow, 5, Duration.ofMinutes(1));
+    }
+
+    @AfterAll
+    void stop() {
+        for (GsisshGateway gateway : new GsisshGateway[] {jump, inner}) {
+            if (gateway != null) {
+                gateway.close();
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("R-RS-1: a proxy holder logs in without a password and the command runs as the grid-mapfile's account")
+    void loginRunsAsMappedAccount() throws Exception {
+        GsiSshClient.Result result = client(proxy(pki.user(), ProxyKind.IMPERSONATION), DelegationMode.NONE)
+                .exec(pki.hostName(), jump.port(), ACCOUNT, "id -un; echo \"proxy=${X509_USER_PROXY:-none}\"");
+        assertThat(result.exitStatus()).as(result.stderr()).isZero();
+        assertThat(result.stdout()).contains(ACCOUNT).contains("proxy=none");
+    }
+
+    @Test
+    @DisplayName("R-RS-1: a delegated proxy is in X509_USER_PROXY (mode 600, owned by the account, readable by grid-proxy-info) and gone after logout")
+    void delegationVisibleInSession() throws Exception {
+        GsiSshClient.Result result = client(proxy(pki.user(), ProxyKind.IMPERSONATION), DelegationMode.FULL)
+                .exec(pki.hostName(), jump.port(), ACCOUNT, "echo \"file=$X509_USER_PROXY\"; stat -c '%a %U' \"$X509_USER_PROXY\"; "
+                        + "grid-proxy-info -f \"$X509_USER_PROXY\" -identity");
+        assertThat(result.exitStatus()).as(result.stdout() + result.stderr()).isZero();
+        assertThat(result.stdout()).contains("600 " + ACCOUNT).contains(pki.user().subject().toOpenSsl());
+        Path file = Path.of(result.stdout().lines().filter(l -> l.startsWith("file=")).findFirst().orElseThrow().substring(5));
+        Instant deadline = Instant.now().plusSeconds(5);
+        while (Files.exists(file) && Instant.now().isBefore(deadline)) {
+            Thread.sleep(50);
+        }
+        assertThat(file).as("the delegated proxy is removed at logout").doesNotExist();
+    }
+
+    @Test
+    @DisplayName("R-RS-1: a limited proxy logs in; what it delegates stays limited")
+    void limitedProxy() throws Exception {
+        GsiSshClient.Result result = client(proxy(pki.user(), ProxyKind.LIMITED), DelegationMode.FULL)
+                .exec(pki.hostName(), jump.port(), ACCOUNT, "grid-proxy-info -f \"$X509_USER_PROXY\" -type");
+        assertThat(result.exitStatus()).as(result.stderr()).isZero();
+        assertThat(result.stdout()).contains("limited");
+    }
+
+    @Test
+    @DisplayName("R-RS-1: unmapped, revoked and expired credentials are refused, and each refusal is audited")
+    void refusals() throws Exception {
+        assertThatThrownBy(() -> client(proxy(mallory, ProxyKind.IMPERSONATION), DelegationMode.NONE)
+                .exec(pki.hostName(), inner.port(), ACCOUNT, "true")).isInstanceOf(JSchException.class);
+        assertThatThrownBy(() -> client(proxy(revoked, ProxyKind.IMPERSONATION), DelegationMode.NONE)
+                .exec(pki.hostName(), inner.port(), ACCOUNT, "true")).isInstanceOf(JSchException.class);
+        Clock past = Clock.fixed(Instant.now().minus(Duration.ofMinutes(9)), ZoneOffset.UTC);
+        Credential expired = new ProxyMaker(past).create(pki.user(), ProxyRequest.impersonation(Duration.ofMinutes(1)));
+        Path expiredFile = dir.resolve("x509up_expired");
+        CredentialFiles.writeProxy(expiredFile, expired);
+        assertThatThrownBy(() -> client(expiredFile, DelegationMode.NONE).exec(pki.hostName(), inner.port(), ACCOUNT, "true"))
+                .isInstanceOf(JSchException.class);
+        assertThatThrownBy(() -> client(proxy(pki.user(), ProxyKind.IMPERSONATION), DelegationMode.NONE)
+                .exec(pki.hostName(), inner.port(), "root", "true")).as("a DN may use only its mapped accounts").isInstanceOf(JSchException.class);
+        String log = Files.readString(Path.of("target/test-server.log"));
+        assertThat(log).contains("result=refused").contains("GA-SSH-001").contains("Mallory 000666")
+                .contains("Revoked Person 000404");
+    }
+
+    @Test
+    @DisplayName("R-RS-1: the gateway is a jump host to allow-listed inner hosts only (ProxyJump)")
+    void jumpHost() throws Exception {
+        GsiSshClient client = client(proxy(pki.user(), ProxyKind.IMPERSONATION), DelegationMode.NONE);
+        GsiSshClient.Result through = client.execVia(pki.hostName(), jump.port(), pki.hostName(), inner.port(), ACCOUNT, "echo inner");
+        assertThat(through.exitStatus()).isZero();
+        assertThat(through.stdout()).contains("inner");
+        assertThatThrownBy(() -> client.execVia(pki.hostName(), inner.port(), pki.hostName(), jump.port(), ACCOUNT, "true"))
+                .as("the inner gateway forwards nowhere").isInstanceOf(JSchException.class);
+    }
+
+    @Test
+    @DisplayName("R-OP-1: the GA-SSH catalogue is complete in English and Japanese")
+    void catalogue() {
+        CatalogueAssertions.assertComplete(new GsisshError.CatalogueProvider().catalogue());
+    }
+
+    private GsiSshClient client(Path proxy, DelegationMode delegation) {
+        return new GsiSshClient(new GsiSshClient.Options(proxy, pki.trustDir(), delegation, null, Duration.ofSeconds(20)));
+    }
+
+    private Path proxy(Credential credential, ProxyKind kind) {
+        Path file = dir.resolve("x509up_" + credential.certificate().getSerialNumber() + "_" + kind);
+        CredentialFiles.writeProxy(file, new ProxyMaker(Clock.systemUTC()).create(credential, ProxyRequest.of(kind, Duration.ofHours(1))));
+        return file;
+    }
+}
