@@ -162,7 +162,12 @@ public enum CaError implements ErrorCode {
             "The CA could not complete the request: {0}.",
             "CA は要求を完了できませんでした: {0}。",
             "Retry with the same request ID; if it fails again, the CA log at the same time names the cause.",
-            "同じリクエスト ID で再試行してください。再び失敗する場合は、同時刻の CA ログに原因が記録されています。");
+            "同じリクエスト ID で再試行してください。再び失敗する場合は、同時刻の CA ログに原因が記録されています。"),
+    CA_CERTIFICATE_MISMATCH(35,
+            "The certificate \"{0}\" cannot be the CA certificate of key \"{1}\": {2}.",
+            "証明書「{0}」は鍵「{1}」の CA 証明書として使えません: {2}。",
+            "Import the certificate the external root issued for the CSR of this key ceremony, followed by the root certificate.",
+            "このキーセレモニーの CSR に対して外部ルートが発行した証明書と、その後にルート証明書を続けてインポートしてください。");
 
     private final Text text;
 

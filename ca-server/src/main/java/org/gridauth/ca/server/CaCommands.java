@@ -65,6 +65,7 @@ public final class CaCommands {
             CaRuntime runtime = new CaRuntime(CaConfig.load(Path.of(args[1])), clock);
             return switch (command) {
                 case "ceremony" -> ceremony(runtime, options);
+                case "import-certificate" -> importCertificate(runtime, options);
                 case "issue" -> issue(runtime, options);
                 case "revoke" -> revoke(runtime, options);
                 case "crl" -> crl(runtime, options);
@@ -111,6 +112,16 @@ public final class CaCommands {
                     AtomicFiles.WORLD_READABLE);
             out.println("  request:      " + request);
         }
+        return 0;
+    }
+
+    private int importCertificate(CaRuntime runtime, Map<String, String> options) {
+        List<java.security.cert.X509Certificate> chain = org.gridauth.gsi.credential.CredentialFiles.readCertificates(
+                Path.of(required(options, "certificate")));
+        var record = new org.gridauth.ca.ceremony.CertificateImport(runtime.audit()).run(runtime.openToken(), runtime.config().keyLabel(), chain,
+                Arrays.stream(required(options, "operators").split(",")).map(String::strip).toList());
+        out.println("CA certificate imported for key " + runtime.config().keyLabel() + " (" + chain.size() + " certificate(s)); audit record "
+                + record.sequence());
         return 0;
     }
 
@@ -193,6 +204,7 @@ public final class CaCommands {
         for (String line : List.of(
                 "usage: gridauth ca <command> <ca.conf> [options]",
                 "  ceremony     --operators \"Name One, Name Two\" --subject <CA DN> [--bits 2048] [--out ca.pem] [--csr ca.csr]",
+                "  import-certificate --certificate <CA cert, then its root> --operators \"Name One\"   (after a --csr ceremony)",
                 "  issue        --profile client|host|service --csr <file> [--hpci-id <id>] [--days <n>] [--out <file>]",
                 "  revoke       --serial <hex> --reason keyCompromise|affiliationChanged|superseded|cessationOfOperation|privilegeWithdrawn [--note <text>]",
                 "  crl          [--if-due]      make and publish a CRL now (or only if one is due)",

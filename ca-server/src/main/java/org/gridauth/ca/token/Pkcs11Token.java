@@ -112,6 +112,29 @@ public final class Pkcs11Token {
         }
     }
 
+    /** The certificates stored with the key labelled {@code label}, or an empty list. */
+    public java.util.List<X509Certificate> chain(String label) {
+        try {
+            Certificate[] chain = keyStore.getCertificateChain(label);
+            return chain == null ? java.util.List.of() : java.util.Arrays.stream(chain).map(X509Certificate.class::cast).toList();
+        } catch (GeneralSecurityException | ProviderException e) {
+            throw unavailable(e);
+        }
+    }
+
+    /** Replaces the certificate chain stored with an existing key (after an external root certified it). */
+    public void replaceChain(String label, java.util.List<X509Certificate> chain) {
+        try {
+            Key key = keyStore.getKey(label, null);
+            if (!(key instanceof PrivateKey privateKey)) {
+                throw new GridAuthException(CaError.TOKEN_KEY_MISSING, config.slot(), label);
+            }
+            keyStore.setKeyEntry(label, privateKey, null, chain.toArray(new Certificate[0]));
+        } catch (GeneralSecurityException | ProviderException e) {
+            throw unavailable(e);
+        }
+    }
+
     /** The key labelled {@code label} with the certificate stored beside it. */
     public CaKey caKey(String label, String signatureAlgorithm) {
         try {
