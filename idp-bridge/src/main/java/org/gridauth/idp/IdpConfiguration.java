@@ -17,7 +17,12 @@ import org.gridauth.idp.policy.LoginThrottle;
 import org.gridauth.idp.policy.PersistentIds;
 import org.gridauth.idp.policy.ReleasePolicy;
 import org.gridauth.idp.policy.RequestFreshness;
+import org.gridauth.idp.policy.IdpSelection;
 import org.gridauth.idp.protocol.AuthnRequestDecoder;
+import org.gridauth.idp.protocol.FederationMetadata;
+import org.gridauth.idp.protocol.IdpEntry;
+import org.gridauth.idp.protocol.IdpMetadata;
+import org.gridauth.idp.service.DiscoveryCatalog;
 import org.gridauth.idp.protocol.IdpEndpoints;
 import org.gridauth.idp.protocol.OpenSaml;
 import org.gridauth.idp.protocol.ResponseFactory;
@@ -60,6 +65,37 @@ public class IdpConfiguration {
         String host = java.net.URI.create(properties.baseUrl()).getHost();
         return SigningKeys.loadOrGenerate(properties.effectiveSigningCertificate(), properties.effectiveSigningKey(),
                 host == null ? "idp" : host, clock);
+    }
+
+    @Bean
+    String idpMetadataXml(IdpEndpoints endpoints, BasicX509Credential idpSigningCredential, IdpProperties properties) {
+        java.util.Map<String, String> names = new java.util.LinkedHashMap<>();
+        names.put("en", properties.displayNameEn());
+        names.put("ja", properties.displayNameJa());
+        return OpenSaml.toXml(IdpMetadata.build(endpoints, idpSigningCredential, names));
+    }
+
+    @Bean
+    DiscoveryCatalog discoveryCatalog(IdpProperties properties, SpRegistry spRegistry, IdpEndpoints endpoints,
+                                      @org.springframework.beans.factory.annotation.Qualifier("idpMetadataXml") String idpMetadataXml)
+            throws IOException {
+        IdpProperties.Discovery ds = properties.discovery();
+        java.util.List<IdpEntry> idps = new java.util.ArrayList<>();
+        java.util.List<String> listed = new java.util.ArrayList<>(ds.idps());
+        SpRegistry sps = spRegistry;
+        for (Path file : ds.metadata()) {
+            byte[] xml = Files.readAllBytes(file);
+            idps.addAll(FederationMetadata.idps(xml, file.toString()));
+            sps = sps.with(new SpRegistry(SpRegistry.fromXml(xml, file.toString())));
+        }
+        if (ds.metadata().isEmpty()) {
+            // Embedded default: this IdP is the one HPCI account IdP on offer.
+            idps.addAll(FederationMetadata.idps(idpMetadataXml.getBytes(StandardCharsets.UTF_8), "own metadata"));
+            listed.add(endpoints.entityId());
+        }
+        LOG.info("discovery service: {} IdPs in metadata, remember the choice {} days", idps.size(), ds.rememberDays());
+        return new DiscoveryCatalog(idps, new IdpSelection(ds.entityAttributeName(), ds.entityAttributeValue(), listed), sps,
+                ds.rememberDays());
     }
 
     @Bean

@@ -108,7 +108,22 @@ public enum IdpError implements ErrorCode {
             "The service asked for sign-on without interaction, but you are not signed in.",
             "サービスは操作なしのサインオンを要求しましたが、まだサインインしていません。",
             "Start the sign-on again from the service; it should then show this sign-in page.",
-            "サービスからもう一度サインオンを開始してください。サインインページが表示されます。");
+            "サービスからもう一度サインオンを開始してください。サインインページが表示されます。"),
+    DS_BAD_RETURN(21,
+            "The discovery service will not return to \"{0}\": it is not a discovery response address of the service \"{1}\".",
+            "ディスカバリーサービスは「{0}」には戻りません。サービス「{1}」のディスカバリー応答先として登録されていないためです。",
+            "Start from the service''s own page; its administrator must list the address as idpdisco:DiscoveryResponse in the metadata.",
+            "サービス自身のページから始めてください。サービス管理者はこのアドレスをメタデータの idpdisco:DiscoveryResponse に記載する必要があります。"),
+    DS_BAD_REQUEST(22,
+            "The discovery request is not valid: {0}.",
+            "ディスカバリー要求が正しくありません: {0}。",
+            "Start from the service''s own page; its administrator must follow the SAML IdP Discovery protocol (entityID, return, returnIDParam, isPassive, policy).",
+            "サービス自身のページから始めてください。サービス管理者は SAML IdP Discovery プロトコル (entityID、return、returnIDParam、isPassive、policy) に従う必要があります。"),
+    DS_UNKNOWN_IDP(23,
+            "\"{0}\" is not one of the identity providers offered here.",
+            "「{0}」はここで選択できる IdP ではありません。",
+            "Choose an identity provider from the list.",
+            "一覧から IdP を選んでください。");
 
     private final Text text;
 

@@ -27,6 +27,9 @@ import jakarta.validation.constraints.NotNull;
  * @param ldap               the directory
  * @param throttle           failed-login limits
  * @param maxRequestBytes    largest encoded AuthnRequest accepted
+ * @param discovery          the discovery service
+ * @param displayNameEn      mdui:DisplayName in English (the name users see in discovery services)
+ * @param displayNameJa      mdui:DisplayName in Japanese
  */
 @Validated
 @ConfigurationProperties("gridauth.idp")
@@ -41,7 +44,10 @@ public record IdpProperties(
         Path releasePolicy,
         @Valid @DefaultValue Ldap ldap,
         @Valid @DefaultValue Throttle throttle,
-        @Min(1024) @DefaultValue("65536") int maxRequestBytes) {
+        @Min(1024) @DefaultValue("65536") int maxRequestBytes,
+        @Valid @DefaultValue Discovery discovery,
+        @NotBlank @DefaultValue("HPCI Account IdP") String displayNameEn,
+        @NotBlank @DefaultValue("HPCI アカウント IdP") String displayNameJa) {
 
     public String effectiveEntityId() {
         return entityId == null || entityId.isBlank() ? stripSlash(baseUrl) + "/idp/shibboleth" : entityId;
@@ -95,5 +101,20 @@ public record IdpProperties(
             @Min(1) @DefaultValue("5") int maxPerAccount,
             @Min(1) @DefaultValue("50") int maxPerAddress,
             @NotNull @DefaultValue("15m") Duration window) {
+    }
+
+    /**
+     * @param metadata             federation metadata files listing IdPs (and SPs); empty: this IdP is the only one offered
+     * @param entityAttributeName  entity attribute selecting the IdPs offered (R-DS-1: HPCI account IdPs)
+     * @param entityAttributeValue its required value
+     * @param idps                 IdP entityIDs offered in any case
+     * @param rememberDays         how long the choice is remembered and the list skipped
+     */
+    public record Discovery(
+            @DefaultValue({}) List<Path> metadata,
+            @DefaultValue("http://macedir.org/entity-category") String entityAttributeName,
+            @DefaultValue("https://gridauth.example/category/hpci-account-idp") String entityAttributeValue,
+            @DefaultValue({}) List<String> idps,
+            @Min(0) @DefaultValue("30") int rememberDays) {
     }
 }

@@ -8,6 +8,8 @@ import javax.xml.namespace.QName;
 import org.opensaml.core.xml.config.XMLObjectProviderRegistrySupport;
 import org.opensaml.core.xml.schema.XSAny;
 import org.opensaml.saml.common.xml.SAMLConstants;
+import org.opensaml.saml.ext.saml2mdui.DisplayName;
+import org.opensaml.saml.ext.saml2mdui.UIInfo;
 import org.opensaml.saml.saml2.core.NameIDType;
 import org.opensaml.saml.saml2.metadata.EntityDescriptor;
 import org.opensaml.saml.saml2.metadata.Extensions;
@@ -32,7 +34,7 @@ public final class IdpMetadata {
     private IdpMetadata() {
     }
 
-    public static EntityDescriptor build(IdpEndpoints endpoints, X509Credential signing) {
+    public static EntityDescriptor build(IdpEndpoints endpoints, X509Credential signing, java.util.Map<String, String> displayNames) {
         EntityDescriptor entity = OpenSaml.build(EntityDescriptor.DEFAULT_ELEMENT_NAME);
         entity.setEntityID(endpoints.entityId());
 
@@ -46,6 +48,16 @@ public final class IdpMetadata {
         scope.getUnknownAttributes().put(new QName("regexp"), "false");
         scope.setTextContent(endpoints.scope());
         extensions.getUnknownXMLObjects().add(scope);
+        if (!displayNames.isEmpty()) {
+            UIInfo ui = OpenSaml.build(UIInfo.DEFAULT_ELEMENT_NAME);
+            displayNames.forEach((lang, text) -> {
+                DisplayName name = OpenSaml.build(DisplayName.DEFAULT_ELEMENT_NAME);
+                name.setXMLLang(lang);
+                name.setValue(text);
+                ui.getDisplayNames().add(name);
+            });
+            extensions.getUnknownXMLObjects().add(ui);
+        }
         idp.setExtensions(extensions);
 
         KeyDescriptor key = OpenSaml.build(KeyDescriptor.DEFAULT_ELEMENT_NAME);

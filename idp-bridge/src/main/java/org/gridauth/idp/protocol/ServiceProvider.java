@@ -11,13 +11,15 @@ import java.util.Optional;
  * @param consumers         its AssertionConsumerService endpoints in metadata order
  * @param signingKeys       certificates it signs requests with (KeyDescriptor use="signing" or no use)
  * @param signsRequests     AuthnRequestsSigned="true": unsigned requests from it are refused
+ * @param discoveryResponses the idpdisco:DiscoveryResponse locations: the only {@code return} URLs the DS accepts
  */
 public record ServiceProvider(String entityId, List<Consumer> consumers, List<X509Certificate> signingKeys,
-                              boolean signsRequests) {
+                              boolean signsRequests, List<String> discoveryResponses) {
 
     public ServiceProvider {
         consumers = List.copyOf(consumers);
         signingKeys = List.copyOf(signingKeys);
+        discoveryResponses = List.copyOf(discoveryResponses);
     }
 
     /** One AssertionConsumerService endpoint. */

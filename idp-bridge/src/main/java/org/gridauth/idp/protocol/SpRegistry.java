@@ -17,6 +17,7 @@ import org.gridauth.gsi.error.GridAuthException;
 import org.gridauth.idp.IdpError;
 import org.opensaml.core.xml.XMLObject;
 import org.opensaml.saml.common.xml.SAMLConstants;
+import org.opensaml.saml.ext.idpdisco.DiscoveryResponse;
 import org.opensaml.saml.saml2.metadata.AssertionConsumerService;
 import org.opensaml.saml.saml2.metadata.EntitiesDescriptor;
 import org.opensaml.saml.saml2.metadata.EntityDescriptor;
@@ -29,6 +30,13 @@ import org.opensaml.xmlsec.signature.X509Data;
 public final class SpRegistry {
 
     private final Map<String, ServiceProvider> byEntityId;
+
+    /** Both registries' SPs; where an entityID is in both, {@code other}'s entry wins. */
+    public SpRegistry with(SpRegistry other) {
+        List<ServiceProvider> all = new ArrayList<>(byEntityId.values());
+        all.addAll(other.all());
+        return new SpRegistry(all);
+    }
 
     public SpRegistry(List<ServiceProvider> providers) {
         Map<String, ServiceProvider> map = new LinkedHashMap<>();
@@ -93,7 +101,13 @@ public final class SpRegistry {
                 }
             }
         }
-        return new ServiceProvider(entityId, consumers, keys, Boolean.TRUE.equals(sp.isAuthnRequestsSigned()));
+        List<String> discovery = new ArrayList<>();
+        if (sp.getExtensions() != null) {
+            for (var object : sp.getExtensions().getUnknownXMLObjects(DiscoveryResponse.DEFAULT_ELEMENT_NAME)) {
+                discovery.add(((DiscoveryResponse) object).getLocation());
+            }
+        }
+        return new ServiceProvider(entityId, consumers, keys, Boolean.TRUE.equals(sp.isAuthnRequestsSigned()), discovery);
     }
 
     private static X509Certificate certificate(String base64, String entityId, String source) {

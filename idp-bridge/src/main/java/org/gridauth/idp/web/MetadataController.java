@@ -1,9 +1,6 @@
 package org.gridauth.idp.web;
 
 import org.gridauth.idp.protocol.IdpEndpoints;
-import org.gridauth.idp.protocol.IdpMetadata;
-import org.gridauth.idp.protocol.OpenSaml;
-import org.opensaml.security.x509.BasicX509Credential;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -15,8 +12,8 @@ public class MetadataController {
 
     private final String xml;
 
-    public MetadataController(IdpEndpoints endpoints, BasicX509Credential idpSigningCredential) {
-        this.xml = OpenSaml.toXml(IdpMetadata.build(endpoints, idpSigningCredential));
+    public MetadataController(@org.springframework.beans.factory.annotation.Qualifier("idpMetadataXml") String idpMetadataXml) {
+        this.xml = idpMetadataXml;
     }
 
     @GetMapping({IdpEndpoints.METADATA_PATH, "/idp/metadata"})

@@ -36,12 +36,15 @@ public final class TestSp {
 
     public final String entityId;
     public final String acsUrl;
+    /** Where the discovery service may send the user back (idpdisco:DiscoveryResponse). */
+    public final String discoveryUrl;
     public final BasicX509Credential credential;
     private final boolean signsRequests;
 
     public TestSp(Path dir, String entityId, String acsUrl, boolean signsRequests) {
         this.entityId = entityId;
         this.acsUrl = acsUrl;
+        this.discoveryUrl = acsUrl.replaceFirst("/[^/]*$", "/Login");
         this.signsRequests = signsRequests;
         String name = entityId.replaceAll("[^A-Za-z0-9]", "_");
         Path cert = dir.resolve(name + ".crt");
@@ -56,13 +59,14 @@ public final class TestSp {
             return """
                     <md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="%s">
                       <md:SPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol" AuthnRequestsSigned="%s" WantAssertionsSigned="true">
+                        <md:Extensions><idpdisco:DiscoveryResponse xmlns:idpdisco="urn:oasis:names:tc:SAML:profiles:SSO:idp-discovery-protocol" Binding="urn:oasis:names:tc:SAML:profiles:SSO:idp-discovery-protocol" Location="%s" index="1"/></md:Extensions>
                         <md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>%s</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>
                         <md:NameIDFormat>urn:oasis:names:tc:SAML:2.0:nameid-format:persistent</md:NameIDFormat>
                         <md:AssertionConsumerService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="%s" index="1" isDefault="true"/>
                         <md:AssertionConsumerService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Artifact" Location="%s/artifact" index="2"/>
                       </md:SPSSODescriptor>
                     </md:EntityDescriptor>
-                    """.formatted(entityId, signsRequests, cert, acsUrl, acsUrl);
+                    """.formatted(entityId, signsRequests, discoveryUrl, cert, acsUrl, acsUrl);
         } catch (java.security.cert.CertificateEncodingException e) {
             throw new IllegalStateException(e);
         }

@@ -36,6 +36,39 @@ abstract class IdpServerTestBase {
 
     static final String TARO_PASSWORD = "taro-demo-Pass1";
 
+    static final String HPCI_CATEGORY = "https://hpci.test/category/hpci-account-idp";
+
+    /** A federation aggregate: two HPCI account IdPs (one is this IdP) and one IdP outside the category. */
+    static final String FEDERATION = """
+            <md:EntitiesDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:mdui="urn:oasis:names:tc:SAML:metadata:ui"
+                xmlns:mdattr="urn:oasis:names:tc:SAML:metadata:attribute" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion">
+              <md:EntityDescriptor entityID="%s">
+                <md:Extensions><mdattr:EntityAttributes><saml:Attribute Name="http://macedir.org/entity-category">
+                  <saml:AttributeValue>https://hpci.test/category/hpci-account-idp</saml:AttributeValue></saml:Attribute></mdattr:EntityAttributes></md:Extensions>
+                <md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
+                  <md:Extensions><mdui:UIInfo><mdui:DisplayName xml:lang="en">HPCI Account IdP</mdui:DisplayName>
+                    <mdui:DisplayName xml:lang="ja">HPCI アカウント IdP</mdui:DisplayName></mdui:UIInfo></md:Extensions>
+                  <md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://idp.test/sso"/>
+                </md:IDPSSODescriptor>
+              </md:EntityDescriptor>
+              <md:EntityDescriptor entityID="https://idp.tokyo-u.test/idp/shibboleth">
+                <md:Extensions><mdattr:EntityAttributes><saml:Attribute Name="http://macedir.org/entity-category">
+                  <saml:AttributeValue>https://hpci.test/category/hpci-account-idp</saml:AttributeValue></saml:Attribute></mdattr:EntityAttributes></md:Extensions>
+                <md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
+                  <md:Extensions><mdui:UIInfo><mdui:DisplayName xml:lang="en">University of Tokyo (test)</mdui:DisplayName>
+                    <mdui:DisplayName xml:lang="ja">東京大学 (テスト)</mdui:DisplayName></mdui:UIInfo></md:Extensions>
+                  <md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://idp.tokyo-u.test/sso"/>
+                </md:IDPSSODescriptor>
+              </md:EntityDescriptor>
+              <md:EntityDescriptor entityID="https://idp.other.test/idp">
+                <md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
+                  <md:Extensions><mdui:UIInfo><mdui:DisplayName xml:lang="en">Other Federation IdP</mdui:DisplayName></mdui:UIInfo></md:Extensions>
+                  <md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://idp.other.test/sso"/>
+                </md:IDPSSODescriptor>
+              </md:EntityDescriptor>
+            </md:EntitiesDescriptor>
+            """;
+
     static {
         try {
             OpenSaml.init();
@@ -47,6 +80,7 @@ abstract class IdpServerTestBase {
             PORTAL = new TestSp(DIR, "https://portal.test/shibboleth", "https://portal.test/Shibboleth.sso/SAML2/POST", false);
             OTHER = new TestSp(DIR, "https://other.test/sp", "https://other.test/acs", false);
             SIGNING = new TestSp(DIR, "https://signing.test/sp", "https://signing.test/acs", true);
+            Files.writeString(DIR.resolve("federation.xml"), FEDERATION.formatted(BASE + "/idp/shibboleth"));
             Files.writeString(DIR.resolve("release.yaml"), """
                     default: [eduPersonPrincipalName]
                     sps:
@@ -68,6 +102,8 @@ abstract class IdpServerTestBase {
         registry.add("gridauth.idp.sp-metadata[2]", () -> write(SIGNING));
         registry.add("gridauth.idp.throttle.max-per-account", () -> 3);
         registry.add("gridauth.idp.max-request-bytes", () -> 32768);
+        registry.add("gridauth.idp.discovery.metadata[0]", () -> DIR.resolve("federation.xml").toString());
+        registry.add("gridauth.idp.discovery.entity-attribute-value", () -> HPCI_CATEGORY);
     }
 
     private static String write(TestSp sp) {
