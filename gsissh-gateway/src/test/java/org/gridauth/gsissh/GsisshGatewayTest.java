@@ -108,6 +108,23 @@ class GsisshGatewayTest {
     }
 
     @Test
+    @DisplayName("R-RS-1: SFTP runs as the mapped account: an uploaded file belongs to it and downloads back unchanged")
+    void sftp() throws Exception {
+        GridTools.requireFile(Path.of("/usr/lib/openssh/sftp-server"), "openssh-sftp-server");
+        GsiSshClient client = client(proxy(pki.user(), ProxyKind.IMPERSONATION), DelegationMode.NONE);
+        Path local = dir.resolve("upload.txt");
+        Files.writeString(local, "data for the cluster\n");
+        String remote = "/tmp/gridauth-sftp-" + System.nanoTime() + ".txt";
+        int uid = client.upload(pki.hostName(), jump.port(), ACCOUNT, local, remote);
+        GsiSshClient.Result id = client.exec(pki.hostName(), jump.port(), ACCOUNT, "id -u");
+        assertThat(uid).isEqualTo(Integer.parseInt(id.stdout().strip()));
+        Path back = dir.resolve("download.txt");
+        client.download(pki.hostName(), jump.port(), ACCOUNT, remote, back);
+        assertThat(back).hasSameTextualContentAs(local);
+        Files.deleteIfExists(Path.of(remote));
+    }
+
+    @Test
     @DisplayName("R-RS-1: a limited proxy logs in; what it delegates stays limited")
     void limitedProxy() throws Exception {
         GsiSshClient.Result result = client(proxy(pki.user(), ProxyKind.LIMITED), DelegationMode.FULL)

@@ -51,6 +51,39 @@ public final class GsiSshClient {
         }
     }
 
+    /** Uploads a file with SFTP and returns what {@code ls -ln} style attributes the server reports (uid of the owner). */
+    public int upload(String host, int port, String user, Path local, String remote) throws JSchException, com.jcraft.jsch.SftpException {
+        Session session = open(new JSch(), host, port, user);
+        try {
+            com.jcraft.jsch.ChannelSftp sftp = (com.jcraft.jsch.ChannelSftp) session.openChannel("sftp");
+            sftp.connect((int) options.timeout().toMillis());
+            try {
+                sftp.put(local.toString(), remote);
+                return sftp.stat(remote).getUId();
+            } finally {
+                sftp.disconnect();
+            }
+        } finally {
+            session.disconnect();
+        }
+    }
+
+    /** Downloads a file with SFTP. */
+    public void download(String host, int port, String user, String remote, Path local) throws JSchException, com.jcraft.jsch.SftpException {
+        Session session = open(new JSch(), host, port, user);
+        try {
+            com.jcraft.jsch.ChannelSftp sftp = (com.jcraft.jsch.ChannelSftp) session.openChannel("sftp");
+            sftp.connect((int) options.timeout().toMillis());
+            try {
+                sftp.get(remote, local.toString());
+            } finally {
+                sftp.disconnect();
+            }
+        } finally {
+            session.disconnect();
+        }
+    }
+
     /** Logs in to {@code jumpHost} first and reaches {@code host:port} through it (ProxyJump). */
     public Result execVia(String jumpHost, int jumpPort, String host, int port, String user, String command) throws JSchException, IOException {
         JSch jsch = new JSch();

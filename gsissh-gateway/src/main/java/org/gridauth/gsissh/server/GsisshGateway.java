@@ -57,6 +57,18 @@ public final class GsisshGateway implements AutoCloseable {
         server.setShellFactory(sessions::shell);
         server.setCommandFactory(sessions::exec);
         server.setForwardingFilter(new AllowListForwardingFilter(config.forwardAllow()));
+        server.setSubsystemFactories(List.of(new org.apache.sshd.server.subsystem.SubsystemFactory() {
+            @Override
+            public String getName() {
+                return "sftp";
+            }
+
+            @Override
+            public org.apache.sshd.server.command.Command createSubsystem(org.apache.sshd.server.channel.ChannelSession channel)
+                    throws IOException {
+                return sessions.sftp(channel);
+            }
+        }));
         server.addSessionListener(new SessionListener() {
             @Override
             public void sessionClosed(Session session) {

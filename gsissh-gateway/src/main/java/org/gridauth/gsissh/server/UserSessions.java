@@ -27,6 +27,7 @@ import org.gridauth.gsissh.auth.GsiUserAuth;
 public final class UserSessions {
 
     static final AttributeRepository.AttributeKey<Path> PROXY_FILE = new AttributeRepository.AttributeKey<>();
+    static final String SFTP_SERVER = "/usr/lib/openssh/sftp-server";
 
     private final LocalAccounts accounts;
     private final Path proxyDirectory;
@@ -45,6 +46,14 @@ public final class UserSessions {
 
     public Command exec(ChannelSession channel, String command) throws IOException {
         return start(channel, List.of("/bin/sh", "-c", command));
+    }
+
+    /**
+     * SFTP as the mapped account: OpenSSH's own sftp-server started with the account's rights, so file access is
+     * decided by the kernel exactly as for an OpenSSH login (an in-process SFTP server would act as the gateway).
+     */
+    public Command sftp(ChannelSession channel) throws IOException {
+        return start(channel, List.of(SFTP_SERVER));
     }
 
     private Command start(ChannelSession channel, List<String> program) throws IOException {
