@@ -21,8 +21,16 @@ public record AuditVerification(long records, String lastHash, long firstBroken,
      * (sequence and hash of the newest record), which catches records removed from the end.
      */
     public static AuditVerification check(List<AuditRecord> records, long headSequence, String headHash) {
-        String previous = AuditHashes.GENESIS;
-        long expected = 1;
+        return check(records, 1, AuditHashes.GENESIS, headSequence, headHash);
+    }
+
+    /**
+     * The same from a starting point: after older records were archived, the trail starts at {@code firstSequence}
+     * and its first record must follow {@code previousHash} (the archived last record's hash).
+     */
+    public static AuditVerification check(List<AuditRecord> records, long firstSequence, String previousHash, long headSequence, String headHash) {
+        String previous = previousHash;
+        long expected = firstSequence;
         for (AuditRecord record : records) {
             if (record.sequence() != expected) {
                 return new AuditVerification(records.size(), previous, expected,
@@ -51,15 +59,32 @@ public record AuditVerification(long records, String lastHash, long firstBroken,
      */
     public static AuditVerification check(List<AuditRecord> records, long headSequence, String headHash, List<Checkpoint> checkpoints,
                                           java.security.cert.X509Certificate ca) {
-        AuditVerification chain = check(records, headSequence, headHash);
+        long first = records.isEmpty() ? headSequence + 1 : records.get(0).sequence();
+        AuditVerification chain;
+        if (first == 1) {
+            chain = check(records, headSequence, headHash);
+        } else {
+            // Older records were archived: a signed checkpoint must vouch for the last archived record.
+            Checkpoint anchor = checkpoints.stream().filter(c -> c.sequence() == first - 1).findFirst().orElse(null);
+            if (anchor == null || !anchor.verifies(ca)) {
+                return new AuditVerification(records.size(), AuditHashes.GENESIS, 1,
+                        "records 1 to " + (first - 1) + " are gone and no checkpoint signed by the CA vouches for record " + (first - 1));
+            }
+            chain = check(records, first, anchor.hash(), headSequence, headHash);
+        }
+        java.util.Map<Long, AuditRecord> bySequence = new java.util.HashMap<>();
+        records.forEach(r -> bySequence.put(r.sequence(), r));
         for (Checkpoint checkpoint : checkpoints) {
             if (!checkpoint.verifies(ca)) {
                 return first(chain, new AuditVerification(records.size(), chain.lastHash(), checkpoint.sequence(),
                         "the checkpoint signed for it does not verify with the CA certificate"));
             }
-            AuditRecord record = checkpoint.sequence() >= 1 && checkpoint.sequence() <= records.size()
-                    ? records.get((int) checkpoint.sequence() - 1) : null;
-            if (record == null || record.sequence() != checkpoint.sequence() || !record.hash().equals(checkpoint.hash())) {
+            if (checkpoint.sequence() < first - 1) {
+                continue;
+            }
+            AuditRecord record = checkpoint.sequence() == first - 1 ? null : bySequence.get(checkpoint.sequence());
+            boolean anchorOnly = checkpoint.sequence() == first - 1;
+            if (!anchorOnly && (record == null || !record.hash().equals(checkpoint.hash()))) {
                 return first(chain, new AuditVerification(records.size(), chain.lastHash(), checkpoint.sequence(),
                         "it differs from the checkpoint the CA signed at " + checkpoint.time()));
             }

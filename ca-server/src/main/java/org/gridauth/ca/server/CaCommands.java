@@ -70,7 +70,8 @@ public final class CaCommands {
                 case "revoke" -> revoke(runtime, options);
                 case "crl" -> crl(runtime, options);
                 case "checkpoint" -> checkpoint(runtime);
-                case "audit-verify" -> auditVerify(runtime);
+                case "audit-verify" -> auditVerify(runtime, options);
+                case "audit-archive" -> auditArchive(runtime, options);
                 case "serve" -> serve(runtime);
                 default -> usage();
             };
@@ -168,8 +169,19 @@ public final class CaCommands {
         return 0;
     }
 
-    private int auditVerify(CaRuntime runtime) {
-        AuditVerification result = runtime.audit().verify(runtime.key().certificate());
+    private int auditArchive(CaRuntime runtime, Map<String, String> options) {
+        long days = Long.parseLong(required(options, "older-than-days"));
+        Path file = Path.of(required(options, "out"));
+        int archived = runtime.audit().archive(clock.instant().minus(java.time.Duration.ofDays(days)), runtime.key(), file);
+        out.println(archived == 0 ? "no audit record is older than " + days + " days; nothing archived"
+                : archived + " audit records moved to " + file + " (keep it for the retention period; verify it with audit-verify --archive)");
+        return 0;
+    }
+
+    private int auditVerify(CaRuntime runtime, Map<String, String> options) {
+        AuditVerification result = options.containsKey("archive")
+                ? org.gridauth.ca.store.AuditArchive.verify(Path.of(options.get("archive")), runtime.key().certificate())
+                : runtime.audit().verify(runtime.key().certificate());
         if (result.intact()) {
             out.println("audit trail intact: " + result.records() + " records, last hash " + result.lastHash());
             return 0;
@@ -209,7 +221,8 @@ public final class CaCommands {
                 "  revoke       --serial <hex> --reason keyCompromise|affiliationChanged|superseded|cessationOfOperation|privilegeWithdrawn [--note <text>]",
                 "  crl          [--if-due]      make and publish a CRL now (or only if one is due)",
                 "  checkpoint                   sign the audit trail's head with the CA key",
-                "  audit-verify                 check the audit chain and signed checkpoints",
+                "  audit-verify [--archive <file>]  check the audit chain and signed checkpoints (or an archive file)",
+                "  audit-archive --older-than-days <n> --out <file>  move old audit records to a signed archive file",
                 "  serve                        run the RA link, repository and OCSP until Ctrl-C")) {
             out.println(line);
         }

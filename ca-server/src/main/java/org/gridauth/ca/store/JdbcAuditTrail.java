@@ -8,6 +8,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.nio.file.Path;
+import org.gridauth.ca.CaError;
+import org.gridauth.gsi.error.GridAuthException;
 
 import org.gridauth.ca.audit.AuditEvent;
 import org.gridauth.ca.audit.AuditHashes;
@@ -89,7 +93,19 @@ public final class JdbcAuditTrail implements AuditTrail {
                 headSequence = rs.getLong(1);
                 headHash = rs.getString(2);
             }
-            return AuditVerification.check(records(connection, 0, Long.MAX_VALUE), headSequence, headHash);
+            List<AuditRecord> records = records(connection, 0, Long.MAX_VALUE);
+            long first = records.isEmpty() ? 1 : records.get(0).sequence();
+            if (first > 1) {
+                // After an archive the links start at the archived last record, named by its checkpoint (whose
+                // signature only verify(caCertificate) can check).
+                Optional<Checkpoint> anchor = checkpoints(connection).stream().filter(c -> c.sequence() == first - 1).findFirst();
+                if (anchor.isEmpty()) {
+                    return new AuditVerification(records.size(), AuditHashes.GENESIS, 1,
+                            "records 1 to " + (first - 1) + " are gone and no checkpoint marks where the archive ends");
+                }
+                return AuditVerification.check(records, first, anchor.get().hash(), headSequence, headHash);
+            }
+            return AuditVerification.check(records, headSequence, headHash);
         });
     }
 
@@ -141,16 +157,86 @@ public final class JdbcAuditTrail implements AuditTrail {
                     headHash = rs.getString(2);
                 }
             }
-            List<Checkpoint> checkpoints = new ArrayList<>();
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT seq, hash, at_millis, algorithm, signature FROM ca_audit_checkpoint ORDER BY seq");
-                 ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    checkpoints.add(new Checkpoint(rs.getLong(1), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3)), rs.getString(4), rs.getBytes(5)));
-                }
-            }
+            List<Checkpoint> checkpoints = checkpoints(connection);
             return AuditVerification.check(records(connection, 0, Long.MAX_VALUE), headSequence, headHash, checkpoints, ca);
         });
+    }
+
+    private static List<Checkpoint> checkpoints(Connection connection) throws SQLException {
+        List<Checkpoint> checkpoints = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT seq, hash, at_millis, algorithm, signature FROM ca_audit_checkpoint ORDER BY seq");
+             ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+                checkpoints.add(new Checkpoint(rs.getLong(1), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3)), rs.getString(4), rs.getBytes(5)));
+            }
+        }
+        return checkpoints;
+    }
+
+    /**
+     * Moves the records older than {@code before} into an archive file and deletes them here (R-CA-7 retention).
+     * The trail must verify first; the last archived record gets a checkpoint signed by the CA key, which stays in
+     * the database as the anchor the remaining records chain from, and ends the archive file. The file is written
+     * (mode 400) before anything is deleted, in the same transaction that deletes.
+     *
+     * @return how many records were archived (0 if none is old enough)
+     */
+    public int archive(Instant before, CaKey key, Path file) {
+        AuditVerification state = verify(key.certificate());
+        if (!state.intact()) {
+            throw new GridAuthException(CaError.AUDIT_CHAIN_BROKEN, state.firstBroken(), state.problem());
+        }
+        return database.inTransaction(connection -> {
+            long last;
+            try (PreparedStatement select = connection.prepareStatement("SELECT MAX(seq) FROM ca_audit WHERE at_millis < ?")) {
+                select.setLong(1, before.toEpochMilli());
+                try (ResultSet rs = select.executeQuery()) {
+                    rs.next();
+                    last = rs.getLong(1);
+                }
+            }
+            List<AuditRecord> archived = records(connection, 0, last);
+            if (last == 0 || archived.isEmpty()) {
+                return 0;
+            }
+            AuditRecord end = archived.get(archived.size() - 1);
+            Checkpoint anchor = checkpoints(connection).stream().filter(c -> c.sequence() == end.sequence()).findFirst()
+                    .orElseGet(() -> sign(key, end.sequence(), end.hash()));
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO ca_audit_checkpoint (seq, hash, at_millis, algorithm, signature) SELECT ?, ?, ?, ?, ? "
+                            + "WHERE NOT EXISTS (SELECT 1 FROM ca_audit_checkpoint WHERE seq = ?)")) {
+                insert.setLong(1, anchor.sequence());
+                insert.setString(2, anchor.hash());
+                insert.setLong(3, anchor.time().toEpochMilli());
+                insert.setString(4, anchor.algorithm());
+                insert.setBytes(5, anchor.signature());
+                insert.setLong(6, anchor.sequence());
+                insert.executeUpdate();
+            }
+            AuditArchive.write(file, archived, anchor);
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM ca_audit WHERE seq <= ?")) {
+                delete.setLong(1, end.sequence());
+                delete.executeUpdate();
+            }
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM ca_audit_checkpoint WHERE seq < ?")) {
+                delete.setLong(1, end.sequence());
+                delete.executeUpdate();
+            }
+            return archived.size();
+        });
+    }
+
+    private Checkpoint sign(CaKey key, long sequence, String hash) {
+        Instant time = Instant.ofEpochMilli(clock.millis());
+        ContentSigner signer = key.signer();
+        try {
+            signer.getOutputStream().write(Checkpoint.payload(sequence, hash, time));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return new Checkpoint(sequence, hash, time, new DefaultAlgorithmNameFinder().getAlgorithmName(signer.getAlgorithmIdentifier()),
+                signer.getSignature());
     }
 
     /** Records with sequence numbers in [from, to], in order. */
