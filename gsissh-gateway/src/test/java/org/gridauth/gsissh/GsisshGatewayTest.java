@@ -165,6 +165,17 @@ class GsisshGatewayTest {
     }
 
     @Test
+    @DisplayName("R-RS-1: 'gridauth gsissh' runs a command with the proxy from X509_USER_PROXY and returns its exit status")
+    void commandLineClient() throws Exception {
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        org.gridauth.gsissh.cli.GsisshCommands commands = new org.gridauth.gsissh.cli.GsisshCommands(new java.io.PrintStream(printed, true),
+                java.util.Map.of("X509_USER_PROXY", proxy(pki.user(), ProxyKind.IMPERSONATION).toString(), "X509_CERT_DIR", pki.trustDir().toString()));
+        assertThat(commands.client("-p", Integer.toString(jump.port()), ACCOUNT + "@" + pki.hostName(), "echo", "hello;", "exit", "3")).isEqualTo(3);
+        assertThat(printed.toString()).contains("hello");
+        assertThat(commands.client("nobody-at-nowhere")).isEqualTo(2);
+    }
+
+    @Test
     @DisplayName("R-OP-1: the GA-SSH catalogue is complete in English and Japanese")
     void catalogue() {
         CatalogueAssertions.assertComplete(new GsisshError.CatalogueProvider().catalogue());

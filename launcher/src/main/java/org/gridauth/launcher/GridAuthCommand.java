@@ -54,6 +54,10 @@ public final class GridAuthCommand {
                     yield 0;
                 }
                 case "ca" -> new org.gridauth.ca.server.CaCommands(out, clock).run(java.util.Arrays.copyOfRange(args, 1, args.length));
+                case "gsissh" -> new org.gridauth.gsissh.cli.GsisshCommands(out, System.getenv())
+                        .client(java.util.Arrays.copyOfRange(args, 1, args.length));
+                case "gsissh-gateway" -> new org.gridauth.gsissh.cli.GsisshCommands(out, System.getenv())
+                        .gateway(java.util.Arrays.copyOfRange(args, 1, args.length));
                 case "help", "-h", "--help" -> help();
                 default -> {
                     out.println("gridauth: unknown command '" + command + "'");
@@ -132,6 +136,10 @@ public final class GridAuthCommand {
         out.println("  ca <command> <ca.conf> [options]");
         out.println("          CA operator commands: ceremony, issue, revoke, crl, checkpoint, audit-verify, serve");
         out.println("          ('gridauth ca' lists their options)");
+        out.println("  gsissh [-p port] [-d | -L] [-J jumphost[:port]] user@host command...");
+        out.println("          run a command on a GSI-SSH host with the proxy in X509_USER_PROXY (-d/-L delegate)");
+        out.println("  gsissh-gateway <gsissh-gateway.conf>");
+        out.println("          run the GSI-SSH gateway (grid-mapfile, CRLs, delegation, jump host)");
         out.println("  help    show this text");
         return 0;
     }
