@@ -167,7 +167,12 @@ public enum CaError implements ErrorCode {
             "The certificate \"{0}\" cannot be the CA certificate of key \"{1}\": {2}.",
             "証明書「{0}」は鍵「{1}」の CA 証明書として使えません: {2}。",
             "Import the certificate the external root issued for the CSR of this key ceremony, followed by the root certificate.",
-            "このキーセレモニーの CSR に対して外部ルートが発行した証明書と、その後にルート証明書を続けてインポートしてください。");
+            "このキーセレモニーの CSR に対して外部ルートが発行した証明書と、その後にルート証明書を続けてインポートしてください。"),
+    RENEWAL_INVALID(36,
+            "Serial {0} cannot be renewed by this request: {1}.",
+            "シリアル番号 {0} はこの要求では更新できません: {1}。",
+            "Renew a valid certificate with a request for the same profile and subject; to change the subject, revoke it and request a new one.",
+            "同じプロファイルとサブジェクトの要求で、有効な証明書を更新してください。サブジェクトを変える場合は失効させてから新たに申請してください。");
 
     private final Text text;
 

@@ -8,11 +8,18 @@ package org.gridauth.ca.policy;
  * @param csr          the PKCS#10 request, PEM or DER
  * @param hpciId       the holder's HPCI-ID for client certificates, else null
  * @param lifetimeDays requested lifetime in days, or null for the profile's validity
+ * @param replaces     for a renewal, the serial of the valid certificate the new one supersedes (revoked with
+ *                     reason superseded when the new one is recorded), else null
  */
-public record IssueOrder(String requester, String profile, byte[] csr, String hpciId, Integer lifetimeDays) {
+public record IssueOrder(String requester, String profile, byte[] csr, String hpciId, Integer lifetimeDays, java.math.BigInteger replaces) {
 
     public IssueOrder {
         csr = csr == null ? new byte[0] : csr.clone();
+    }
+
+    /** A first issuance (no certificate replaced). */
+    public IssueOrder(String requester, String profile, byte[] csr, String hpciId, Integer lifetimeDays) {
+        this(requester, profile, csr, hpciId, lifetimeDays, null);
     }
 
     @Override

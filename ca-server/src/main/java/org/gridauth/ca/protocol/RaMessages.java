@@ -29,12 +29,15 @@ public final class RaMessages {
         }
     }
 
-    /** POST /v1/issue. */
-    public record IssueRequest(String requestId, String profile, String csr, String hpciId, Integer lifetimeDays) {
+    /** POST /v1/issue; {@code replaces} (hex serial) makes it a renewal that supersedes that certificate. */
+    public record IssueRequest(String requestId, String profile, String csr, String hpciId, Integer lifetimeDays, String replaces) {
         public IssueRequest {
             requireId(requestId);
             require(profile, "profile");
             require(csr, "csr");
+            if (replaces != null && !replaces.matches("[0-9a-fA-F]{1,64}")) {
+                throw new GridAuthException(CaError.RA_REQUEST_INVALID, "replaces must be a hexadecimal serial");
+            }
         }
     }
 

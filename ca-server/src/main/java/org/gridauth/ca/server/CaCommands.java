@@ -134,8 +134,13 @@ public final class CaCommands {
             throw new GridAuthException(CaError.CSR_MALFORMED, e, "cannot read " + options.get("csr"));
         }
         String days = options.get("days");
+        String replaces = options.get("replaces");
         IssuedCertificate issued = runtime.issuance().issue(new IssueOrder("operator " + System.getProperty("user.name"),
-                required(options, "profile"), csr, options.get("hpci-id"), days == null ? null : Integer.valueOf(days)));
+                required(options, "profile"), csr, options.get("hpci-id"), days == null ? null : Integer.valueOf(days),
+                replaces == null ? null : new BigInteger(replaces.replace(":", ""), 16)));
+        if (replaces != null && runtime.config().crl().onRevocation()) {
+            runtime.crlService().issueNow("operator " + System.getProperty("user.name"), "renewal superseded serial " + replaces);
+        }
         String pem = Pem.encode(issued.certificate());
         if (options.containsKey("out")) {
             AtomicFiles.write(Path.of(options.get("out")), pem.getBytes(java.nio.charset.StandardCharsets.US_ASCII), AtomicFiles.WORLD_READABLE);
@@ -217,7 +222,7 @@ public final class CaCommands {
                 "usage: gridauth ca <command> <ca.conf> [options]",
                 "  ceremony     --operators \"Name One, Name Two\" --subject <CA DN> [--bits 2048] [--out ca.pem] [--csr ca.csr]",
                 "  import-certificate --certificate <CA cert, then its root> --operators \"Name One\"   (after a --csr ceremony)",
-                "  issue        --profile client|host|service --csr <file> [--hpci-id <id>] [--days <n>] [--out <file>]",
+                "  issue        --profile client|host|service --csr <file> [--hpci-id <id>] [--days <n>] [--replaces <serial>] [--out <file>]",
                 "  revoke       --serial <hex> --reason keyCompromise|affiliationChanged|superseded|cessationOfOperation|privilegeWithdrawn [--note <text>]",
                 "  crl          [--if-due]      make and publish a CRL now (or only if one is due)",
                 "  checkpoint                   sign the audit trail's head with the CA key",

@@ -52,6 +52,9 @@ public final class IssuanceService {
 
     public IssuedCertificate issue(IssueOrder order) {
         IssuanceDecision decision = decide(order);
+        if (order.replaces() != null) {
+            checkRenewal(order, decision);
+        }
         BigInteger serial = reserve(order, decision);
         X509Certificate certificate;
         try {
@@ -75,10 +78,17 @@ public final class IssuanceService {
         }
         details.put("notAfter", certificate.getNotAfter().toInstant().toString());
         details.put("sha256", IgtfInfo.fingerprint(certificate, "SHA-256"));
+        if (order.replaces() != null) {
+            details.put("replaces", JdbcCertificateStore.hex(order.replaces()));
+        }
         AuditEvent event = new AuditEvent("ISSUE", order.requester(), decision.subject().toOpenSsl(), details);
         long sequence;
         try {
-            sequence = store.complete(certificate, event).sequence();
+            sequence = order.replaces() == null ? store.complete(certificate, event).sequence()
+                    : store.completeRenewal(certificate, order.replaces(), decision.hpciId(),
+                            new AuditEvent("REVOKE", order.requester(), "serial " + JdbcCertificateStore.hex(order.replaces()),
+                                    Map.of("serial", JdbcCertificateStore.hex(order.replaces()), "reason", "superseded",
+                                            "by", JdbcCertificateStore.hex(serial))), event).sequence();
         } catch (RuntimeException e) {
             // Signed but not recorded: the certificate is dropped here and never handed out.
             abandon(order, decision, serial, e);
@@ -103,7 +113,7 @@ public final class IssuanceService {
         for (int attempt = 1; ; attempt++) {
             BigInteger serial = maker.randomSerial();
             try {
-                store.reserve(serial, decision.profile(), decision.subject().toOpenSsl(), decision.hpciId());
+                store.reserve(serial, decision.profile(), decision.subject().toOpenSsl(), decision.hpciId(), order.replaces());
                 return serial;
             } catch (JdbcCertificateStore.SerialInUse e) {
                 LOG.warn("random serial {} collided with an existing one (attempt {})", JdbcCertificateStore.hex(serial), attempt);
@@ -115,6 +125,23 @@ public final class IssuanceService {
                 refuse(order, decision.subject().toOpenSsl(), e);
                 throw e;
             }
+        }
+    }
+
+    /** A renewal keeps profile and subject and replaces a certificate that is still valid. */
+    private void checkRenewal(IssueOrder order, IssuanceDecision decision) {
+        String hex = JdbcCertificateStore.hex(order.replaces());
+        try {
+            var old = store.find(order.replaces()).orElseThrow(() -> new GridAuthException(CaError.RENEWAL_INVALID, hex, "this CA never issued it"));
+            if (old.status() != org.gridauth.ca.store.CertificateStatus.VALID) {
+                throw new GridAuthException(CaError.RENEWAL_INVALID, hex, "it is " + old.status().name().toLowerCase(java.util.Locale.ROOT));
+            }
+            if (!old.profile().equals(decision.profile()) || !old.subject().equals(decision.subject().toOpenSsl())) {
+                throw new GridAuthException(CaError.RENEWAL_INVALID, hex, "the request has another profile or subject");
+            }
+        } catch (GridAuthException e) {
+            refuse(order, decision.subject().toOpenSsl(), e);
+            throw e;
         }
     }
 

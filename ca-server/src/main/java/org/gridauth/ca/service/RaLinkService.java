@@ -65,7 +65,10 @@ public final class RaLinkService {
             IssueRequest request = codec.read(body, IssueRequest.class);
             return once(ra, "issue", request.requestId(), codec.write(request), () -> {
                 IssuedCertificate issued = issuance.issue(new IssueOrder(ra, request.profile(), request.csr().getBytes(StandardCharsets.US_ASCII),
-                        request.hpciId(), request.lifetimeDays()));
+                        request.hpciId(), request.lifetimeDays(), request.replaces() == null ? null : new BigInteger(request.replaces(), 16)));
+                if (request.replaces() != null && crls.schedule().onRevocation()) {
+                    crls.issueNow(ra, "renewal superseded serial " + request.replaces().toLowerCase(java.util.Locale.ROOT));
+                }
                 return ok(reply(certificates.find(issued.certificate().getSerialNumber()).orElseThrow()));
             });
         });

@@ -54,6 +54,14 @@ public final class JdbcCertificateStore {
      * @throws GridAuthException  GA-CA-015 if the HPCI-ID already has a pending or valid client certificate
      */
     public void reserve(BigInteger serial, String profile, String subject, String hpciId) {
+        reserve(serial, profile, subject, hpciId, null);
+    }
+
+    /**
+     * Records the serial as PENDING; for a renewal ({@code replaces} not null) the HPCI-ID stays held by the
+     * certificate being replaced until {@link #completeRenewal} moves it in the same transaction that revokes it.
+     */
+    public void reserve(BigInteger serial, String profile, String subject, String hpciId, BigInteger replaces) {
         Instant now = clock.instant();
         try {
             database.inTransaction(connection -> {
@@ -69,7 +77,7 @@ public final class JdbcCertificateStore {
                         release.executeUpdate();
                     }
                     Optional<String> holder = activeSerial(connection, hpciId);
-                    if (holder.isPresent()) {
+                    if (holder.isPresent() && (replaces == null || !holder.get().equals(hex(replaces)))) {
                         throw new GridAuthException(CaError.HPCI_ID_HAS_VALID_CERTIFICATE, hpciId, holder.get());
                     }
                 }
@@ -79,7 +87,7 @@ public final class JdbcCertificateStore {
                     insert.setString(2, profile);
                     insert.setString(3, subject);
                     insert.setString(4, hpciId);
-                    insert.setString(5, hpciId);
+                    insert.setString(5, replaces == null ? hpciId : null);
                     insert.setLong(6, now.toEpochMilli());
                     insert.executeUpdate();
                 }
@@ -116,6 +124,43 @@ public final class JdbcCertificateStore {
                 throw new SQLException("the certificate cannot be encoded", e);
             }
             return audit.append(connection, event);
+        });
+    }
+
+    /**
+     * Records a renewal in one transaction: the replaced certificate is revoked (superseded) and gives its
+     * HPCI-ID hold to the new one, the new one becomes valid, and both audit records are written.
+     *
+     * @throws GridAuthException GA-CA-036 if the replaced certificate is no longer valid (revoked or renewed meanwhile)
+     */
+    public AuditRecord completeRenewal(X509Certificate certificate, BigInteger replaced, String hpciId, AuditEvent revokeEvent, AuditEvent issueEvent) {
+        return database.inTransaction(connection -> {
+            try (PreparedStatement revoke = connection.prepareStatement(
+                    "UPDATE ca_certificate SET status = 'REVOKED', revoked_at = ?, revocation_reason = 4, active_hpci_id = NULL "
+                            + "WHERE serial = ? AND status = 'VALID'")) {
+                revoke.setLong(1, clock.millis());
+                revoke.setString(2, hex(replaced));
+                if (revoke.executeUpdate() != 1) {
+                    throw new GridAuthException(CaError.RENEWAL_INVALID, hex(replaced), "it was revoked or renewed meanwhile");
+                }
+            }
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE ca_certificate SET status = 'VALID', certificate_der = ?, issued_at = ?, not_before = ?, not_after = ?, active_hpci_id = ? "
+                            + "WHERE serial = ? AND status = 'PENDING'")) {
+                update.setBytes(1, certificate.getEncoded());
+                update.setLong(2, clock.millis());
+                update.setLong(3, certificate.getNotBefore().getTime());
+                update.setLong(4, certificate.getNotAfter().getTime());
+                update.setString(5, hpciId);
+                update.setString(6, hex(certificate.getSerialNumber()));
+                if (update.executeUpdate() != 1) {
+                    throw new SQLException("serial " + hex(certificate.getSerialNumber()) + " is not pending");
+                }
+            } catch (java.security.cert.CertificateEncodingException e) {
+                throw new SQLException("the certificate cannot be encoded", e);
+            }
+            audit.append(connection, revokeEvent);
+            return audit.append(connection, issueEvent);
         });
     }
 

@@ -154,4 +154,49 @@ class RevocationAndCrlTest {
         revocation.revoke("RA", first.getSerialNumber(), RevocationReason.SUPERSEDED, null);
         assertThat(issuance.issue(order).certificate().getSerialNumber()).isNotEqualTo(first.getSerialNumber());
     }
+
+    @Test
+    @DisplayName("R-CA-4: a renewal supersedes the old client certificate in the same transaction, keeps one valid certificate per HPCI-ID, and two renewals of one certificate cannot both succeed")
+    void renewal() throws Exception {
+        String subject = HsmTestCa.ORGANISATION + "/OU=Users/CN=Hanako Sato hpci8";
+        X509Certificate old = issuance.issue(new IssueOrder(RA, "client", HsmTestCa.csr(TestPki.newKey(), subject, List.of()), "hpci8", null)).certificate();
+
+        X509Certificate renewed = issuance.issue(new IssueOrder(RA, "client", HsmTestCa.csr(TestPki.newKey(), subject, List.of()), "hpci8", null,
+                old.getSerialNumber())).certificate();
+
+        assertThat(store.find(old.getSerialNumber()).orElseThrow().status()).isEqualTo(CertificateStatus.REVOKED);
+        assertThat(store.find(old.getSerialNumber()).orElseThrow().revocationReason()).isEqualTo(RevocationReason.SUPERSEDED.code());
+        assertThat(store.find(renewed.getSerialNumber()).orElseThrow().status()).isEqualTo(CertificateStatus.VALID);
+        assertThatThrownBy(() -> issuance.issue(new IssueOrder(RA, "client", HsmTestCa.csr(TestPki.newKey(), subject, List.of()), "hpci8", null)))
+                .hasMessageStartingWith("GA-CA-015").hasMessageContaining(renewed.getSerialNumber().toString(16));
+        assertThatThrownBy(() -> issuance.issue(new IssueOrder(RA, "client", HsmTestCa.csr(TestPki.newKey(), subject, List.of()), "hpci8", null,
+                old.getSerialNumber()))).hasMessageStartingWith("GA-CA-036").hasMessageContaining("revoked");
+        assertThatThrownBy(() -> issuance.issue(new IssueOrder(RA, "client", HsmTestCa.csr(TestPki.newKey(),
+                HsmTestCa.ORGANISATION + "/OU=Users/CN=Other Person hpci8", List.of()), "hpci8", null, renewed.getSerialNumber())))
+                .hasMessageStartingWith("GA-CA-036").hasMessageContaining("subject");
+
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            List<java.util.concurrent.Future<String>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                byte[] csr = HsmTestCa.csr(TestPki.newKey(), subject, List.of());
+                results.add(pool.submit(() -> {
+                    try {
+                        issuance.issue(new IssueOrder(RA, "client", csr, "hpci8", null, renewed.getSerialNumber()));
+                        return "renewed";
+                    } catch (org.gridauth.gsi.error.GridAuthException e) {
+                        return e.code().code();
+                    }
+                }));
+            }
+            List<String> outcomes = new java.util.ArrayList<>();
+            for (var result : results) {
+                outcomes.add(result.get());
+            }
+            assertThat(outcomes).containsExactlyInAnyOrder("renewed", "GA-CA-036");
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(audit.verify().intact()).isTrue();
+    }
 }
