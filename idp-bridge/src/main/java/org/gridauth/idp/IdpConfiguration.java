@@ -23,6 +23,7 @@ import org.gridauth.idp.protocol.FederationMetadata;
 import org.gridauth.idp.protocol.IdpEntry;
 import org.gridauth.idp.protocol.IdpMetadata;
 import org.gridauth.idp.service.DiscoveryCatalog;
+import org.gridauth.idp.service.MetadataRefresher;
 import org.gridauth.idp.protocol.IdpEndpoints;
 import org.gridauth.idp.protocol.OpenSaml;
 import org.gridauth.idp.protocol.ResponseFactory;
@@ -93,9 +94,40 @@ public class IdpConfiguration {
             idps.addAll(FederationMetadata.idps(idpMetadataXml.getBytes(StandardCharsets.UTF_8), "own metadata"));
             listed.add(endpoints.entityId());
         }
-        LOG.info("discovery service: {} IdPs in metadata, remember the choice {} days", idps.size(), ds.rememberDays());
+        LOG.info("discovery service: {} IdPs in metadata files, remember the choice {} days", idps.size(), ds.rememberDays());
         return new DiscoveryCatalog(idps, new IdpSelection(ds.entityAttributeName(), ds.entityAttributeValue(), listed), sps,
                 ds.rememberDays());
+    }
+
+    /** Scheduled federation metadata for the discovery service, when {@code discovery.metadata-url} is set. */
+    @Bean(destroyMethod = "close")
+    MetadataRefresher federationMetadata(IdpProperties properties, DiscoveryCatalog catalog, SpRegistry spRegistry, Clock clock)
+            throws IOException {
+        IdpProperties.Discovery ds = properties.discovery();
+        if (ds.metadataUrl() == null) {
+            return null;
+        }
+        if (ds.metadataCertificate() == null) {
+            throw new GridAuthException(IdpError.BAD_CONFIGURATION, "gridauth.idp.discovery.metadata-certificate is required with metadata-url");
+        }
+        java.security.cert.X509Certificate certificate = org.gridauth.gsi.credential.CredentialFiles.readCertificates(ds.metadataCertificate()).get(0);
+        java.util.List<IdpEntry> baseIdps = new java.util.ArrayList<>();
+        SpRegistry baseSps = spRegistry;
+        for (Path file : ds.metadata()) {
+            byte[] xml = Files.readAllBytes(file);
+            baseIdps.addAll(FederationMetadata.idps(xml, file.toString()));
+            baseSps = baseSps.with(new SpRegistry(SpRegistry.fromXml(xml, file.toString())));
+        }
+        SpRegistry staticSps = baseSps;
+        Path backing = ds.metadataBackingFile() != null ? ds.metadataBackingFile() : properties.home().resolve("federation-metadata.xml");
+        MetadataRefresher refresher = new MetadataRefresher(ds.metadataUrl(), backing, certificate, ds.minRefresh(), ds.maxRefresh(), clock,
+                xml -> {
+                    java.util.List<IdpEntry> all = new java.util.ArrayList<>(baseIdps);
+                    all.addAll(FederationMetadata.idps(xml, ds.metadataUrl().toString()));
+                    catalog.replace(all, staticSps.with(new SpRegistry(SpRegistry.fromXml(xml, ds.metadataUrl().toString()))));
+                });
+        refresher.start();
+        return refresher;
     }
 
     @Bean

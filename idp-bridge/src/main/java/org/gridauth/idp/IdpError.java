@@ -123,7 +123,12 @@ public enum IdpError implements ErrorCode {
             "\"{0}\" is not one of the identity providers offered here.",
             "「{0}」はここで選択できる IdP ではありません。",
             "Choose an identity provider from the list.",
-            "一覧から IdP を選んでください。");
+            "一覧から IdP を選んでください。"),
+    METADATA_REJECTED(24,
+            "The federation metadata from {0} was rejected: {1}; the last good copy stays in use.",
+            "{0} から取得したフェデレーションメタデータを拒否しました: {1}。最後に正常だったものを引き続き使用します。",
+            "Check the metadata URL and the federation''s signing certificate in the configuration; the federation operator can say whether its metadata changed.",
+            "設定のメタデータ URL とフェデレーションの署名証明書を確認してください。メタデータの変更の有無はフェデレーション運用者に確認できます。");
 
     private final Text text;
 

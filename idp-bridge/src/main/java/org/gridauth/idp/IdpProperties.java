@@ -109,12 +109,22 @@ public record IdpProperties(
      * @param entityAttributeValue its required value
      * @param idps                 IdP entityIDs offered in any case
      * @param rememberDays         how long the choice is remembered and the list skipped
+     * @param metadataUrl          federation aggregate fetched on a schedule (in addition to {@code metadata} files)
+     * @param metadataCertificate  PEM certificate the aggregate must be signed with
+     * @param metadataBackingFile  where the last good copy is kept; default {@code <home>/federation-metadata.xml}
+     * @param minRefresh           shortest interval between fetches
+     * @param maxRefresh           longest interval (cacheDuration and validUntil can make it shorter)
      */
     public record Discovery(
             @DefaultValue({}) List<Path> metadata,
             @DefaultValue("http://macedir.org/entity-category") String entityAttributeName,
             @DefaultValue("https://gridauth.example/category/hpci-account-idp") String entityAttributeValue,
             @DefaultValue({}) List<String> idps,
-            @Min(0) @DefaultValue("30") int rememberDays) {
+            @Min(0) @DefaultValue("30") int rememberDays,
+            java.net.URI metadataUrl,
+            Path metadataCertificate,
+            Path metadataBackingFile,
+            @NotNull @DefaultValue("10m") Duration minRefresh,
+            @NotNull @DefaultValue("4h") Duration maxRefresh) {
     }
 }

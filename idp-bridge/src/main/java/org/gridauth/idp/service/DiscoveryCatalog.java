@@ -14,9 +14,9 @@ import org.gridauth.idp.protocol.SpRegistry;
  */
 public final class DiscoveryCatalog {
 
-    private final List<IdpEntry> idps;
+    private volatile List<IdpEntry> idps;
     private final IdpSelection selection;
-    private final SpRegistry sps;
+    private volatile SpRegistry sps;
     private final int rememberDays;
 
     public DiscoveryCatalog(List<IdpEntry> idps, IdpSelection selection, SpRegistry sps, int rememberDays) {
@@ -24,6 +24,12 @@ public final class DiscoveryCatalog {
         this.selection = selection;
         this.sps = sps;
         this.rememberDays = rememberDays;
+    }
+
+    /** Replaces IdPs and SPs at once, when refreshed federation metadata arrives. */
+    public void replace(List<IdpEntry> newIdps, SpRegistry newSps) {
+        this.sps = newSps;
+        this.idps = List.copyOf(newIdps);
     }
 
     public List<IdpEntry> offered(Locale locale) {
