@@ -1,17 +1,10 @@
 package com.jcraft.jsch;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
 
-import org.gridauth.gsi.credential.CredentialFiles;
-import org.gridauth.gsi.gss.DelegationMode;
 import org.gridauth.gsi.gss.GsiContext;
 import org.gridauth.gsi.gss.GsiMechanism;
-import org.gridauth.gsi.gss.GsiOptions;
-import org.gridauth.gsi.gss.TargetName;
-import org.gridauth.gsi.trust.ChainValidator;
-import org.gridauth.gsi.trust.RevocationMode;
+import org.gridauth.gsissh.client.GsiLoginInfo;
 
 /**
  * gssapi-with-mic (RFC 4462) for JSch with the GSI mechanism. It lives in JSch's package because JSch keeps the
@@ -27,12 +20,6 @@ public final class UserAuthGsiWithMic extends UserAuth {
     private static final int GSSAPI_ERROR = 64;
     private static final int GSSAPI_ERRTOK = 65;
     private static final int GSSAPI_MIC = 66;
-
-    /** The host the user named (gridauth.gsi.target), which differs from the connected one through a jump host. */
-    private static String target(Session session) {
-        String named = session.getConfig("gridauth.gsi.target");
-        return named == null || named.isEmpty() ? session.getHost() : named;
-    }
 
     @Override
     public boolean start(Session session) throws Exception {
@@ -58,12 +45,10 @@ public final class UserAuthGsiWithMic extends UserAuth {
             }
             break;
         }
-        Path proxy = Path.of(session.getConfig("gridauth.gsi.proxy"));
-        Path certDir = Path.of(session.getConfig("gridauth.gsi.certdir"));
-        DelegationMode delegation = DelegationMode.valueOf(session.getConfig("gridauth.gsi.delegation"));
-        try (ChainValidator validator = new ChainValidator(certDir, RevocationMode.IF_AVAILABLE, false, Duration.ofMinutes(1));
-             GsiContext context = GsiContext.initiator(GsiOptions.initiator(CredentialFiles.readProxy(proxy), validator,
-                     TargetName.hostBased("host@" + target(session))).withDelegation(delegation))) {
+        if (!(userinfo instanceof GsiLoginInfo login)) {
+            return false; // not a gridauth GSI session
+        }
+        try (GsiContext context = login.newContext()) {
             byte[] token = context.initSecContext(new byte[0]);
             while (true) {
                 if (token.length > 0) {

@@ -176,6 +176,33 @@ class GsisshGatewayTest {
     }
 
     @Test
+    @DisplayName("R-RS-1, R-MP-1: 'gridauth gsissh -m' fetches the proxy from MyProxy into X509_USER_PROXY and logs in with it in one step")
+    void oneStepWithMyProxy() throws Exception {
+        org.h2.jdbcx.JdbcDataSource h2 = new org.h2.jdbcx.JdbcDataSource();
+        h2.setURL("jdbc:h2:mem:gsissh-onestep;DB_CLOSE_DELAY=-1");
+        org.gridauth.myproxy.store.JdbcCredentialStore store = new org.gridauth.myproxy.store.JdbcCredentialStore(h2);
+        store.put(new org.gridauth.myproxy.store.StoredCredential("taro", "", pki.user().subject().toOpenSsl(),
+                org.gridauth.myproxy.store.CredentialKind.PROXY, null, null, null, null, null, pki.user().chain(),
+                new org.gridauth.myproxy.store.KeyEncryption(10_000, new java.security.SecureRandom())
+                        .seal(pki.user().privateKey(), "one step passphrase".toCharArray()),
+                Instant.now().minusSeconds(60), pki.user().certificate().getNotAfter().toInstant()));
+        try (org.gridauth.myproxy.server.MyProxyServer myproxy = new org.gridauth.myproxy.server.MyProxyServer(
+                new java.net.InetSocketAddress("127.0.0.1", 0), pki.host(), pki.trustDir(), store,
+                org.gridauth.myproxy.policy.ServerPolicy.permissive(), 10_000, 4, Clock.systemUTC())) {
+            Path target = dir.resolve("x509up_onestep");
+            java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+            org.gridauth.gsissh.cli.GsisshCommands commands = new org.gridauth.gsissh.cli.GsisshCommands(new java.io.PrintStream(printed, true),
+                    java.util.Map.of("X509_USER_PROXY", target.toString(), "X509_CERT_DIR", pki.trustDir().toString()),
+                    new java.io.ByteArrayInputStream("one step passphrase\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            int status = commands.client("-m", pki.hostName() + ":" + myproxy.port(), "-l", "taro", "-p", Integer.toString(jump.port()),
+                    ACCOUNT + "@" + pki.hostName(), "echo", "onestep");
+            assertThat(status).as(printed.toString()).isZero();
+            assertThat(printed.toString()).contains("onestep");
+            assertThat(CredentialFiles.readProxy(target).identity()).isEqualTo(pki.user().subject());
+        }
+    }
+
+    @Test
     @DisplayName("R-OP-1: the GA-SSH catalogue is complete in English and Japanese")
     void catalogue() {
         CatalogueAssertions.assertComplete(new GsisshError.CatalogueProvider().catalogue());

@@ -136,8 +136,9 @@ public final class GridAuthCommand {
         out.println("  ca <command> <ca.conf> [options]");
         out.println("          CA operator commands: ceremony, issue, revoke, crl, checkpoint, audit-verify, serve");
         out.println("          ('gridauth ca' lists their options)");
-        out.println("  gsissh [-p port] [-d | -L] [-J jumphost[:port]] user@host command...");
-        out.println("          run a command on a GSI-SSH host with the proxy in X509_USER_PROXY (-d/-L delegate)");
+        out.println("  gsissh [-p port] [-d | -L] [-J jumphost[:port]] [-m myproxy[:port] [-l name]] user@host command...");
+        out.println("          run a command on a GSI-SSH host with the proxy in X509_USER_PROXY (-d/-L delegate;");
+        out.println("          -m fetches the proxy from MyProxy first, passphrase on standard input)");
         out.println("  gsissh-gateway <gsissh-gateway.conf>");
         out.println("          run the GSI-SSH gateway (grid-mapfile, CRLs, delegation, jump host)");
         out.println("  help    show this text");

@@ -16,7 +16,7 @@ import org.gridauth.gsissh.server.GsisshGateway;
 /**
  * The command-line faces of this module, used by the {@code gridauth} launcher:
  * <pre>
- * gridauth gsissh [-p port] [-d | -L] [-J jumphost[:port]] user@host command...
+ * gridauth gsissh [-p port] [-d | -L] [-J jumphost[:port]] [-m myproxy[:port] [-l name]] user@host command...
  * gridauth gsissh-gateway &lt;gsissh-gateway.conf&gt;
  * </pre>
  * The client takes its proxy from X509_USER_PROXY (default /tmp/x509up_u&lt;uid&gt;) and its trust directory from
@@ -27,9 +27,16 @@ public final class GsisshCommands {
     private final PrintStream out;
     private final Map<String, String> env;
 
+    private final java.io.InputStream stdin;
+
     public GsisshCommands(PrintStream out, Map<String, String> env) {
+        this(out, env, System.in);
+    }
+
+    public GsisshCommands(PrintStream out, Map<String, String> env, java.io.InputStream stdin) {
         this.out = out;
         this.env = env;
+        this.stdin = stdin;
     }
 
     /** Runs the gateway until the process stops. */
@@ -57,6 +64,8 @@ public final class GsisshCommands {
         int port = 22;
         DelegationMode delegation = DelegationMode.NONE;
         String jump = null;
+        String myProxy = null;
+        String myProxyUser = null;
         int i = 0;
         while (i < args.length && args[i].startsWith("-")) {
             switch (args[i]) {
@@ -64,6 +73,8 @@ public final class GsisshCommands {
                 case "-d" -> delegation = DelegationMode.FULL;
                 case "-L" -> delegation = DelegationMode.LIMITED;
                 case "-J" -> jump = args[++i];
+                case "-m" -> myProxy = args[++i];
+                case "-l" -> myProxyUser = args[++i];
                 default -> {
                     return usage("unknown option " + args[i]);
                 }
@@ -78,14 +89,21 @@ public final class GsisshCommands {
         String command = String.join(" ", Arrays.copyOfRange(args, i + 1, args.length));
         Path proxy = Path.of(env.getOrDefault("X509_USER_PROXY", "/tmp/x509up_u" + new com.sun.security.auth.module.UnixSystem().getUid()));
         Path certDir = Path.of(env.getOrDefault("X509_CERT_DIR", "/etc/grid-security/certificates"));
-        GsiSshClient client = new GsiSshClient(new GsiSshClient.Options(proxy, certDir, delegation, null, Duration.ofSeconds(60)));
+        if (myProxy != null) {
+            int status = fetchProxy(myProxy, myProxyUser == null ? user : myProxyUser, proxy, certDir);
+            if (status != 0) {
+                return status;
+            }
+        }
         GsiSshClient.Result result;
-        if (jump == null) {
-            result = client.exec(host, port, user, command);
-        } else {
-            String jumpHost = jump.contains(":") ? jump.substring(0, jump.indexOf(':')) : jump;
-            int jumpPort = jump.contains(":") ? Integer.parseInt(jump.substring(jump.indexOf(':') + 1)) : 22;
-            result = client.execVia(jumpHost, jumpPort, host, port, user, command);
+        try (GsiSshClient client = new GsiSshClient(new GsiSshClient.Options(proxy, certDir, delegation, null, Duration.ofSeconds(60)))) {
+            if (jump == null) {
+                result = client.exec(host, port, user, command);
+            } else {
+                String jumpHost = jump.contains(":") ? jump.substring(0, jump.indexOf(':')) : jump;
+                int jumpPort = jump.contains(":") ? Integer.parseInt(jump.substring(jump.indexOf(':') + 1)) : 22;
+                result = client.execVia(jumpHost, jumpPort, host, port, user, command);
+            }
         }
         out.print(result.stdout());
         if (!result.stderr().isEmpty()) {
@@ -94,10 +112,37 @@ public final class GsisshCommands {
         return result.exitStatus();
     }
 
+    /**
+     * One-step login: fetch a 12-hour proxy from MyProxy (passphrase on standard input, as myproxy-logon -S) into
+     * X509_USER_PROXY, as myproxy-logon would, then log in with it.
+     */
+    private int fetchProxy(String server, String username, Path proxy, Path certDir) throws IOException {
+        String host = server.contains(":") ? server.substring(0, server.indexOf(':')) : server;
+        int port = server.contains(":") ? Integer.parseInt(server.substring(server.indexOf(':') + 1)) : 7512;
+        String line = new java.io.BufferedReader(new java.io.InputStreamReader(stdin, java.nio.charset.StandardCharsets.UTF_8)).readLine();
+        if (line == null) {
+            out.println("gsissh: no MyProxy passphrase on standard input");
+            return 2;
+        }
+        char[] passphrase = line.toCharArray();
+        try (org.gridauth.gsi.trust.ChainValidator validator = org.gridauth.gsi.trust.ChainValidator.strict(certDir)) {
+            org.gridauth.gsi.credential.Credential fetched = new org.gridauth.myproxy.client.MyProxyClient(validator, Duration.ofSeconds(60))
+                    .get(host, port, username, passphrase, Duration.ofHours(12));
+            org.gridauth.gsi.credential.CredentialFiles.writeProxy(proxy, fetched);
+            return 0;
+        } catch (org.gridauth.myproxy.client.MyProxyClient.Refused e) {
+            out.println("gsissh: MyProxy refused: " + e.getMessage());
+            return 1;
+        } finally {
+            org.gridauth.gsi.credential.CredentialFiles.wipe(passphrase);
+        }
+    }
+
     private int usage(String problem) {
         out.println("gsissh: " + problem);
-        out.println("usage: gridauth gsissh [-p port] [-d | -L] [-J jumphost[:port]] user@host command...");
+        out.println("usage: gridauth gsissh [-p port] [-d | -L] [-J jumphost[:port]] [-m myproxy[:port] [-l name]] user@host command...");
         out.println("  -d  delegate a full proxy, -L a limited one; proxy from X509_USER_PROXY, CAs from X509_CERT_DIR");
+        out.println("  -m  first fetch the proxy from MyProxy (user name -l, default the login name; passphrase on stdin)");
         return 2;
     }
 }

@@ -20,7 +20,7 @@ import com.jcraft.jsch.UserAuthGsiWithMic;
  * The Java {@code gsissh}: logs in with gssapi-with-mic using a GSI proxy (X509_USER_PROXY), optionally
  * delegating, and runs a command; optionally through a jump host (ProxyJump) that forwards to the target.
  */
-public final class GsiSshClient {
+public final class GsiSshClient implements AutoCloseable {
 
     /**
      * @param proxy       the proxy file (X509_USER_PROXY)
@@ -37,9 +37,20 @@ public final class GsiSshClient {
     }
 
     private final Options options;
+    private final org.gridauth.gsi.credential.Credential proxy;
+    private final org.gridauth.gsi.trust.ChainValidator validator;
 
+    /** Reads the proxy and loads the trust directory once; close the client to release the validator. */
     public GsiSshClient(Options options) {
         this.options = options;
+        this.proxy = org.gridauth.gsi.credential.CredentialFiles.readProxy(options.proxy());
+        this.validator = new org.gridauth.gsi.trust.ChainValidator(options.certDir(), org.gridauth.gsi.trust.RevocationMode.IF_AVAILABLE,
+                false, Duration.ofMinutes(1));
+    }
+
+    @Override
+    public void close() {
+        validator.close();
     }
 
     public Result exec(String host, int port, String user, String command) throws JSchException, IOException {
@@ -112,10 +123,7 @@ public final class GsiSshClient {
     private Session configure(JSch jsch, Session session, String gsiHost) throws JSchException {
         session.setConfig("PreferredAuthentications", "gssapi-with-mic");
         session.setConfig("userauth.gssapi-with-mic", UserAuthGsiWithMic.class.getName());
-        session.setConfig("gridauth.gsi.proxy", options.proxy().toString());
-        session.setConfig("gridauth.gsi.certdir", options.certDir().toString());
-        session.setConfig("gridauth.gsi.delegation", options.delegation().name());
-        session.setConfig("gridauth.gsi.target", gsiHost);
+        session.setUserInfo(new GsiLoginInfo(proxy, validator, options.delegation(), gsiHost));
         session.setConfig("StrictHostKeyChecking", options.knownHosts() == null ? "no" : "yes");
         if (options.knownHosts() != null) {
             jsch.setKnownHosts(options.knownHosts().toString());
