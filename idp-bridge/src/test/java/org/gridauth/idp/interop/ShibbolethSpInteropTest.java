@@ -1,0 +1,134 @@
+package org.gridauth.idp.interop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.CookieManager;
+import java.net.CookiePolicy;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.gridauth.idp.IdpApplication;
+import org.gridauth.idp.protocol.OpenSaml;
+import org.gridauth.idp.testing.Browser;
+import org.gridauth.idp.testing.ShibbolethSp;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** The IdP with the real Shibboleth SP (shibd + Apache mod_shib) protecting a page on loopback. */
+@SpringBootTest(classes = IdpApplication.class, webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ShibbolethSpInteropTest {
+
+    static final Path DIR;
+    static final int PORT;
+    static final ShibbolethSp SP;
+
+    static {
+        try {
+            OpenSaml.init();
+            DIR = Files.createTempDirectory("idp-shib");
+            try (ServerSocket socket = new ServerSocket(0)) {
+                PORT = socket.getLocalPort();
+            }
+            SP = ShibbolethSp.prepare(DIR);
+            Files.writeString(DIR.resolve("release.yaml"), """
+                    default: []
+                    sps:
+                      https://sp.interop.test/shibboleth: [sn, givenName, hpciId, eduPersonPrincipalName, eduPersonEntitlement, o, ou, jao, jaou]
+                    """);
+        } catch (IOException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("server.port", () -> PORT);
+        registry.add("gridauth.idp.base-url", () -> "http://127.0.0.1:" + PORT);
+        registry.add("gridauth.idp.home", () -> DIR.resolve("idp-home").toString());
+        registry.add("gridauth.idp.release-policy", () -> DIR.resolve("release.yaml").toString());
+        registry.add("gridauth.idp.sp-metadata[0]", () -> {
+            try {
+                return SP.sp.writeMetadata(DIR).toString();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    @BeforeAll
+    void startSp() throws Exception {
+        String idpBase = "http://127.0.0.1:" + PORT;
+        String metadata = new Browser(idpBase).get("/idp/shibboleth").body();
+        SP.start(idpBase + "/idp/shibboleth", metadata);
+    }
+
+    @AfterAll
+    void stopSp() throws IOException {
+        SP.close();
+    }
+
+    @Test
+    @DisplayName("R-IDP-1, R-IDP-2, R-IDP-3, R-RA-1: Shibboleth SP -> IdP login -> SP page shows sn, givenName, HPCI-ID, ePPN, entitlement and never o/ou/jao/jaou")
+    void signOnThroughShibbolethSp() throws Exception {
+        HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager(null, CookiePolicy.ACCEPT_ALL))
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpResponse<String> protectedPage = get(browser, SP.baseUrl() + "/secure/env.cgi");
+        assertThat(protectedPage.statusCode()).isEqualTo(302);
+        String toIdp = protectedPage.headers().firstValue("Location").orElseThrow();
+        assertThat(toIdp).startsWith("http://127.0.0.1:" + PORT + "/idp/profile/SAML2/Redirect/SSO?SAMLRequest=");
+
+        assertThat(get(browser, toIdp).headers().firstValue("Location")).hasValue("/idp/login");
+        HttpResponse<String> loginPage = get(browser, "http://127.0.0.1:" + PORT + "/idp/login");
+        HttpResponse<String> answer = post(browser, "http://127.0.0.1:" + PORT + "/idp/login",
+                Map.of("csrf", Browser.field(loginPage.body(), "csrf"), "username", "taro", "password", "taro-demo-Pass1"));
+        assertThat(answer.statusCode()).isEqualTo(200);
+        String acs = Browser.formAction(answer.body());
+        assertThat(acs).isEqualTo(SP.baseUrl() + "/Shibboleth.sso/SAML2/POST");
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("SAMLResponse", Browser.field(answer.body(), "SAMLResponse"));
+        form.put("RelayState", Browser.field(answer.body(), "RelayState"));
+        HttpResponse<String> atSp = post(browser, acs, form);
+        assertThat(atSp.statusCode()).as(atSp.body() + SP.shibdLog()).isEqualTo(302);
+
+        HttpResponse<String> page = get(browser, atSp.headers().firstValue("Location").map(l -> l.startsWith("/") ? SP.baseUrl() + l : l).orElseThrow());
+        assertThat(page.statusCode()).isEqualTo(200);
+        Map<String, String> env = page.body().lines().filter(l -> l.contains("="))
+                .collect(Collectors.toMap(l -> l.substring(0, l.indexOf('=')), l -> l.substring(l.indexOf('=') + 1), (a, b) -> a));
+        assertThat(env).containsEntry("sn", "Yamada").containsEntry("givenName", "Taro").containsEntry("hpciId", "hpci000001")
+                .containsEntry("eppn", "taro@hpci.example.jp").containsEntry("entitlement", "urn:mace:hpci.example.jp:entitlement:grid-user")
+                .containsEntry("REMOTE_USER", "taro@hpci.example.jp")
+                .containsEntry("Shib_Identity_Provider", "http://127.0.0.1:" + PORT + "/idp/shibboleth");
+        assertThat(env).doesNotContainKeys("o", "ou", "jao", "jaou");
+        assertThat(env.get("persistent_id")).startsWith("http://127.0.0.1:" + PORT + "/idp/shibboleth!" + SP.sp.entityId + "!");
+    }
+
+    private static HttpResponse<String> get(HttpClient client, String url) throws IOException, InterruptedException {
+        return client.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> post(HttpClient client, String url, Map<String, String> form) throws IOException, InterruptedException {
+        String body = form.entrySet().stream().filter(e -> e.getValue() != null)
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        return client.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
