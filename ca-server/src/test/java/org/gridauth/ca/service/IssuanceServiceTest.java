@@ -62,9 +62,14 @@ class IssuanceServiceTest {
         userKey = TestPki.newKey();
     }
 
+    /** The database the suite runs on; {@link IssuanceServicePostgresTest} runs the same tests on PostgreSQL. */
+    protected DataSource newDatabase() {
+        return TestDatabases.h2();
+    }
+
     @BeforeEach
     void database() {
-        dataSource = TestDatabases.h2();
+        dataSource = newDatabase();
         clock = new MutableClock(Instant.now());
         CaDatabase database = new CaDatabase(dataSource);
         audit = new JdbcAuditTrail(database, clock);
@@ -194,10 +199,17 @@ class IssuanceServiceTest {
     @Test
     @DisplayName("R-CA-9: with the database down the caller gets GA-CA-020 and the CA signs nothing")
     void databaseDown() throws Exception {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+        DataSource h2 = TestDatabases.h2();
+        CaDatabase database = new CaDatabase(h2);
+        JdbcAuditTrail trail = new JdbcAuditTrail(database, clock);
+        IssuanceService down = new IssuanceService(ca.key(), HsmTestCa.policy(), new JdbcCertificateStore(database, trail, clock), trail,
+                new CertificateMaker(clock));
+        try (Connection c = h2.getConnection(); Statement s = c.createStatement()) {
             s.execute("SHUTDOWN");
         }
-        assertThatThrownBy(() -> client("hpci000005")).isInstanceOf(GridAuthException.class).hasMessageStartingWith("GA-CA-020");
+        assertThatThrownBy(() -> down.issue(new IssueOrder(RA, "client", HsmTestCa.csr(userKey,
+                HsmTestCa.ORGANISATION + "/OU=Users/CN=Taro Yamada hpci000005", List.of()), "hpci000005", null)))
+                .isInstanceOf(GridAuthException.class).hasMessageStartingWith("GA-CA-020");
     }
 
     @Test

@@ -57,10 +57,15 @@ class RevocationAndCrlTest {
         ca = new HsmTestCa();
     }
 
+    /** The database the suite runs on; {@link RevocationAndCrlPostgresTest} runs the same tests on PostgreSQL. */
+    protected javax.sql.DataSource newDatabase() {
+        return TestDatabases.h2();
+    }
+
     @BeforeEach
     void setUp() throws Exception {
         clock = new MutableClock(Instant.now());
-        CaDatabase database = new CaDatabase(TestDatabases.h2());
+        CaDatabase database = new CaDatabase(newDatabase());
         audit = new JdbcAuditTrail(database, clock);
         store = new JdbcCertificateStore(database, audit, clock);
         issuance = new IssuanceService(ca.key(), HsmTestCa.policy(), store, audit, new CertificateMaker(clock));
