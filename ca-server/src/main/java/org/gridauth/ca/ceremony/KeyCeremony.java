@@ -21,6 +21,7 @@ import org.gridauth.ca.token.Pkcs11Token;
 import org.gridauth.ca.token.TokenIdentity;
 import org.gridauth.gsi.error.GridAuthException;
 import org.gridauth.gsi.profile.CertificateMaker;
+import org.gridauth.gsi.profile.CertificateProfile;
 import org.gridauth.gsi.profile.IssuanceRequest;
 import org.gridauth.gsi.trust.IgtfInfo;
 import org.slf4j.Logger;
@@ -51,8 +52,12 @@ public final class KeyCeremony {
         try {
             KeyPair pair = token.generateRsaKeyPair(request.keyLabel(), request.keyBits());
             ContentSigner signer = token.signers(pair.getPrivate(), request.profile().signatureAlgorithm()).signer();
+            // For an external root the self-signed certificate only holds the key's place in the token until the
+            // root's certificate is imported; it lives one day so that a forgotten import cannot leave the CA
+            // running as a root of its own.
+            CertificateProfile profile = request.selfSigned() ? request.profile() : placeholder(request.profile());
             X509Certificate certificate = maker.selfSigned(
-                    IssuanceRequest.of(request.profile(), request.caSubject(), pair.getPublic(), maker.randomSerial()).withNotBefore(started),
+                    IssuanceRequest.of(profile, request.caSubject(), pair.getPublic(), maker.randomSerial()).withNotBefore(started),
                     signer);
             token.store(request.keyLabel(), pair.getPrivate(), certificate);
             byte[] csr = request.selfSigned() ? null : csr(request, pair, token.signers(pair.getPrivate(), request.profile().signatureAlgorithm()).signer());
@@ -86,6 +91,11 @@ public final class KeyCeremony {
             refused(operators, request, identity, e.getMessage());
             throw e;
         }
+    }
+
+    private static CertificateProfile placeholder(CertificateProfile ca) {
+        return new CertificateProfile(ca.name() + "-placeholder", ca.kind(), java.time.Period.ofDays(1), ca.minimumKeyBits(), ca.keyUsage(),
+                ca.extendedKeyUsage(), ca.pathLength(), ca.subjectAltNameRequired(), ca.signatureAlgorithm());
     }
 
     private static byte[] csr(CeremonyRequest request, KeyPair pair, ContentSigner signer) {

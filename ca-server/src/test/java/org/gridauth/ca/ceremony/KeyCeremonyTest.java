@@ -117,6 +117,7 @@ class KeyCeremonyTest {
                 new CeremonyRequest(List.of("Hanako Sato"), CA, "sub-ca", 3072, false, CertificateProfiles.ca()));
 
         assertThat(record.selfSigned()).isFalse();
+        assertThat(record.certificate().getNotAfter().toInstant()).isBefore(java.time.Instant.now().plus(java.time.Duration.ofDays(1).plusMinutes(1)));
         PKCS10CertificationRequest csr = new JcaPKCS10CertificationRequest(record.csrDer());
         assertThat(csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(csr.getSubjectPublicKeyInfo()))).isTrue();
         assertThat(GridDn.of(new javax.security.auth.x500.X500Principal(csr.getSubject().getEncoded()))).isEqualTo(CA);
