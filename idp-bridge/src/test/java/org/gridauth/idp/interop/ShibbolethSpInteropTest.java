@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import org.gridauth.gsi.testing.GridTools;
 import org.gridauth.idp.IdpApplication;
 import org.gridauth.idp.protocol.OpenSaml;
 import org.gridauth.idp.testing.Browser;
@@ -27,6 +28,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -77,7 +83,7 @@ class ShibbolethSpInteropTest {
     void startSp() throws Exception {
         String idpBase = "http://127.0.0.1:" + PORT;
         String metadata = new Browser(idpBase).get("/idp/shibboleth").body();
-        SP.start(idpBase + "/idp/shibboleth", metadata);
+        SP.start(idpBase + "/ds", metadata);
     }
 
     @AfterAll
@@ -86,13 +92,30 @@ class ShibbolethSpInteropTest {
     }
 
     @Test
-    @DisplayName("R-IDP-1, R-IDP-2, R-IDP-3, R-RA-1: Shibboleth SP -> IdP login -> SP page shows sn, givenName, HPCI-ID, ePPN, entitlement and never o/ou/jao/jaou")
+    @DisplayName("R-IDP-1, R-IDP-2, R-IDP-3, R-DS-1, R-RA-1: Shibboleth SP -> DS -> IdP login -> SP page shows sn, givenName, HPCI-ID, ePPN, entitlement and never o/ou/jao/jaou")
     void signOnThroughShibbolethSp() throws Exception {
         HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager(null, CookiePolicy.ACCEPT_ALL))
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         HttpResponse<String> protectedPage = get(browser, SP.baseUrl() + "/secure/env.cgi");
         assertThat(protectedPage.statusCode()).isEqualTo(302);
-        String toIdp = protectedPage.headers().firstValue("Location").orElseThrow();
+        String toDs = protectedPage.headers().firstValue("Location").orElseThrow();
+        assertThat(toDs).startsWith("http://127.0.0.1:" + PORT + "/ds?entityID=");
+        HttpResponse<String> dsPage = get(browser, toDs);
+        assertThat(dsPage.statusCode()).isEqualTo(200);
+        assertThat(dsPage.body()).contains("HPCI Account IdP");
+        Map<String, String> choice = new LinkedHashMap<>();
+        for (String name : new String[] {"entityID", "return", "returnIDParam", "policy"}) {
+            String value = Browser.field(dsPage.body(), name);
+            if (value != null) {
+                choice.put(name, value);
+            }
+        }
+        choice.put("idp", "http://127.0.0.1:" + PORT + "/idp/shibboleth");
+        HttpResponse<String> chosen = post(browser, "http://127.0.0.1:" + PORT + "/ds", choice);
+        assertThat(chosen.statusCode()).isEqualTo(302);
+        HttpResponse<String> spLogin = get(browser, chosen.headers().firstValue("Location").orElseThrow());
+        assertThat(spLogin.statusCode()).as(spLogin.body()).isEqualTo(302);
+        String toIdp = spLogin.headers().firstValue("Location").orElseThrow();
         assertThat(toIdp).startsWith("http://127.0.0.1:" + PORT + "/idp/profile/SAML2/Redirect/SSO?SAMLRequest=");
 
         assertThat(get(browser, toIdp).headers().firstValue("Location")).hasValue("/idp/login");
@@ -118,6 +141,58 @@ class ShibbolethSpInteropTest {
                 .containsEntry("Shib_Identity_Provider", "http://127.0.0.1:" + PORT + "/idp/shibboleth");
         assertThat(env).doesNotContainKeys("o", "ou", "jao", "jaou");
         assertThat(env.get("persistent_id")).startsWith("http://127.0.0.1:" + PORT + "/idp/shibboleth!" + SP.sp.entityId + "!");
+    }
+
+    @Test
+    @DisplayName("R-DS-1, R-IDP-1, R-IDP-3: a real browser (Debian chromium driven by Selenium) goes DS -> IdP login in Japanese -> Shibboleth SP page")
+    void browserThroughDiscoveryAndLogin() throws Exception {
+        Path chromium = Files.isExecutable(Path.of("/usr/bin/chromium")) ? Path.of("/usr/bin/chromium") : GridTools.require("chromium", "chromium");
+        Path driverBinary = Files.isExecutable(Path.of("/usr/bin/chromedriver")) ? Path.of("/usr/bin/chromedriver")
+                : GridTools.require("chromedriver", "chromium-driver");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(chromium.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--lang=ja", "--user-data-dir=" + Files.createTempDirectory("chromium"));
+        options.setExperimentalOption("prefs", Map.of("intl.accept_languages", "ja"));
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(driverBinary.toFile()).usingAnyFreePort().build();
+        WebDriver driver = new ChromeDriver(service, options);
+        try {
+            Waiter wait = condition -> {
+                for (int i = 0; i < 200 && !condition.test(driver); i++) {
+                    Thread.sleep(100);
+                }
+                assertThat(condition.test(driver)).as("page reached; now at " + driver.getCurrentUrl()).isTrue();
+            };
+            driver.get(SP.baseUrl() + "/secure/env.cgi");
+            wait.until(d -> d.getCurrentUrl().contains("/ds?"));
+            assertThat(driver.findElement(By.tagName("h1")).getText()).contains("IdP");
+            driver.findElement(By.id("q")).sendKeys("ＨＰＣＩ");
+            driver.findElement(By.cssSelector("form[method=get] button")).click();
+            wait.until(d -> d.getCurrentUrl().contains("q="));
+            driver.findElement(By.cssSelector("#idps button")).click();
+
+            wait.until(d -> d.getCurrentUrl().contains("/idp/login"));
+            assertThat(driver.getPageSource()).contains("パスワード");
+            driver.findElement(By.id("username")).sendKeys("taro");
+            driver.findElement(By.id("password")).sendKeys("taro-demo-Pass1");
+            driver.findElement(By.id("login")).click();
+
+            wait.until(d -> d.getCurrentUrl().startsWith(SP.baseUrl() + "/secure/env.cgi"));
+            String page = driver.findElement(By.tagName("body")).getText();
+            assertThat(page).contains("eppn=taro@hpci.example.jp", "sn=Yamada", "givenName=Taro", "hpciId=hpci000001",
+                    "REMOTE_USER=taro@hpci.example.jp");
+            assertThat(page.lines()).noneMatch(l -> l.startsWith("o=") || l.startsWith("ou=") || l.startsWith("jao=") || l.startsWith("jaou="));
+
+            // The DS remembers the choice: the next discovery request goes straight back to the SP, no list.
+            driver.get("http://127.0.0.1:" + PORT + "/ds?entityID=" + URLEncoder.encode(SP.sp.entityId, StandardCharsets.UTF_8));
+            wait.until(d -> d.getCurrentUrl().startsWith(SP.baseUrl()));
+        } finally {
+            driver.quit();
+        }
+    }
+
+    /** Waits up to 20 s for the browser to reach a state. */
+    private interface Waiter {
+        void until(java.util.function.Predicate<WebDriver> condition) throws InterruptedException;
     }
 
     private static HttpResponse<String> get(HttpClient client, String url) throws IOException, InterruptedException {

@@ -17,7 +17,7 @@ import org.gridauth.gsi.testing.GridTools;
 
 /**
  * The real Shibboleth SP (Debian shibboleth-sp-utils + libapache2-mod-shib + apache2) set up by the test on
- * loopback over plain HTTP: its own shibboleth2.xml, attribute map, keys, loggers and a standalone Apache with
+ * loopback over plain HTTP, sending users to the IdP's discovery service first: its own shibboleth2.xml, attribute map, keys, loggers and a standalone Apache with
  * mod_shib protecting {@code /secure/env.cgi}, a CGI page that prints the variables shibd passed. Nothing under /etc
  * is changed and no system service runs (../shared/notes/saml.md).
  */
@@ -51,7 +51,7 @@ public final class ShibbolethSp implements AutoCloseable {
     }
 
     /** Writes the configuration for an IdP with this metadata and starts shibd and Apache. */
-    public void start(String idpEntityId, String idpMetadataXml) throws Exception {
+    public void start(String discoveryUrl, String idpMetadataXml) throws Exception {
         Path shibd = tool("/usr/sbin/shibd", "shibd", "shibboleth-sp-utils");
         Path apache = tool("/usr/sbin/apache2", "apache2", "apache2");
         if (!Files.exists(Path.of("/usr/lib/apache2/modules/mod_shib.so"))) {
@@ -70,7 +70,7 @@ public final class ShibbolethSp implements AutoCloseable {
                   <RequestMapper type="Native"><RequestMap><Host name="127.0.0.1"/></RequestMap></RequestMapper>
                   <ApplicationDefaults entityID="%2$s" REMOTE_USER="eppn persistent-id">
                     <Sessions lifetime="28800" timeout="3600" relayState="ss:mem" checkAddress="false" handlerSSL="false" cookieProps="http">
-                      <SSO entityID="%3$s">SAML2</SSO>
+                      <SSO discoveryProtocol="SAMLDS" discoveryURL="%3$s">SAML2</SSO>
                       <Logout>Local</Logout>
                       <Handler type="Status" Location="/Status" acl="127.0.0.1 ::1"/>
                       <Handler type="Session" Location="/Session" showAttributeValues="true"/>
@@ -84,7 +84,7 @@ public final class ShibbolethSp implements AutoCloseable {
                   <SecurityPolicyProvider type="XML" validate="true" path="/etc/shibboleth/security-policy.xml"/>
                   <ProtocolProvider type="XML" validate="true" reloadChanges="false" path="/etc/shibboleth/protocols.xml"/>
                 </SPConfig>
-                """.formatted(dir, sp.entityId, idpEntityId, name));
+                """.formatted(dir, sp.entityId, discoveryUrl, name));
         Files.writeString(dir.resolve("attribute-map.xml"), """
                 <Attributes xmlns="urn:mace:shibboleth:2.0:attribute-map" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
                   <Attribute name="urn:oid:1.3.6.1.4.1.5923.1.1.1.6" id="eppn"><AttributeDecoder xsi:type="ScopedAttributeDecoder"/></Attribute>

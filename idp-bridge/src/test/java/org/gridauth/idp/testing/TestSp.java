@@ -44,7 +44,8 @@ public final class TestSp {
     public TestSp(Path dir, String entityId, String acsUrl, boolean signsRequests) {
         this.entityId = entityId;
         this.acsUrl = acsUrl;
-        this.discoveryUrl = acsUrl.replaceFirst("/[^/]*$", "/Login");
+        int shibboleth = acsUrl.indexOf("/Shibboleth.sso/");
+        this.discoveryUrl = shibboleth >= 0 ? acsUrl.substring(0, shibboleth) + "/Shibboleth.sso/Login" : acsUrl.replaceFirst("/[^/]*$", "/Login");
         this.signsRequests = signsRequests;
         String name = entityId.replaceAll("[^A-Za-z0-9]", "_");
         Path cert = dir.resolve(name + ".crt");
