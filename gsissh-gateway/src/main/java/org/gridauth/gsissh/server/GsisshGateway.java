@@ -52,7 +52,14 @@ public final class GsisshGateway implements AutoCloseable {
         SshServer server = SshServer.setUpDefaultServer();
         server.setHost(config.bindAddress());
         server.setPort(config.port());
-        server.setKeyPairProvider(new SimpleGeneratorHostKeyProvider(config.sshHostKey()));
+        // A login is a dozen small request/response steps; with Nagle each server reply after the first of a flight
+        // waits for the client's delayed ACK (40 ms on Linux), which made logins take several hundred ms.
+        org.apache.sshd.core.CoreModuleProperties.TCP_NODELAY.set(server, true);
+        SimpleGeneratorHostKeyProvider hostKeys = new SimpleGeneratorHostKeyProvider(config.sshHostKey());
+        // ECDSA P-256: MINA's default P-521 costs clients ~40 ms per signature check at every login.
+        hostKeys.setAlgorithm("EC");
+        hostKeys.setKeySize(256);
+        server.setKeyPairProvider(hostKeys);
         server.setUserAuthFactories(List.of(new GsiUserAuthFactory(authenticator)));
         server.setShellFactory(sessions::shell);
         server.setCommandFactory(sessions::exec);
