@@ -38,6 +38,9 @@ public final class CaRuntime {
     private final JdbcCrlStore crls;
     private final JdbcRequestLog requests;
     private CaKey key;
+    private IssuanceService issuance;
+    private CrlService crlService;
+    private RevocationService revocation;
 
     public CaRuntime(CaConfig config, Clock clock) {
         this.config = config;
@@ -108,16 +111,26 @@ public final class CaRuntime {
                 config.policyOids());
     }
 
-    public IssuanceService issuance() {
-        return new IssuanceService(key(), policy(), certificates, audit, new CertificateMaker(clock));
+    /** One of each service per CA process: CRL numbering is serialised in the one CrlService. */
+    public synchronized IssuanceService issuance() {
+        if (issuance == null) {
+            issuance = new IssuanceService(key(), policy(), certificates, audit, new CertificateMaker(clock));
+        }
+        return issuance;
     }
 
-    public CrlService crlService() {
-        return new CrlService(key(), certificates, crls, config.crl(), config.publishDir(), clock);
+    public synchronized CrlService crlService() {
+        if (crlService == null) {
+            crlService = new CrlService(key(), certificates, crls, config.crl(), config.publishDir(), clock);
+        }
+        return crlService;
     }
 
-    public RevocationService revocation() {
-        return new RevocationService(certificates, crlService(), audit, clock);
+    public synchronized RevocationService revocation() {
+        if (revocation == null) {
+            revocation = new RevocationService(certificates, crlService(), audit, clock);
+        }
+        return revocation;
     }
 
     private static DataSource dataSource(CaConfig config) {

@@ -58,6 +58,19 @@ public final class CrlService {
 
     /** Makes, records and publishes a new CRL now. */
     public synchronized X509CRL issueNow(String actor, String why) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return issueOnce(actor, why);
+            } catch (GridAuthException e) {
+                // Another CA process (an operator's 'gridauth ca crl' beside the daemon) took the same number.
+                if (attempt == 3 || e.code() != CaError.DATABASE_UNAVAILABLE || !isUniqueViolation(e)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private X509CRL issueOnce(String actor, String why) {
         List<RevokedEntry> revoked = certificates.revoked();
         BigInteger number = crls.nextNumber();
         Instant thisUpdate = Instant.ofEpochSecond(clock.instant().getEpochSecond());
@@ -73,13 +86,29 @@ public final class CrlService {
         return crl;
     }
 
-    /** Issues a CRL if none exists or the newest is within the re-issue margin of its nextUpdate; returns the current one. */
+    /**
+     * Issues a CRL if none exists, the newest is within the re-issue margin of its nextUpdate, or a certificate was
+     * revoked after it was made (a revocation whose immediate CRL failed is caught up here); returns the current one.
+     */
     public synchronized X509CRL ensureFresh() {
         X509CRL latest = crls.latest().orElse(null);
         if (schedule.due(latest, clock.instant())) {
             return issueNow("ca", latest == null ? "first CRL" : "scheduled: nextUpdate " + latest.getNextUpdate().toInstant() + " is near");
         }
+        int listed = latest.getRevokedCertificates() == null ? 0 : latest.getRevokedCertificates().size();
+        if (certificates.revokedCount() > listed) {
+            return issueNow("ca", "certificates were revoked after the CRL of " + latest.getThisUpdate().toInstant());
+        }
         return latest;
+    }
+
+    private static boolean isUniqueViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && "23505".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void publish(X509CRL crl) {

@@ -11,6 +11,8 @@ import org.gridauth.ca.policy.RevocationReason;
 import org.gridauth.ca.store.JdbcCertificateStore;
 import org.gridauth.gsi.error.GridAuthException;
 import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Revocation on request of the holder, a CA operator or the HPCI office (R-CA-8): the certificate is marked
@@ -18,6 +20,8 @@ import java.time.Clock;
  * published at once. Refusals are audited too.
  */
 public final class RevocationService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RevocationService.class);
 
     private final JdbcCertificateStore certificates;
     private final CrlService crls;
@@ -52,7 +56,12 @@ public final class RevocationService {
             throw e;
         }
         if (crls.schedule().onRevocation()) {
-            crls.issueNow(requester, "revocation of serial " + hex);
+            try {
+                crls.issueNow(requester, "revocation of serial " + hex);
+            } catch (GridAuthException e) {
+                // The revocation stands; the CA's hourly ensureFresh() publishes the CRL once the HSM or database is back.
+                LOG.error("serial {} is revoked but the new CRL could not be made yet: {}", hex, e.getMessage());
+            }
         }
         return record;
     }

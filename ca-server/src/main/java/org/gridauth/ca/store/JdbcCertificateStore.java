@@ -68,6 +68,16 @@ public final class JdbcCertificateStore {
                 if (exists(connection, serial)) {
                     throw new SerialInUse(serial);
                 }
+                if (replaces != null) {
+                    try (PreparedStatement select = connection.prepareStatement("SELECT status FROM ca_certificate WHERE serial = ?")) {
+                        select.setString(1, hex(replaces));
+                        try (ResultSet rs = select.executeQuery()) {
+                            if (!rs.next() || !"VALID".equals(rs.getString(1))) {
+                                throw new GridAuthException(CaError.RENEWAL_INVALID, hex(replaces), "it was revoked or renewed meanwhile");
+                            }
+                        }
+                    }
+                }
                 if (hpciId != null) {
                     // An expired certificate no longer counts as valid (R-CA-4 speaks of valid certificates).
                     try (PreparedStatement release = connection.prepareStatement(
@@ -227,6 +237,17 @@ public final class JdbcCertificateStore {
                 }
             }
             throw new GridAuthException(CaError.CERTIFICATE_UNKNOWN, hex(serial));
+        });
+    }
+
+    /** How many certificates are revoked (revocations are never undone, so a CRL listing fewer is out of date). */
+    public long revokedCount() {
+        return database.inTransaction(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT COUNT(*) FROM ca_certificate WHERE status = 'REVOKED'");
+                 ResultSet rs = select.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
         });
     }
 

@@ -51,6 +51,7 @@ class RevocationAndCrlTest {
     private CrlService crls;
     private RevocationService revocation;
     private Path published;
+    private CaDatabase database;
 
     @BeforeAll
     static void hsm() {
@@ -65,7 +66,7 @@ class RevocationAndCrlTest {
     @BeforeEach
     void setUp() throws Exception {
         clock = new MutableClock(Instant.now());
-        CaDatabase database = new CaDatabase(newDatabase());
+        database = new CaDatabase(newDatabase());
         audit = new JdbcAuditTrail(database, clock);
         store = new JdbcCertificateStore(database, audit, clock);
         issuance = new IssuanceService(ca.key(), HsmTestCa.policy(), store, audit, new CertificateMaker(clock));
@@ -203,5 +204,22 @@ class RevocationAndCrlTest {
             pool.shutdownNow();
         }
         assertThat(audit.verify().intact()).isTrue();
+    }
+
+    @Test
+    @DisplayName("R-CA-5: a revocation whose immediate CRL did not happen is caught up by the next ensureFresh, long before the 7-day margin")
+    void revocationCatchUp() throws Exception {
+        CrlService quiet = new CrlService(ca.key(), store, new JdbcCrlStore(database, audit), new CrlSchedule(Duration.ofDays(30), Duration.ofDays(7), false),
+                published, clock);
+        RevocationService revoker = new RevocationService(store, quiet, audit, clock);
+        X509CRL first = quiet.ensureFresh();
+        assertThat(quiet.ensureFresh().getEncoded()).isEqualTo(first.getEncoded());
+        X509Certificate certificate = host("late.example.org");
+        clock.advance(Duration.ofSeconds(2));
+        revoker.revoke("operator", certificate.getSerialNumber(), RevocationReason.CESSATION_OF_OPERATION, null);
+        assertThat(crlNumber(quiet.ensureFresh())).isEqualTo(crlNumber(first).add(BigInteger.ONE));
+        assertThat(quiet.ensureFresh().getRevokedCertificate(certificate.getSerialNumber())).isNotNull();
+        clock.advance(Duration.ofHours(1));
+        assertThat(crlNumber(quiet.ensureFresh())).isEqualTo(crlNumber(first).add(BigInteger.ONE));
     }
 }
