@@ -52,13 +52,42 @@ sealed interface GsiTlsPeer {
 
     TlsContext context();
 
-    List<X509Certificate> peerChain();
+    /** What this side learned during the handshake. */
+    PeerState state();
+
+    default List<X509Certificate> peerChain() {
+        return state().chain;
+    }
 
     /** Why this side refused the peer, if it did. */
-    GridAuthException failure();
+    default GridAuthException failure() {
+        return state().failure;
+    }
 
     /** MICv2 key and fixed IV, exported when the handshake completed (Bouncy Castle allows it only then). */
-    MicMaterial micMaterial();
+    default MicMaterial micMaterial() {
+        return state().mic;
+    }
+
+    /** The peer's chain, a refusal and the MIC material: the same bookkeeping for client and server. */
+    final class PeerState {
+        private List<X509Certificate> chain = List.of();
+        private GridAuthException failure;
+        private MicMaterial mic;
+
+        void accepted(List<X509Certificate> peerChain) {
+            chain = List.copyOf(peerChain);
+        }
+
+        TlsFatalAlert refuse(GridAuthException reason, short alert) {
+            failure = reason;
+            return new TlsFatalAlert(alert);
+        }
+
+        void handshakeComplete(TlsContext context) {
+            mic = MicMaterial.export(context);
+        }
+    }
 
     /**
      * MICv2 key material (Globus globus_i_gsi_gss_utils.c): the TLS exporter (RFC 5705 / RFC 8446) with label
@@ -132,9 +161,7 @@ sealed interface GsiTlsPeer {
     final class Client extends DefaultTlsClient implements GsiTlsPeer {
         private final JcaTlsCrypto crypto;
         private final GsiOptions options;
-        private List<X509Certificate> serverChain = List.of();
-        private GridAuthException failure;
-        private MicMaterial mic;
+        private final PeerState state = new PeerState();
 
         Client(JcaTlsCrypto crypto, GsiOptions options) {
             super(crypto);
@@ -168,11 +195,11 @@ sealed interface GsiTlsPeer {
                             throw new GridAuthException(GsiError.GSS_TARGET_MISMATCH, info.identity().toOpenSsl(), target);
                         }
                     } catch (GridAuthException e) {
-                        failure = e.code() == GsiError.GSS_TARGET_MISMATCH ? e
-                                : new GridAuthException(GsiError.GSS_PEER_REJECTED, e, chain.isEmpty() ? "(none)" : chain.get(0).getSubjectX500Principal().getName(), e.getMessage());
-                        throw new TlsFatalAlert(AlertDescription.bad_certificate);
+                        throw state.refuse(e.code() == GsiError.GSS_TARGET_MISMATCH ? e
+                                : new GridAuthException(GsiError.GSS_PEER_REJECTED, e, chain.isEmpty() ? "(none)" : chain.get(0).getSubjectX500Principal().getName(), e.getMessage()),
+                                AlertDescription.bad_certificate);
                     }
-                    serverChain = List.copyOf(chain);
+                    state.accepted(chain);
                 }
 
                 @Override
@@ -188,12 +215,7 @@ sealed interface GsiTlsPeer {
         @Override
         public void notifyHandshakeComplete() throws IOException {
             super.notifyHandshakeComplete();
-            mic = MicMaterial.export(context);
-        }
-
-        @Override
-        public MicMaterial micMaterial() {
-            return mic;
+            state.handshakeComplete(context);
         }
 
         @Override
@@ -202,13 +224,8 @@ sealed interface GsiTlsPeer {
         }
 
         @Override
-        public List<X509Certificate> peerChain() {
-            return serverChain;
-        }
-
-        @Override
-        public GridAuthException failure() {
-            return failure;
+        public PeerState state() {
+            return state;
         }
     }
 
@@ -216,9 +233,7 @@ sealed interface GsiTlsPeer {
     final class Server extends DefaultTlsServer implements GsiTlsPeer {
         private final JcaTlsCrypto crypto;
         private final GsiOptions options;
-        private List<X509Certificate> clientChain = List.of();
-        private GridAuthException failure;
-        private MicMaterial mic;
+        private final PeerState state = new PeerState();
 
         Server(JcaTlsCrypto crypto, GsiOptions options) {
             super(crypto);
@@ -256,29 +271,24 @@ sealed interface GsiTlsPeer {
             List<X509Certificate> chain = toX509(clientCertificate);
             if (chain.isEmpty()) {
                 if (!options.anonymousPeer()) {
-                    failure = new GridAuthException(GsiError.GSS_PEER_REJECTED, "(anonymous)", "this acceptor requires a certificate");
-                    throw new TlsFatalAlert(TlsUtils.isTLSv13(context) ? AlertDescription.certificate_required : AlertDescription.handshake_failure);
+                    throw state.refuse(new GridAuthException(GsiError.GSS_PEER_REJECTED, "(anonymous)", "this acceptor requires a certificate"),
+                            TlsUtils.isTLSv13(context) ? AlertDescription.certificate_required : AlertDescription.handshake_failure);
                 }
                 return;
             }
             try {
                 options.validator().validateOrThrow(chain);
             } catch (GridAuthException e) {
-                failure = new GridAuthException(GsiError.GSS_PEER_REJECTED, e, chain.get(0).getSubjectX500Principal().getName(), e.getMessage());
-                throw new TlsFatalAlert(AlertDescription.bad_certificate);
+                throw state.refuse(new GridAuthException(GsiError.GSS_PEER_REJECTED, e, chain.get(0).getSubjectX500Principal().getName(), e.getMessage()),
+                        AlertDescription.bad_certificate);
             }
-            clientChain = List.copyOf(chain);
+            state.accepted(chain);
         }
 
         @Override
         public void notifyHandshakeComplete() throws IOException {
             super.notifyHandshakeComplete();
-            mic = MicMaterial.export(context);
-        }
-
-        @Override
-        public MicMaterial micMaterial() {
-            return mic;
+            state.handshakeComplete(context);
         }
 
         @Override
@@ -287,13 +297,8 @@ sealed interface GsiTlsPeer {
         }
 
         @Override
-        public List<X509Certificate> peerChain() {
-            return clientChain;
-        }
-
-        @Override
-        public GridAuthException failure() {
-            return failure;
+        public PeerState state() {
+            return state;
         }
     }
 }

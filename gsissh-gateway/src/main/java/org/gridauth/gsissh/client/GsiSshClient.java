@@ -62,31 +62,33 @@ public final class GsiSshClient implements AutoCloseable {
         }
     }
 
-    /** Uploads a file with SFTP and returns what {@code ls -ln} style attributes the server reports (uid of the owner). */
+    /** Uploads a file with SFTP; returns the numeric owner the server reports for it. */
     public int upload(String host, int port, String user, Path local, String remote) throws JSchException, com.jcraft.jsch.SftpException {
-        Session session = open(new JSch(), host, port, user);
-        try {
-            com.jcraft.jsch.ChannelSftp sftp = (com.jcraft.jsch.ChannelSftp) session.openChannel("sftp");
-            sftp.connect((int) options.timeout().toMillis());
-            try {
-                sftp.put(local.toString(), remote);
-                return sftp.stat(remote).getUId();
-            } finally {
-                sftp.disconnect();
-            }
-        } finally {
-            session.disconnect();
-        }
+        return withSftp(host, port, user, sftp -> {
+            sftp.put(local.toString(), remote);
+            return sftp.stat(remote).getUId();
+        });
     }
 
     /** Downloads a file with SFTP. */
     public void download(String host, int port, String user, String remote, Path local) throws JSchException, com.jcraft.jsch.SftpException {
+        withSftp(host, port, user, sftp -> {
+            sftp.get(remote, local.toString());
+            return null;
+        });
+    }
+
+    private interface SftpWork<T> {
+        T run(com.jcraft.jsch.ChannelSftp sftp) throws com.jcraft.jsch.SftpException;
+    }
+
+    private <T> T withSftp(String host, int port, String user, SftpWork<T> work) throws JSchException, com.jcraft.jsch.SftpException {
         Session session = open(new JSch(), host, port, user);
         try {
             com.jcraft.jsch.ChannelSftp sftp = (com.jcraft.jsch.ChannelSftp) session.openChannel("sftp");
             sftp.connect((int) options.timeout().toMillis());
             try {
-                sftp.get(remote, local.toString());
+                return work.run(sftp);
             } finally {
                 sftp.disconnect();
             }
