@@ -114,13 +114,24 @@ public record ServerConfig(int port, Path hostCert, Path hostKey, Path certDir, 
                     Path.of(values.getOrDefault("host_cert", "/etc/grid-security/hostcert.pem")),
                     Path.of(values.getOrDefault("host_key", "/etc/grid-security/hostkey.pem")),
                     Path.of(values.getOrDefault("cert_dir", "/etc/grid-security/certificates")),
-                    values.getOrDefault("database_url", "jdbc:h2:file:/var/lib/gridauth/myproxy/credentials"),
+                    durable(values.getOrDefault("database_url", "jdbc:h2:file:/var/lib/gridauth/myproxy/credentials")),
                     Path.of(values.getOrDefault("sealing_key", "/var/lib/gridauth/myproxy/sealing.key")),
                     (int) number(values, "kdf_iterations", 20_000, source),
                     (int) number(values, "threads", 512, source), policy);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(source + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * H2 file databases commit to disk only after a write delay (500 ms by default), so a crash could lose a
+     * credential the client was told is stored; gridauth turns the delay off unless the URL sets it.
+     */
+    static String durable(String url) {
+        if (url.startsWith("jdbc:h2:file:") && !url.toUpperCase(Locale.ROOT).contains("WRITE_DELAY")) {
+            return url + ";WRITE_DELAY=0";
+        }
+        return url;
     }
 
     private static AccessRule rule(Map<String, List<String>> patterns, String serverKey, String defaultKey) {

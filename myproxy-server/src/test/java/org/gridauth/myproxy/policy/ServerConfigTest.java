@@ -33,6 +33,8 @@ class ServerConfigTest {
         ServerPolicy policy = config.policy();
         assertThat(config.port()).isEqualTo(17512);
         assertThat(config.certDir()).hasToString("/srv/certificates");
+        assertThat(config.databaseUrl()).as("H2 commits reach the disk at once").endsWith(";WRITE_DELAY=0");
+        assertThat(ServerConfig.durable("jdbc:postgresql://db/myproxy")).isEqualTo("jdbc:postgresql://db/myproxy");
         assertThat(policy.maxProxyLifetime()).isEqualTo(Duration.ofHours(168));
         assertThat(policy.maxCredLifetime()).isEqualTo(Duration.ofHours(720));
         assertThat(policy.minKeyBits()).isEqualTo(3072);
