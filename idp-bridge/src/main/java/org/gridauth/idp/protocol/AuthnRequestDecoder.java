@@ -32,6 +32,19 @@ public final class AuthnRequestDecoder {
 
     /** HTTP-Redirect: the raw (still URL-encoded) query string, needed as sent to check a query signature. */
     public InboundRequest decodeRedirect(String rawQuery) {
+        RedirectMessage message = decodeRedirectMessage(rawQuery, "SAMLRequest");
+        if (!(message.message() instanceof AuthnRequest request)) {
+            throw new GridAuthException(IdpError.MALFORMED_REQUEST, "the message is " + message.message().getElementQName().getLocalPart() + ", not an AuthnRequest");
+        }
+        return new InboundRequest(request, message.relayState(), SAMLConstants.SAML2_REDIRECT_BINDING_URI, message.signature());
+    }
+
+    /** Any SAML message of the HTTP-Redirect binding, with its RelayState and query signature (or null). */
+    public record RedirectMessage(XMLObject message, String relayState, InboundRequest.RedirectSignature signature) {
+    }
+
+    /** Decodes {@code SAMLRequest} or {@code SAMLResponse} of the HTTP-Redirect binding with the same limits. */
+    public RedirectMessage decodeRedirectMessage(String rawQuery, String parameter) {
         if (rawQuery == null) {
             throw new GridAuthException(IdpError.MALFORMED_REQUEST, "no query string");
         }
@@ -43,16 +56,15 @@ public final class AuthnRequestDecoder {
             int eq = pair.indexOf('=');
             String name = eq < 0 ? pair : pair.substring(0, eq);
             if (raw.putIfAbsent(name, eq < 0 ? "" : pair.substring(eq + 1)) != null
-                    && ("SAMLRequest".equals(name) || "Signature".equals(name) || "SigAlg".equals(name) || "RelayState".equals(name))) {
+                    && ("SAMLRequest".equals(name) || "SAMLResponse".equals(name) || "Signature".equals(name) || "SigAlg".equals(name) || "RelayState".equals(name))) {
                 throw new GridAuthException(IdpError.MALFORMED_REQUEST, "parameter " + name + " given twice");
             }
         }
-        String samlRequest = decodeParameter(raw.get("SAMLRequest"));
-        if (samlRequest == null || samlRequest.isEmpty()) {
-            throw new GridAuthException(IdpError.MALFORMED_REQUEST, "no SAMLRequest parameter");
+        String samlMessage = decodeParameter(raw.get(parameter));
+        if (samlMessage == null || samlMessage.isEmpty()) {
+            throw new GridAuthException(IdpError.MALFORMED_REQUEST, "no " + parameter + " parameter");
         }
-        byte[] xml = inflate(base64(samlRequest));
-        AuthnRequest request = parse(xml);
+        XMLObject message = parseAny(inflate(base64(samlMessage)));
         String relayState = decodeParameter(raw.get("RelayState"));
         InboundRequest.RedirectSignature signature = null;
         if (raw.containsKey("Signature")) {
@@ -60,7 +72,7 @@ public final class AuthnRequestDecoder {
             if (sigAlg == null) {
                 throw new GridAuthException(IdpError.MALFORMED_REQUEST, "Signature without SigAlg");
             }
-            StringBuilder signed = new StringBuilder("SAMLRequest=").append(raw.get("SAMLRequest"));
+            StringBuilder signed = new StringBuilder(parameter).append('=').append(raw.get(parameter));
             if (raw.containsKey("RelayState")) {
                 signed.append("&RelayState=").append(raw.get("RelayState"));
             }
@@ -68,7 +80,7 @@ public final class AuthnRequestDecoder {
             signature = new InboundRequest.RedirectSignature(sigAlg, base64(decodeParameter(raw.get("Signature"))),
                     signed.toString().getBytes(StandardCharsets.UTF_8));
         }
-        return new InboundRequest(request, relayState, SAMLConstants.SAML2_REDIRECT_BINDING_URI, signature);
+        return new RedirectMessage(message, relayState, signature);
     }
 
     /** HTTP-POST: the SAMLRequest and RelayState form fields (already form-decoded). */
@@ -123,6 +135,14 @@ public final class AuthnRequestDecoder {
     }
 
     private static AuthnRequest parse(byte[] xml) {
+        XMLObject object = parseAny(xml);
+        if (!(object instanceof AuthnRequest request)) {
+            throw new GridAuthException(IdpError.MALFORMED_REQUEST, "the message is " + object.getElementQName().getLocalPart() + ", not an AuthnRequest");
+        }
+        return request;
+    }
+
+    private static XMLObject parseAny(byte[] xml) {
         XMLObject object;
         try {
             object = OpenSaml.parse(xml);
@@ -132,9 +152,6 @@ public final class AuthnRequestDecoder {
                     ? "DOCTYPE declarations are not allowed" : "not well-formed SAML XML";
             throw new GridAuthException(IdpError.MALFORMED_REQUEST, reason);
         }
-        if (!(object instanceof AuthnRequest request)) {
-            throw new GridAuthException(IdpError.MALFORMED_REQUEST, "the message is " + object.getElementQName().getLocalPart() + ", not an AuthnRequest");
-        }
-        return request;
+        return object;
     }
 }

@@ -16,6 +16,8 @@ public record IdpEndpoints(String entityId, String baseUrl, String scope) {
     public static final String METADATA_PATH = "/idp/shibboleth";
     public static final String SSO_REDIRECT_PATH = "/idp/profile/SAML2/Redirect/SSO";
     public static final String SSO_POST_PATH = "/idp/profile/SAML2/POST/SSO";
+    public static final String SLO_REDIRECT_PATH = "/idp/profile/SAML2/Redirect/SLO";
+    public static final String LOGOUT_PATH = "/idp/profile/Logout";
 
     public IdpEndpoints {
         URI.create(baseUrl);
@@ -30,6 +32,10 @@ public record IdpEndpoints(String entityId, String baseUrl, String scope) {
 
     public String ssoRedirectUrl() {
         return baseUrl + SSO_REDIRECT_PATH;
+    }
+
+    public String sloRedirectUrl() {
+        return baseUrl + SLO_REDIRECT_PATH;
     }
 
     public String ssoPostUrl() {

@@ -16,6 +16,7 @@ import org.opensaml.saml.saml2.metadata.Extensions;
 import org.opensaml.saml.saml2.metadata.IDPSSODescriptor;
 import org.opensaml.saml.saml2.metadata.KeyDescriptor;
 import org.opensaml.saml.saml2.metadata.NameIDFormat;
+import org.opensaml.saml.saml2.metadata.SingleLogoutService;
 import org.opensaml.saml.saml2.metadata.SingleSignOnService;
 import org.opensaml.security.credential.UsageType;
 import org.opensaml.security.x509.X509Credential;
@@ -75,6 +76,10 @@ public final class IdpMetadata {
         key.setKeyInfo(keyInfo);
         idp.getKeyDescriptors().add(key);
 
+        SingleLogoutService slo = OpenSaml.build(SingleLogoutService.DEFAULT_ELEMENT_NAME);
+        slo.setBinding(SAMLConstants.SAML2_REDIRECT_BINDING_URI);
+        slo.setLocation(endpoints.sloRedirectUrl());
+        idp.getSingleLogoutServices().add(slo);
         for (String format : new String[] {NameIDType.PERSISTENT, NameIDType.TRANSIENT}) {
             NameIDFormat nameIdFormat = OpenSaml.build(NameIDFormat.DEFAULT_ELEMENT_NAME);
             nameIdFormat.setURI(format);

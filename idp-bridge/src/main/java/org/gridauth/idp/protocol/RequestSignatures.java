@@ -54,6 +54,14 @@ public final class RequestSignatures {
         return signed;
     }
 
+    /** Verifies an HTTP-Redirect query signature (logout messages must carry one); throws GA-IDP-005/006. */
+    public static void requireRedirectSignature(InboundRequest.RedirectSignature signature, ServiceProvider sp) {
+        if (signature == null) {
+            throw new GridAuthException(IdpError.SIGNATURE_REQUIRED, sp.entityId());
+        }
+        verifyQuery(signature, sp);
+    }
+
     private static void verifyQuery(InboundRequest.RedirectSignature signature, ServiceProvider sp) {
         String jca = QUERY_ALGORITHMS.get(signature.algorithm());
         if (jca == null) {

@@ -12,9 +12,18 @@ import java.util.Optional;
  * @param signingKeys       certificates it signs requests with (KeyDescriptor use="signing" or no use)
  * @param signsRequests     AuthnRequestsSigned="true": unsigned requests from it are refused
  * @param discoveryResponses the idpdisco:DiscoveryResponse locations: the only {@code return} URLs the DS accepts
+ * @param logoutRedirect    its SingleLogoutService for the HTTP-Redirect binding, or null
  */
 public record ServiceProvider(String entityId, List<Consumer> consumers, List<X509Certificate> signingKeys,
-                              boolean signsRequests, List<String> discoveryResponses) {
+                              boolean signsRequests, List<String> discoveryResponses, Logout logoutRedirect) {
+
+    /** A SingleLogoutService endpoint: requests go to {@code location}, responses to {@code responseLocation}. */
+    public record Logout(String location, String responseLocation) {
+        public String forResponses() {
+            return responseLocation != null ? responseLocation : location;
+        }
+    }
+
 
     public ServiceProvider {
         consumers = List.copyOf(consumers);

@@ -107,7 +107,10 @@ public final class SpRegistry {
                 discovery.add(((DiscoveryResponse) object).getLocation());
             }
         }
-        return new ServiceProvider(entityId, consumers, keys, Boolean.TRUE.equals(sp.isAuthnRequestsSigned()), discovery);
+        ServiceProvider.Logout logout = sp.getSingleLogoutServices().stream()
+                .filter(slo -> SAMLConstants.SAML2_REDIRECT_BINDING_URI.equals(slo.getBinding())).findFirst()
+                .map(slo -> new ServiceProvider.Logout(slo.getLocation(), slo.getResponseLocation())).orElse(null);
+        return new ServiceProvider(entityId, consumers, keys, Boolean.TRUE.equals(sp.isAuthnRequestsSigned()), discovery, logout);
     }
 
     private static X509Certificate certificate(String base64, String entityId, String source) {

@@ -99,8 +99,11 @@ public final class SsoService {
                 Boolean.TRUE.equals(request.isForceAuthn()), Boolean.TRUE.equals(request.isPassive()));
     }
 
-    /** The HTML page that posts the signed Response to the SP. */
-    public String respond(PendingSso pending, IdpSession session) {
+    /** The HTML page that posts the signed Response to the SP, and the SP as a participant of the session (for logout). */
+    public record Issued(String html, Participant participant) {
+    }
+
+    public Issued respond(PendingSso pending, IdpSession session) {
         String nameId = NameIDType.TRANSIENT.equals(pending.nameIdFormat())
                 ? "_" + HexFormat.of().formatHex(randomBytes())
                 : persistentIds.idFor(pending.spEntityId(), session.username());
@@ -109,7 +112,8 @@ public final class SsoService {
                 new Subject(pending.nameIdFormat(), nameId, session.sessionIndex(), session.authnInstant(), attributes));
         Audit.record("sso-issued", "sp", pending.spEntityId(), "user", session.username(), "nameIdFormat", pending.nameIdFormat(),
                 "response", response.getID(), "attributes", attributes.stream().map(ReleasedAttribute::friendlyName).toList());
-        return PostForm.html(pending.acsUrl(), OpenSaml.toXml(response), pending.relayState());
+        return new Issued(PostForm.html(pending.acsUrl(), OpenSaml.toXml(response), pending.relayState()),
+                new Participant(pending.spEntityId(), pending.nameIdFormat(), nameId, session.sessionIndex()));
     }
 
     private byte[] randomBytes() {

@@ -12,7 +12,6 @@ import org.gridauth.idp.IdpError;
 import org.gridauth.idp.service.IdpSession;
 import org.gridauth.idp.service.LoginService;
 import org.gridauth.idp.service.PendingSso;
-import org.gridauth.idp.service.SsoService;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -29,12 +28,12 @@ public class LoginController {
     private static final String CSRF = "gridauth.idp.csrf";
 
     private final LoginService login;
-    private final SsoService sso;
+    private final SsoController ssoController;
     private final SecureRandom random = new SecureRandom();
 
-    public LoginController(LoginService login, SsoService sso) {
+    public LoginController(LoginService login, SsoController ssoController) {
         this.login = login;
-        this.sso = sso;
+        this.ssoController = ssoController;
     }
 
     @GetMapping("/idp/login")
@@ -78,7 +77,7 @@ public class LoginController {
         session.removeAttribute(SsoController.PENDING);
         session.removeAttribute(CSRF);
         session.setAttribute(SsoController.SESSION, signedIn);
-        return SsoController.html(sso.respond(pending, signedIn));
+        return SsoController.html(ssoController.issue(session, pending, signedIn));
     }
 
     private ResponseEntity<String> page(HttpServletRequest request, Locale locale, String username, GridAuthException error, int status) {

@@ -52,13 +52,28 @@ public class SsoController {
         HttpSession session = request.getSession(true);
         IdpSession signedIn = (IdpSession) session.getAttribute(SESSION);
         if (signedIn != null && !pending.forceAuthn()) {
-            return html(sso.respond(pending, signedIn));
+            return html(issue(session, pending, signedIn));
         }
         if (pending.passive()) {
             throw new GridAuthException(IdpError.PASSIVE_NOT_POSSIBLE);
         }
         session.setAttribute(PENDING, pending);
         return ResponseEntity.status(302).header("Location", request.getContextPath() + "/idp/login").build();
+    }
+
+    static final String PARTICIPANTS = "gridauth.idp.participants";
+
+    /** Answers the SP and remembers it as a participant of the session, for single logout. */
+    @SuppressWarnings("unchecked")
+    String issue(HttpSession session, PendingSso pending, IdpSession signedIn) {
+        SsoService.Issued issued = sso.respond(pending, signedIn);
+        java.util.ArrayList<org.gridauth.idp.service.Participant> participants =
+                (java.util.ArrayList<org.gridauth.idp.service.Participant>) session.getAttribute(PARTICIPANTS);
+        java.util.ArrayList<org.gridauth.idp.service.Participant> updated = participants == null ? new java.util.ArrayList<>() : new java.util.ArrayList<>(participants);
+        updated.removeIf(p -> p.spEntityId().equals(issued.participant().spEntityId()));
+        updated.add(issued.participant());
+        session.setAttribute(PARTICIPANTS, updated);
+        return issued.html();
     }
 
     static ResponseEntity<String> html(String body) {

@@ -38,6 +38,8 @@ public final class TestSp {
     public final String acsUrl;
     /** Where the discovery service may send the user back (idpdisco:DiscoveryResponse). */
     public final String discoveryUrl;
+    /** Its SingleLogoutService (HTTP-Redirect). */
+    public final String logoutUrl;
     public final BasicX509Credential credential;
     private final boolean signsRequests;
 
@@ -46,6 +48,7 @@ public final class TestSp {
         this.acsUrl = acsUrl;
         int shibboleth = acsUrl.indexOf("/Shibboleth.sso/");
         this.discoveryUrl = shibboleth >= 0 ? acsUrl.substring(0, shibboleth) + "/Shibboleth.sso/Login" : acsUrl.replaceFirst("/[^/]*$", "/Login");
+        this.logoutUrl = shibboleth >= 0 ? acsUrl.substring(0, shibboleth) + "/Shibboleth.sso/SLO/Redirect" : acsUrl.replaceFirst("/[^/]*$", "/slo");
         this.signsRequests = signsRequests;
         String name = entityId.replaceAll("[^A-Za-z0-9]", "_");
         Path cert = dir.resolve(name + ".crt");
@@ -62,12 +65,13 @@ public final class TestSp {
                       <md:SPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol" AuthnRequestsSigned="%s" WantAssertionsSigned="true">
                         <md:Extensions><idpdisco:DiscoveryResponse xmlns:idpdisco="urn:oasis:names:tc:SAML:profiles:SSO:idp-discovery-protocol" Binding="urn:oasis:names:tc:SAML:profiles:SSO:idp-discovery-protocol" Location="%s" index="1"/></md:Extensions>
                         <md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>%s</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>
+                        <md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="%s"/>
                         <md:NameIDFormat>urn:oasis:names:tc:SAML:2.0:nameid-format:persistent</md:NameIDFormat>
                         <md:AssertionConsumerService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="%s" index="1" isDefault="true"/>
                         <md:AssertionConsumerService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Artifact" Location="%s/artifact" index="2"/>
                       </md:SPSSODescriptor>
                     </md:EntityDescriptor>
-                    """.formatted(entityId, signsRequests, discoveryUrl, cert, acsUrl, acsUrl);
+                    """.formatted(entityId, signsRequests, discoveryUrl, cert, logoutUrl, acsUrl, acsUrl);
         } catch (java.security.cert.CertificateEncodingException e) {
             throw new IllegalStateException(e);
         }
@@ -130,7 +134,12 @@ public final class TestSp {
 
     /** The HTTP-Redirect query string, signed with {@code signer} when it is not null. */
     public static String redirectQuery(String xml, String relayState, BasicX509Credential signer) {
-        StringBuilder query = new StringBuilder("SAMLRequest=").append(url(Base64.getEncoder().encodeToString(deflate(xml.getBytes(StandardCharsets.UTF_8)))));
+        return redirectQuery("SAMLRequest", xml, relayState, signer);
+    }
+
+    /** The same for any parameter (SAMLRequest or SAMLResponse). */
+    public static String redirectQuery(String parameter, String xml, String relayState, BasicX509Credential signer) {
+        StringBuilder query = new StringBuilder(parameter + "=").append(url(Base64.getEncoder().encodeToString(deflate(xml.getBytes(StandardCharsets.UTF_8)))));
         if (relayState != null) {
             query.append("&RelayState=").append(url(relayState));
         }
