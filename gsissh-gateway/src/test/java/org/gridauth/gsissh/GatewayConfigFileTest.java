@@ -23,6 +23,7 @@ class GatewayConfigFileTest {
                 forward_allow vm02.example.jp:*
                 failure_limit 3
                 failure_window_minutes 30
+                client_certificates proxies
                 """, "gsissh-gateway.conf");
         assertThat(config.port()).isEqualTo(2222);
         assertThat(config.gridMapFile()).hasToString("/srv/grid-mapfile");
@@ -30,6 +31,7 @@ class GatewayConfigFileTest {
         assertThat(config.certDir()).hasToString("/etc/grid-security/certificates");
         assertThat(config.forwardAllow()).containsExactly("vm01.example.jp:22", "vm02.example.jp:*");
         assertThat(config.failureWindow()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(config.clientCertificates()).isEqualTo(org.gridauth.gsi.gss.PeerCertificates.PROXIES_ONLY);
     }
 
     @Test
@@ -40,5 +42,6 @@ class GatewayConfigFileTest {
         assertThatThrownBy(() -> GatewayConfigFile.parse("port twenty-two\n", "f")).hasMessageContaining("whole number");
         assertThatThrownBy(() -> GatewayConfigFile.parse("forward_allow 10.0.0.0/8\n", "f")).hasMessageContaining("host:port");
         assertThatThrownBy(() -> GatewayConfigFile.parse("gridmap\n", "f")).hasMessageContaining("needs a value");
+        assertThatThrownBy(() -> GatewayConfigFile.parse("client_certificates some\n", "f")).hasMessageContaining("any or proxies");
     }
 }

@@ -70,7 +70,8 @@ class GsisshGatewayTest {
 
     private GatewayConfig config(Path gridMap, String name, List<String> forwardAllow) {
         return new GatewayConfig("127.0.0.1", 0, null, null, pki.trustDir(), gridMap, dir.resolve(name + "_ssh_host_key"),
-                Files.isDirectory(Path.of("/tmp")) ? Path.of("/tmp") : dir, forwardAllow, 5, Duration.ofMinutes(1));
+                Files.isDirectory(Path.of("/tmp")) ? Path.of("/tmp") : dir, forwardAllow, 1000, Duration.ofMinutes(1),
+                org.gridauth.gsi.gss.PeerCertificates.ANY);
     }
 
     @AfterAll
@@ -200,6 +201,24 @@ class GsisshGatewayTest {
             assertThat(printed.toString()).contains("onestep");
             assertThat(CredentialFiles.readProxy(target).identity()).isEqualTo(pki.user().subject());
         }
+    }
+
+    @Test
+    @DisplayName("R-RS-1: garbage, truncated and enormous GSS tokens end the attempt with a logged reason; the gateway keeps serving")
+    void hostileTokens() throws Exception {
+        for (String token : new String[] {"474554202f20485454502f312e310d0a", "160303", "huge"}) {
+            com.jcraft.jsch.Session session = new com.jcraft.jsch.JSch().getSession(ACCOUNT, pki.hostName(), inner.port());
+            session.setConfig("PreferredAuthentications", "gssapi-with-mic");
+            session.setConfig("userauth.gssapi-with-mic", com.jcraft.jsch.UserAuthHostileGss.class.getName());
+            session.setConfig("StrictHostKeyChecking", "no");
+            session.setConfig("test.token", token);
+            assertThatThrownBy(() -> session.connect(10_000)).as(token).isInstanceOf(JSchException.class);
+            session.disconnect();
+        }
+        assertThat(Files.readString(Path.of("target/test-server.log"))).contains("GA-CORE-080");
+        GsiSshClient.Result still = client(proxy(pki.user(), ProxyKind.IMPERSONATION), DelegationMode.NONE)
+                .exec(pki.hostName(), inner.port(), ACCOUNT, "echo alive");
+        assertThat(still.stdout()).contains("alive");
     }
 
     @Test

@@ -15,12 +15,13 @@ import org.gridauth.gsi.trust.ChainValidator;
  * @param target          the acceptor the initiator expects (initiator only; null: any valid identity)
  * @param delegation      what the initiator delegates
  * @param anonymousPeer   whether an acceptor lets an initiator without a certificate in
+ * @param peerKinds       which client chains an acceptor takes
  * @param protocols       TLS versions offered, of "TLSv1.3" and "TLSv1.2", most preferred first
  * @param random          randomness for TLS and delegated keys
  * @param clock           time for delegated proxy lifetimes
  */
 public record GsiOptions(Credential credential, ChainValidator validator, TargetName target, DelegationMode delegation,
-                         boolean anonymousPeer, List<String> protocols, SecureRandom random, Clock clock) {
+                         boolean anonymousPeer, PeerCertificates peerKinds, List<String> protocols, SecureRandom random, Clock clock) {
 
     public GsiOptions {
         protocols = List.copyOf(protocols);
@@ -30,24 +31,28 @@ public record GsiOptions(Credential credential, ChainValidator validator, Target
     }
 
     public static GsiOptions initiator(Credential credential, ChainValidator validator, TargetName target) {
-        return new GsiOptions(credential, validator, target, DelegationMode.NONE, false, List.of("TLSv1.3", "TLSv1.2"),
+        return new GsiOptions(credential, validator, target, DelegationMode.NONE, false, PeerCertificates.ANY, List.of("TLSv1.3", "TLSv1.2"),
                 new SecureRandom(), Clock.systemUTC());
     }
 
     public static GsiOptions acceptor(Credential credential, ChainValidator validator) {
-        return new GsiOptions(credential, validator, null, DelegationMode.NONE, false, List.of("TLSv1.3", "TLSv1.2"),
+        return new GsiOptions(credential, validator, null, DelegationMode.NONE, false, PeerCertificates.ANY, List.of("TLSv1.3", "TLSv1.2"),
                 new SecureRandom(), Clock.systemUTC());
     }
 
     public GsiOptions withDelegation(DelegationMode mode) {
-        return new GsiOptions(credential, validator, target, mode, anonymousPeer, protocols, random, clock);
+        return new GsiOptions(credential, validator, target, mode, anonymousPeer, peerKinds, protocols, random, clock);
     }
 
     public GsiOptions withProtocols(String... versions) {
-        return new GsiOptions(credential, validator, target, delegation, anonymousPeer, List.of(versions), random, clock);
+        return new GsiOptions(credential, validator, target, delegation, anonymousPeer, peerKinds, List.of(versions), random, clock);
     }
 
     public GsiOptions withAnonymousPeer(boolean allowed) {
-        return new GsiOptions(credential, validator, target, delegation, allowed, protocols, random, clock);
+        return new GsiOptions(credential, validator, target, delegation, allowed, peerKinds, protocols, random, clock);
+    }
+
+    public GsiOptions withPeerCertificates(PeerCertificates kinds) {
+        return new GsiOptions(credential, validator, target, delegation, anonymousPeer, kinds, protocols, random, clock);
     }
 }

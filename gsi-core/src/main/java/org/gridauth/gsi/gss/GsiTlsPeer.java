@@ -282,6 +282,13 @@ sealed interface GsiTlsPeer {
                 throw state.refuse(new GridAuthException(GsiError.GSS_PEER_REJECTED, e, chain.get(0).getSubjectX500Principal().getName(), e.getMessage()),
                         AlertDescription.bad_certificate);
             }
+            boolean proxy = ProxyInfo.of(chain).proxy();
+            if (proxy && options.peerKinds() == PeerCertificates.END_ENTITY_ONLY
+                    || !proxy && options.peerKinds() == PeerCertificates.PROXIES_ONLY) {
+                throw state.refuse(new GridAuthException(GsiError.GSS_PEER_REJECTED, chain.get(0).getSubjectX500Principal().getName(),
+                        proxy ? "this acceptor takes end-entity certificates only, not proxies" : "this acceptor takes proxies only, not the long-lived certificate"),
+                        AlertDescription.certificate_unknown);
+            }
             state.accepted(chain);
         }
 

@@ -147,6 +147,24 @@ class GsiContextTest {
     }
 
     @Test
+    @DisplayName("R-RS-1: an acceptor configured for proxies only refuses the long-lived certificate, and the reverse")
+    void peerCertificateKinds() {
+        try (GsiContext initiator = GsiContext.initiator(GsiOptions.initiator(PKI.user(), VALIDATOR, null));
+             GsiContext acceptor = GsiContext.acceptor(GsiOptions.acceptor(PKI.host(), VALIDATOR).withPeerCertificates(PeerCertificates.PROXIES_ONLY))) {
+            assertThatThrownBy(() -> establish(initiator, acceptor)).isInstanceOf(GridAuthException.class).hasMessageContaining("proxies only");
+        }
+        try (GsiContext initiator = GsiContext.initiator(GsiOptions.initiator(userProxy(ProxyKind.IMPERSONATION), VALIDATOR, null));
+             GsiContext acceptor = GsiContext.acceptor(GsiOptions.acceptor(PKI.host(), VALIDATOR).withPeerCertificates(PeerCertificates.END_ENTITY_ONLY))) {
+            assertThatThrownBy(() -> establish(initiator, acceptor)).isInstanceOf(GridAuthException.class).hasMessageContaining("not proxies");
+        }
+        try (GsiContext initiator = GsiContext.initiator(GsiOptions.initiator(userProxy(ProxyKind.IMPERSONATION), VALIDATOR, null));
+             GsiContext acceptor = GsiContext.acceptor(GsiOptions.acceptor(PKI.host(), VALIDATOR).withPeerCertificates(PeerCertificates.PROXIES_ONLY))) {
+            establish(initiator, acceptor);
+            assertThat(acceptor.peerIdentity()).contains(PKI.user().subject());
+        }
+    }
+
+    @Test
     @DisplayName("R-RS-1: garbage, truncated and oversized tokens end the attempt with GA-CORE-080 and the context stays failed")
     void badTokens() {
         GsiContext acceptor = GsiContext.acceptor(GsiOptions.acceptor(PKI.host(), VALIDATOR));

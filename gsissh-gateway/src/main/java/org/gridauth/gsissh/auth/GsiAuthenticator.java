@@ -27,9 +27,11 @@ public final class GsiAuthenticator {
     private final GridMapSource gridMap;
     private final LocalAccounts accounts;
     private final FailureThrottle throttle;
+    private final org.gridauth.gsi.gss.PeerCertificates clientCertificates;
 
     public GsiAuthenticator(Credential host, ChainValidator validator, GridMapSource gridMap, LocalAccounts accounts,
-                            FailureThrottle throttle) {
+                            FailureThrottle throttle, org.gridauth.gsi.gss.PeerCertificates clientCertificates) {
+        this.clientCertificates = clientCertificates;
         this.host = host;
         this.validator = validator;
         this.gridMap = gridMap;
@@ -38,7 +40,7 @@ public final class GsiAuthenticator {
     }
 
     GsiContext newContext() {
-        return GsiContext.acceptor(GsiOptions.acceptor(host, validator));
+        return GsiContext.acceptor(GsiOptions.acceptor(host, validator).withPeerCertificates(clientCertificates));
     }
 
     /** Null when the source may try, otherwise the refusal. */

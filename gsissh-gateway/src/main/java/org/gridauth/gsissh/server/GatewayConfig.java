@@ -18,10 +18,11 @@ import java.util.List;
  * @param forwardAllow    host:port (or host:*) the jump-host role may forward to
  * @param failureLimit    failed logins per source before throttling
  * @param failureWindow   how long a throttled source waits
+ * @param clientCertificates which client chains are accepted (proxies only, by default any)
  */
 public record GatewayConfig(String bindAddress, int port, Path hostCert, Path hostKey, Path certDir, Path gridMapFile,
                             Path sshHostKey, Path proxyDirectory, List<String> forwardAllow, int failureLimit,
-                            Duration failureWindow) {
+                            Duration failureWindow, org.gridauth.gsi.gss.PeerCertificates clientCertificates) {
 
     public GatewayConfig {
         forwardAllow = List.copyOf(forwardAllow);
@@ -30,6 +31,7 @@ public record GatewayConfig(String bindAddress, int port, Path hostCert, Path ho
     public static GatewayConfig defaults() {
         return new GatewayConfig("0.0.0.0", 22, Path.of("/etc/grid-security/hostcert.pem"), Path.of("/etc/grid-security/hostkey.pem"),
                 Path.of("/etc/grid-security/certificates"), Path.of("/etc/grid-security/grid-mapfile"),
-                Path.of("/etc/gridauth/gsissh/ssh_host_key"), Path.of("/tmp"), List.of(), 10, Duration.ofMinutes(10));
+                Path.of("/etc/gridauth/gsissh/ssh_host_key"), Path.of("/tmp"), List.of(), 10, Duration.ofMinutes(10),
+                org.gridauth.gsi.gss.PeerCertificates.ANY);
     }
 }

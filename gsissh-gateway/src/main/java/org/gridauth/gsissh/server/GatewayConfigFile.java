@@ -16,7 +16,7 @@ import java.util.Set;
 public final class GatewayConfigFile {
 
     private static final Set<String> KEYS = Set.of("listen", "port", "host_cert", "host_key", "cert_dir", "gridmap", "ssh_host_key",
-            "proxy_dir", "forward_allow", "failure_limit", "failure_window_minutes");
+            "proxy_dir", "forward_allow", "failure_limit", "failure_window_minutes", "client_certificates");
 
     private GatewayConfigFile() {
     }
@@ -62,7 +62,16 @@ public final class GatewayConfigFile {
                 path(values, "host_cert", d.hostCert()), path(values, "host_key", d.hostKey()), path(values, "cert_dir", d.certDir()),
                 path(values, "gridmap", d.gridMapFile()), path(values, "ssh_host_key", d.sshHostKey()),
                 path(values, "proxy_dir", d.proxyDirectory()), forward, number(values, "failure_limit", d.failureLimit(), source),
-                Duration.ofMinutes(number(values, "failure_window_minutes", (int) d.failureWindow().toMinutes(), source)));
+                Duration.ofMinutes(number(values, "failure_window_minutes", (int) d.failureWindow().toMinutes(), source)),
+                clientCertificates(values.getOrDefault("client_certificates", "any"), source));
+    }
+
+    private static org.gridauth.gsi.gss.PeerCertificates clientCertificates(String value, String source) throws ConfigException {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "any" -> org.gridauth.gsi.gss.PeerCertificates.ANY;
+            case "proxies" -> org.gridauth.gsi.gss.PeerCertificates.PROXIES_ONLY;
+            default -> throw new ConfigException(source + ": client_certificates is any or proxies, not \"" + value + "\"");
+        };
     }
 
     private static Path path(Map<String, String> values, String key, Path fallback) {

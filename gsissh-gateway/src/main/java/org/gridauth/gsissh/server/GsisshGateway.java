@@ -47,7 +47,7 @@ public final class GsisshGateway implements AutoCloseable {
         ChainValidator validator = new ChainValidator(config.certDir(), RevocationMode.IF_AVAILABLE, false, Duration.ofMinutes(1));
         LocalAccounts accounts = new LocalAccounts();
         GsiAuthenticator authenticator = new GsiAuthenticator(host, validator, new GridMapSource(config.gridMapFile()), accounts,
-                new FailureThrottle(config.failureLimit(), config.failureWindow(), clock));
+                new FailureThrottle(config.failureLimit(), config.failureWindow(), clock), config.clientCertificates());
         UserSessions sessions = new UserSessions(accounts, config.proxyDirectory(), config.certDir());
         SshServer server = SshServer.setUpDefaultServer();
         server.setHost(config.bindAddress());
