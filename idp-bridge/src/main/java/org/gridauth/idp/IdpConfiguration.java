@@ -213,8 +213,9 @@ public class IdpConfiguration {
 
     @Bean
     SsoService ssoService(SpRegistry sps, IdpEndpoints endpoints, ReleasePolicy releasePolicy, PersistentIds persistentIds,
-                          BasicX509Credential idpSigningCredential, Clock clock) {
+                          BasicX509Credential idpSigningCredential, Clock clock, IdpProperties properties) {
         return new SsoService(sps, new ReplayCache(clock), new RequestFreshness(Duration.ofMinutes(5), Duration.ofMinutes(3)),
-                endpoints, releasePolicy, persistentIds, new ResponseFactory(endpoints, idpSigningCredential, clock), clock);
+                endpoints, releasePolicy, persistentIds, new ResponseFactory(endpoints, idpSigningCredential, clock), clock,
+                properties.encryptAssertions());
     }
 }

@@ -30,6 +30,7 @@ import jakarta.validation.constraints.NotNull;
  * @param discovery          the discovery service
  * @param displayNameEn      mdui:DisplayName in English (the name users see in discovery services)
  * @param displayNameJa      mdui:DisplayName in Japanese
+ * @param encryptAssertions  encrypt assertions to SPs whose metadata has an encryption key
  */
 @Validated
 @ConfigurationProperties("gridauth.idp")
@@ -47,7 +48,8 @@ public record IdpProperties(
         @Min(1024) @DefaultValue("65536") int maxRequestBytes,
         @Valid @DefaultValue Discovery discovery,
         @NotBlank @DefaultValue("HPCI Account IdP") String displayNameEn,
-        @NotBlank @DefaultValue("HPCI アカウント IdP") String displayNameJa) {
+        @NotBlank @DefaultValue("HPCI アカウント IdP") String displayNameJa,
+        @DefaultValue("true") boolean encryptAssertions) {
 
     public String effectiveEntityId() {
         return entityId == null || entityId.isBlank() ? stripSlash(baseUrl) + "/idp/shibboleth" : entityId;

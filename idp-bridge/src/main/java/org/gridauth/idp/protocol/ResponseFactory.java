@@ -73,6 +73,14 @@ public final class ResponseFactory {
      * @param acsUrl       the checked AssertionConsumerService URL (Destination and Recipient)
      */
     public Response success(String inResponseTo, String spEntityId, String acsUrl, Subject subject) {
+        return success(inResponseTo, spEntityId, acsUrl, subject, null);
+    }
+
+    /**
+     * As above; with {@code encryptTo} the signed assertion is encrypted (AES-128-GCM, key transported with RSA-OAEP)
+     * to that SP certificate and sent as an EncryptedAssertion.
+     */
+    public Response success(String inResponseTo, String spEntityId, String acsUrl, Subject subject, java.security.cert.X509Certificate encryptTo) {
         Instant now = clock.instant();
         Response response = OpenSaml.build(Response.DEFAULT_ELEMENT_NAME);
         response.setID(newId());
@@ -139,18 +147,45 @@ public final class ResponseFactory {
             }
             assertion.getAttributeStatements().add(statement);
         }
-        response.getAssertions().add(assertion);
-
         Signature assertionSignature = prepareSignature(assertion);
-        Signature responseSignature = prepareSignature(response);
-        OpenSaml.marshall(response);
         try {
-            Signer.signObject(assertionSignature);
-            Signer.signObject(responseSignature);
+            if (encryptTo == null) {
+                response.getAssertions().add(assertion);
+                Signature responseSignature = prepareSignature(response);
+                OpenSaml.marshall(response);
+                Signer.signObject(assertionSignature);
+                Signer.signObject(responseSignature);
+            } else {
+                OpenSaml.marshall(assertion);
+                Signer.signObject(assertionSignature);
+                response.getEncryptedAssertions().add(encrypt(assertion, encryptTo));
+                Signature responseSignature = prepareSignature(response);
+                OpenSaml.marshall(response);
+                Signer.signObject(responseSignature);
+            }
         } catch (SignatureException e) {
             throw new IllegalStateException("signing the SAML response failed", e);
         }
         return response;
+    }
+
+    private static org.opensaml.saml.saml2.core.EncryptedAssertion encrypt(Assertion assertion, java.security.cert.X509Certificate to) {
+        org.opensaml.xmlsec.encryption.support.DataEncryptionParameters data = new org.opensaml.xmlsec.encryption.support.DataEncryptionParameters();
+        data.setAlgorithm(org.opensaml.xmlsec.encryption.support.EncryptionConstants.ALGO_ID_BLOCKCIPHER_AES128_GCM);
+        org.opensaml.xmlsec.encryption.support.KeyEncryptionParameters key = new org.opensaml.xmlsec.encryption.support.KeyEncryptionParameters();
+        org.opensaml.security.x509.BasicX509Credential recipient = new org.opensaml.security.x509.BasicX509Credential(to);
+        key.setEncryptionCredential(recipient);
+        key.setAlgorithm(org.opensaml.xmlsec.encryption.support.EncryptionConstants.ALGO_ID_KEYTRANSPORT_RSAOAEP);
+        X509KeyInfoGeneratorFactory keyInfo = new X509KeyInfoGeneratorFactory();
+        keyInfo.setEmitEntityCertificate(true);
+        key.setKeyInfoGenerator(keyInfo.newInstance());
+        org.opensaml.saml.saml2.encryption.Encrypter encrypter = new org.opensaml.saml.saml2.encryption.Encrypter(data, key);
+        encrypter.setKeyPlacement(org.opensaml.saml.saml2.encryption.Encrypter.KeyPlacement.INLINE);
+        try {
+            return encrypter.encrypt(assertion);
+        } catch (org.opensaml.xmlsec.encryption.support.EncryptionException e) {
+            throw new IllegalStateException("encrypting the assertion failed", e);
+        }
     }
 
     private Signature prepareSignature(SignableSAMLObject object) {

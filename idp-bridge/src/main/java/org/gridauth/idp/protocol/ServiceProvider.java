@@ -13,9 +13,11 @@ import java.util.Optional;
  * @param signsRequests     AuthnRequestsSigned="true": unsigned requests from it are refused
  * @param discoveryResponses the idpdisco:DiscoveryResponse locations: the only {@code return} URLs the DS accepts
  * @param logoutRedirect    its SingleLogoutService for the HTTP-Redirect binding, or null
+ * @param encryptionKey     certificate of a KeyDescriptor with use="encryption" or no use: assertions are encrypted to it; or null
  */
 public record ServiceProvider(String entityId, List<Consumer> consumers, List<X509Certificate> signingKeys,
-                              boolean signsRequests, List<String> discoveryResponses, Logout logoutRedirect) {
+                              boolean signsRequests, List<String> discoveryResponses, Logout logoutRedirect,
+                              X509Certificate encryptionKey) {
 
     /** A SingleLogoutService endpoint: requests go to {@code location}, responses to {@code responseLocation}. */
     public record Logout(String location, String responseLocation) {

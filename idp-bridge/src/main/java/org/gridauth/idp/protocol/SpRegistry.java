@@ -91,13 +91,20 @@ public final class SpRegistry {
                     Boolean.TRUE.equals(acs.isDefault())));
         }
         List<X509Certificate> keys = new ArrayList<>();
+        X509Certificate encryptionKey = null;
         for (KeyDescriptor key : sp.getKeyDescriptors()) {
-            if (key.getUse() == UsageType.ENCRYPTION || key.getKeyInfo() == null) {
+            if (key.getKeyInfo() == null) {
                 continue;
             }
             for (X509Data data : key.getKeyInfo().getX509Datas()) {
                 for (var cert : data.getX509Certificates()) {
-                    keys.add(certificate(cert.getValue(), entityId, source));
+                    X509Certificate certificate = certificate(cert.getValue(), entityId, source);
+                    if (key.getUse() != UsageType.ENCRYPTION) {
+                        keys.add(certificate);
+                    }
+                    if (key.getUse() != UsageType.SIGNING && encryptionKey == null) {
+                        encryptionKey = certificate;
+                    }
                 }
             }
         }
@@ -110,7 +117,7 @@ public final class SpRegistry {
         ServiceProvider.Logout logout = sp.getSingleLogoutServices().stream()
                 .filter(slo -> SAMLConstants.SAML2_REDIRECT_BINDING_URI.equals(slo.getBinding())).findFirst()
                 .map(slo -> new ServiceProvider.Logout(slo.getLocation(), slo.getResponseLocation())).orElse(null);
-        return new ServiceProvider(entityId, consumers, keys, Boolean.TRUE.equals(sp.isAuthnRequestsSigned()), discovery, logout);
+        return new ServiceProvider(entityId, consumers, keys, Boolean.TRUE.equals(sp.isAuthnRequestsSigned()), discovery, logout, encryptionKey);
     }
 
     private static X509Certificate certificate(String base64, String entityId, String source) {

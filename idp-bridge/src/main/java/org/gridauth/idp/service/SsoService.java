@@ -41,10 +41,19 @@ public final class SsoService {
     private final PersistentIds persistentIds;
     private final ResponseFactory responses;
     private final Clock clock;
+    private final boolean encryptAssertions;
     private final SecureRandom random = new SecureRandom();
 
     public SsoService(SpRegistry sps, ReplayCache replayCache, RequestFreshness freshness, IdpEndpoints endpoints,
                       ReleasePolicy releasePolicy, PersistentIds persistentIds, ResponseFactory responses, Clock clock) {
+        this(sps, replayCache, freshness, endpoints, releasePolicy, persistentIds, responses, clock, true);
+    }
+
+    /** With {@code encryptAssertions}, assertions to an SP whose metadata has an encryption key are encrypted to it. */
+    public SsoService(SpRegistry sps, ReplayCache replayCache, RequestFreshness freshness, IdpEndpoints endpoints,
+                      ReleasePolicy releasePolicy, PersistentIds persistentIds, ResponseFactory responses, Clock clock,
+                      boolean encryptAssertions) {
+        this.encryptAssertions = encryptAssertions;
         this.sps = sps;
         this.replayCache = replayCache;
         this.freshness = freshness;
@@ -108,10 +117,12 @@ public final class SsoService {
                 ? "_" + HexFormat.of().formatHex(randomBytes())
                 : persistentIds.idFor(pending.spEntityId(), session.username());
         var attributes = releasePolicy.release(pending.spEntityId(), session.account(), endpoints.scope());
+        java.security.cert.X509Certificate encryptTo = encryptAssertions
+                ? sps.find(pending.spEntityId()).map(ServiceProvider::encryptionKey).orElse(null) : null;
         Response response = responses.success(pending.requestId(), pending.spEntityId(), pending.acsUrl(),
-                new Subject(pending.nameIdFormat(), nameId, session.sessionIndex(), session.authnInstant(), attributes));
+                new Subject(pending.nameIdFormat(), nameId, session.sessionIndex(), session.authnInstant(), attributes), encryptTo);
         Audit.record("sso-issued", "sp", pending.spEntityId(), "user", session.username(), "nameIdFormat", pending.nameIdFormat(),
-                "response", response.getID(), "attributes", attributes.stream().map(ReleasedAttribute::friendlyName).toList());
+                "response", response.getID(), "encrypted", encryptTo != null, "attributes", attributes.stream().map(ReleasedAttribute::friendlyName).toList());
         return new Issued(PostForm.html(pending.acsUrl(), OpenSaml.toXml(response), pending.relayState()),
                 new Participant(pending.spEntityId(), pending.nameIdFormat(), nameId, session.sessionIndex()));
     }

@@ -17,7 +17,7 @@ import org.gridauth.gsi.testing.GridTools;
 
 /**
  * The real Shibboleth SP (Debian shibboleth-sp-utils + libapache2-mod-shib + apache2) set up by the test on
- * loopback over plain HTTP, sending users to the IdP's discovery service first: its own shibboleth2.xml, attribute map, keys, loggers and a standalone Apache with
+ * loopback over plain HTTP, decrypting the assertions the IdP encrypts to its key, sending users to the IdP's discovery service first: its own shibboleth2.xml, attribute map, keys, loggers and a standalone Apache with
  * mod_shib protecting {@code /secure/env.cgi}, a CGI page that prints the variables shibd passed. Nothing under /etc
  * is changed and no system service runs (../shared/notes/saml.md).
  */
@@ -42,7 +42,7 @@ public final class ShibbolethSp implements AutoCloseable {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        TestSp sp = new TestSp(dir, "https://sp.interop.test/shibboleth", "http://127.0.0.1:" + port + "/Shibboleth.sso/SAML2/POST", false);
+        TestSp sp = new TestSp(dir, "https://sp.interop.test/shibboleth", "http://127.0.0.1:" + port + "/Shibboleth.sso/SAML2/POST", false, true);
         return new ShibbolethSp(dir, port, sp);
     }
 

@@ -42,8 +42,15 @@ public final class TestSp {
     public final String logoutUrl;
     public final BasicX509Credential credential;
     private final boolean signsRequests;
+    private final String keyUse;
 
     public TestSp(Path dir, String entityId, String acsUrl, boolean signsRequests) {
+        this(dir, entityId, acsUrl, signsRequests, false);
+    }
+
+    /** With {@code encryption}, the metadata key has no use attribute, so the IdP encrypts assertions to it. */
+    public TestSp(Path dir, String entityId, String acsUrl, boolean signsRequests, boolean encryption) {
+        this.keyUse = encryption ? "" : " use=\"signing\"";
         this.entityId = entityId;
         this.acsUrl = acsUrl;
         int shibboleth = acsUrl.indexOf("/Shibboleth.sso/");
@@ -64,14 +71,14 @@ public final class TestSp {
                     <md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="%s">
                       <md:SPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol" AuthnRequestsSigned="%s" WantAssertionsSigned="true">
                         <md:Extensions><idpdisco:DiscoveryResponse xmlns:idpdisco="urn:oasis:names:tc:SAML:profiles:SSO:idp-discovery-protocol" Binding="urn:oasis:names:tc:SAML:profiles:SSO:idp-discovery-protocol" Location="%s" index="1"/></md:Extensions>
-                        <md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>%s</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>
+                        <md:KeyDescriptor%s><ds:KeyInfo><ds:X509Data><ds:X509Certificate>%s</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>
                         <md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="%s"/>
                         <md:NameIDFormat>urn:oasis:names:tc:SAML:2.0:nameid-format:persistent</md:NameIDFormat>
                         <md:AssertionConsumerService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="%s" index="1" isDefault="true"/>
                         <md:AssertionConsumerService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Artifact" Location="%s/artifact" index="2"/>
                       </md:SPSSODescriptor>
                     </md:EntityDescriptor>
-                    """.formatted(entityId, signsRequests, discoveryUrl, cert, logoutUrl, acsUrl, acsUrl);
+                    """.formatted(entityId, signsRequests, discoveryUrl, keyUse, cert, logoutUrl, acsUrl, acsUrl);
         } catch (java.security.cert.CertificateEncodingException e) {
             throw new IllegalStateException(e);
         }

@@ -33,6 +33,7 @@ abstract class IdpServerTestBase {
     static final TestSp PORTAL;
     static final TestSp OTHER;
     static final TestSp SIGNING;
+    static final TestSp ENCRYPTING;
 
     static final String TARO_PASSWORD = "taro-demo-Pass1";
 
@@ -80,6 +81,7 @@ abstract class IdpServerTestBase {
             PORTAL = new TestSp(DIR, "https://portal.test/shibboleth", "https://portal.test/Shibboleth.sso/SAML2/POST", false);
             OTHER = new TestSp(DIR, "https://other.test/sp", "https://other.test/acs", false);
             SIGNING = new TestSp(DIR, "https://signing.test/sp", "https://signing.test/acs", true);
+            ENCRYPTING = new TestSp(DIR, "https://encrypting.test/sp", "https://encrypting.test/acs", false, true);
             Files.writeString(DIR.resolve("federation.xml"), FEDERATION.formatted(BASE + "/idp/shibboleth"));
             Files.writeString(DIR.resolve("release.yaml"), """
                     default: [eduPersonPrincipalName]
@@ -100,6 +102,7 @@ abstract class IdpServerTestBase {
         registry.add("gridauth.idp.sp-metadata[0]", () -> write(PORTAL));
         registry.add("gridauth.idp.sp-metadata[1]", () -> write(OTHER));
         registry.add("gridauth.idp.sp-metadata[2]", () -> write(SIGNING));
+        registry.add("gridauth.idp.sp-metadata[3]", () -> write(ENCRYPTING));
         registry.add("gridauth.idp.throttle.max-per-account", () -> 3);
         registry.add("gridauth.idp.max-request-bytes", () -> 32768);
         registry.add("gridauth.idp.discovery.metadata[0]", () -> DIR.resolve("federation.xml").toString());

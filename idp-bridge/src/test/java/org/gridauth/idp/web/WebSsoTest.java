@@ -91,6 +91,38 @@ class WebSsoTest extends IdpServerTestBase {
     }
 
     @Test
+    @DisplayName("R-IDP-1: to an SP with an encryption key the signed assertion is sent encrypted (AES-GCM, RSA-OAEP) and only that SP's key opens it")
+    void encryptedAssertion() throws Exception {
+        Browser browser = new Browser(BASE);
+        browser.get("/idp/profile/SAML2/Redirect/SSO?" + TestSp.redirectQuery(OpenSaml.toXml(ENCRYPTING.authnRequest(redirectUrl(), null)), null, null));
+        HttpResponse<String> answer = login(browser, "taro", TARO_PASSWORD);
+        String field = Browser.field(answer.body(), "SAMLResponse");
+        assertThat(SamlResponses.xml(field)).doesNotContain("taro@hpci.example.jp").contains("EncryptedAssertion");
+        Response response = SamlResponses.decode(field);
+        assertThat(response.getAssertions()).isEmpty();
+        assertThat(response.getEncryptedAssertions()).hasSize(1);
+        new org.opensaml.saml.security.impl.SAMLSignatureProfileValidator().validate(response.getSignature());
+        org.opensaml.xmlsec.signature.support.SignatureValidator.validate(response.getSignature(),
+                new org.opensaml.security.x509.BasicX509Credential(idpCertificate()));
+
+        Assertion assertion = decrypt(response, ENCRYPTING.credential);
+        new org.opensaml.saml.security.impl.SAMLSignatureProfileValidator().validate(assertion.getSignature());
+        org.opensaml.xmlsec.signature.support.SignatureValidator.validate(assertion.getSignature(),
+                new org.opensaml.security.x509.BasicX509Credential(idpCertificate()));
+        assertThat(SamlResponses.attributes(assertion)).containsEntry(EPPN, List.of("taro@hpci.example.jp"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> decrypt(SamlResponses.decode(field), OTHER.credential))
+                .isInstanceOf(org.opensaml.xmlsec.encryption.support.DecryptionException.class);
+    }
+
+    private static Assertion decrypt(Response response, org.opensaml.security.x509.BasicX509Credential key) throws Exception {
+        org.opensaml.saml.saml2.encryption.Decrypter decrypter = new org.opensaml.saml.saml2.encryption.Decrypter(null,
+                new org.opensaml.xmlsec.keyinfo.impl.StaticKeyInfoCredentialResolver(key),
+                new org.opensaml.xmlsec.encryption.support.InlineEncryptedKeyResolver());
+        decrypter.setRootInNewDocument(true);
+        return decrypter.decrypt(response.getEncryptedAssertions().get(0));
+    }
+
+    @Test
     @DisplayName("R-IDP-1: a signed HTTP-Redirect AuthnRequest is accepted; the IdP session answers a second SP without a new login")
     void signedRedirectAndSessionReuse() throws Exception {
         Browser browser = new Browser(BASE);
