@@ -155,6 +155,25 @@ class GsisshGatewayTest {
     }
 
     @Test
+    @DisplayName("R-RS-2, R-RS-4: a grid-mapfile change takes effect at the next login, without restarting the gateway")
+    void gridMapReloaded(@TempDir Path other) throws Exception {
+        Path gridMap = other.resolve("grid-mapfile");
+        Files.writeString(gridMap, new GridMapEntry(pki.user().subject().toOpenSsl(), List.of(ACCOUNT)).toLine() + "\n");
+        try (GsisshGateway gateway = GsisshGateway.start(config(gridMap, "reload", List.of()), pki.host(), Clock.systemUTC())) {
+            GsiSshClient asMallory = client(proxy(mallory, ProxyKind.IMPERSONATION), DelegationMode.NONE);
+            assertThatThrownBy(() -> asMallory.exec(pki.hostName(), gateway.port(), ACCOUNT, "true")).isInstanceOf(JSchException.class);
+            Path next = other.resolve("grid-mapfile.new");
+            Files.writeString(next, new GridMapEntry(mallory.subject().toOpenSsl(), List.of(ACCOUNT)).toLine() + "\n");
+            Files.setLastModifiedTime(next, java.nio.file.attribute.FileTime.from(Instant.now().plusSeconds(5)));
+            Files.move(next, gridMap, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            assertThat(asMallory.exec(pki.hostName(), gateway.port(), ACCOUNT, "echo mapped").stdout()).contains("mapped");
+            GsiSshClient asTaro = client(proxy(pki.user(), ProxyKind.IMPERSONATION), DelegationMode.NONE);
+            assertThatThrownBy(() -> asTaro.exec(pki.hostName(), gateway.port(), ACCOUNT, "true"))
+                    .as("removed from the grid-mapfile, refused at once (R-RS-4)").isInstanceOf(JSchException.class);
+        }
+    }
+
+    @Test
     @DisplayName("R-RS-1: the gateway is a jump host to allow-listed inner hosts only (ProxyJump)")
     void jumpHost() throws Exception {
         GsiSshClient client = client(proxy(pki.user(), ProxyKind.IMPERSONATION), DelegationMode.NONE);

@@ -147,6 +147,39 @@ class GsiContextTest {
     }
 
     @Test
+    @DisplayName("R-RS-1: a proxy chain with a broken signature, or one that exceeds its path length, is refused with the validator's reason")
+    void badChains() throws Exception {
+        Credential proxy = userProxy(ProxyKind.IMPERSONATION);
+        byte[] der = proxy.certificate().getEncoded();
+        der[der.length - 5] ^= 0x55;
+        java.security.cert.X509Certificate broken = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory
+                .getInstance("X.509").generateCertificate(new java.io.ByteArrayInputStream(der));
+        List<java.security.cert.X509Certificate> chain = new java.util.ArrayList<>(proxy.chain());
+        chain.set(0, broken);
+        assertRefused(new Credential(proxy.privateKey(), chain));
+
+        Credential capped = new ProxyMaker(Clock.systemUTC()).create(PKI.user(),
+                ProxyRequest.impersonation(Duration.ofHours(1)).withPathLength(0));
+        eu.emi.security.authn.x509.proxy.ProxyCertificateOptions options = new eu.emi.security.authn.x509.proxy.ProxyCertificateOptions(
+                capped.chain().toArray(java.security.cert.X509Certificate[]::new));
+        java.security.KeyPair key = TestPki.newKey();
+        options.setPublicKey(key.getPublic());
+        options.setType(eu.emi.security.authn.x509.proxy.ProxyType.RFC3820);
+        java.security.cert.X509Certificate[] tooDeep = eu.emi.security.authn.x509.proxy.ProxyGenerator.generate(options, capped.privateKey())
+                .getCertificateChain();
+        assertRefused(new Credential(key.getPrivate(), List.of(tooDeep)));
+    }
+
+    private static void assertRefused(Credential credential) {
+        try (GsiContext initiator = GsiContext.initiator(GsiOptions.initiator(credential, VALIDATOR, null));
+             GsiContext acceptor = GsiContext.acceptor(GsiOptions.acceptor(PKI.host(), VALIDATOR))) {
+            assertThatThrownBy(() -> establish(initiator, acceptor)).isInstanceOf(GridAuthException.class)
+                    .satisfies(e -> assertThat(((GridAuthException) e).code()).isIn(GsiError.GSS_PEER_REJECTED, GsiError.GSS_TOKEN_INVALID));
+            assertThat(acceptor.peerIdentity()).isEmpty();
+        }
+    }
+
+    @Test
     @DisplayName("R-RS-1: an acceptor configured for proxies only refuses the long-lived certificate, and the reverse")
     void peerCertificateKinds() {
         try (GsiContext initiator = GsiContext.initiator(GsiOptions.initiator(PKI.user(), VALIDATOR, null));
