@@ -34,7 +34,6 @@ import org.gridauth.gsi.error.GsiError;
 import org.gridauth.gsi.proxy.DelegationRequest;
 import org.gridauth.gsi.proxy.ProxyInfo;
 import org.gridauth.gsi.proxy.ProxyKind;
-import org.gridauth.gsi.proxy.ProxyMaker;
 import org.gridauth.gsi.proxy.ProxyRequest;
 
 /**
@@ -329,9 +328,7 @@ public final class GsiContext implements AutoCloseable {
                 throw new GridAuthException(GsiError.GSS_DELEGATION_FAILED, "our credential has expired");
             }
             ProxyKind kind = options.delegation() == DelegationMode.LIMITED ? ProxyKind.LIMITED : ProxyKind.IMPERSONATION;
-            List<X509Certificate> signed = new ProxyMaker(options.clock(), options.random())
-                    .sign(own, request, new ProxyRequest(kind, left, null, 2048), 2048);
-            return signed.get(0).getEncoded();
+            return options.signer().sign(own, request, new ProxyRequest(kind, left, null, 2048)).getEncoded();
         } catch (IOException | GeneralSecurityException e) {
             throw new GridAuthException(GsiError.GSS_DELEGATION_FAILED, e, "the acceptor's certificate request is not valid DER");
         } catch (GridAuthException e) {

@@ -113,6 +113,22 @@ class GsiContextTest {
     }
 
     @Test
+    @DisplayName("R-RS-1: a delegated certificate for another key than the one the acceptor asked for is refused (GA-CORE-083)")
+    void delegationForAnotherKey() {
+        java.security.KeyPair other = TestPki.newKey();
+        DelegationSigner rogue = (issuer, request, proxy) -> new ProxyMaker(Clock.systemUTC())
+                .sign(issuer, org.gridauth.gsi.proxy.DelegationRequest.forKey(other).request(), proxy, 2048).get(0);
+        try (GsiContext initiator = GsiContext.initiator(GsiOptions.initiator(userProxy(ProxyKind.IMPERSONATION), VALIDATOR, null)
+                .withDelegation(DelegationMode.FULL).withDelegationSigner(rogue));
+             GsiContext acceptor = GsiContext.acceptor(GsiOptions.acceptor(PKI.host(), VALIDATOR))) {
+            assertThatThrownBy(() -> establish(initiator, acceptor)).isInstanceOf(GridAuthException.class)
+                    .hasMessageContaining("GA-CORE-083").hasMessageContaining("not for the key");
+            assertThat(acceptor.delegatedCredential()).isEmpty();
+            assertThat(acceptor.isEstablished()).isFalse();
+        }
+    }
+
+    @Test
     @DisplayName("R-RS-1: an initiator refuses a host whose certificate does not name the target host")
     void targetMismatch() {
         try (GsiContext initiator = GsiContext.initiator(GsiOptions.initiator(userProxy(ProxyKind.IMPERSONATION), VALIDATOR,
