@@ -15,7 +15,7 @@ import org.gridauth.ca.ceremony.CeremonyRequest;
 import org.gridauth.ca.ceremony.KeyCeremony;
 import org.gridauth.ca.store.CaDatabase;
 import org.gridauth.ca.store.JdbcAuditTrail;
-import org.gridauth.ca.store.TestDatabases;
+import org.gridauth.gsi.testing.TestDatabases;
 import org.gridauth.ca.token.Pkcs11Token;
 import org.gridauth.ca.token.Secrets;
 import org.gridauth.ca.token.SoftHsmTokens;

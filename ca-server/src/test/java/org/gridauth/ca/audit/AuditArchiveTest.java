@@ -19,7 +19,7 @@ import org.gridauth.ca.service.MutableClock;
 import org.gridauth.ca.store.AuditArchive;
 import org.gridauth.ca.store.CaDatabase;
 import org.gridauth.ca.store.JdbcAuditTrail;
-import org.gridauth.ca.store.TestDatabases;
+import org.gridauth.gsi.testing.TestDatabases;
 import org.gridauth.ca.token.CaKey;
 import org.gridauth.ca.token.SoftwareCaKey;
 import org.gridauth.gsi.credential.CredentialFiles;

@@ -17,7 +17,7 @@ import javax.sql.DataSource;
 
 import org.gridauth.ca.store.CaDatabase;
 import org.gridauth.ca.store.JdbcAuditTrail;
-import org.gridauth.ca.store.TestDatabases;
+import org.gridauth.gsi.testing.TestDatabases;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

@@ -13,7 +13,7 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 import org.gridauth.ca.audit.AuditRecord;
 import org.gridauth.ca.store.CaDatabase;
 import org.gridauth.ca.store.JdbcAuditTrail;
-import org.gridauth.ca.store.TestDatabases;
+import org.gridauth.gsi.testing.TestDatabases;
 import org.gridauth.ca.token.CaKey;
 import org.gridauth.ca.token.Pkcs11Token;
 import org.gridauth.ca.token.SoftHsmTokens;

@@ -41,7 +41,7 @@ import org.gridauth.ca.store.JdbcAuditTrail;
 import org.gridauth.ca.store.JdbcCertificateStore;
 import org.gridauth.ca.store.JdbcCrlStore;
 import org.gridauth.ca.store.JdbcRequestLog;
-import org.gridauth.ca.store.TestDatabases;
+import org.gridauth.gsi.testing.TestDatabases;
 import org.gridauth.gsi.credential.Credential;
 import org.gridauth.gsi.credential.Pem;
 import org.gridauth.gsi.dn.GridDn;

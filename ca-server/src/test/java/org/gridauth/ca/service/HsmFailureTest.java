@@ -15,7 +15,7 @@ import org.gridauth.ca.store.CaDatabase;
 import org.gridauth.ca.store.CertificateStatus;
 import org.gridauth.ca.store.JdbcAuditTrail;
 import org.gridauth.ca.store.JdbcCertificateStore;
-import org.gridauth.ca.store.TestDatabases;
+import org.gridauth.gsi.testing.TestDatabases;
 import org.gridauth.ca.token.CaKey;
 import org.gridauth.ca.token.Pkcs11Token;
 import org.gridauth.ca.token.SoftHsmTokens;

@@ -17,7 +17,7 @@ import org.gridauth.ca.policy.CaPolicy;
 import org.gridauth.ca.policy.CaProfile;
 import org.gridauth.ca.store.CaDatabase;
 import org.gridauth.ca.store.JdbcAuditTrail;
-import org.gridauth.ca.store.TestDatabases;
+import org.gridauth.gsi.testing.TestDatabases;
 import org.gridauth.ca.token.CaKey;
 import org.gridauth.ca.token.Pkcs11Token;
 import org.gridauth.ca.token.SoftHsmTokens;

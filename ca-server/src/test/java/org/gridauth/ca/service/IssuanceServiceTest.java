@@ -27,7 +27,7 @@ import org.gridauth.ca.store.CaDatabase;
 import org.gridauth.ca.store.CertificateStatus;
 import org.gridauth.ca.store.JdbcAuditTrail;
 import org.gridauth.ca.store.JdbcCertificateStore;
-import org.gridauth.ca.store.TestDatabases;
+import org.gridauth.gsi.testing.TestDatabases;
 import org.gridauth.gsi.credential.Pem;
 import org.gridauth.gsi.error.GridAuthException;
 import org.gridauth.gsi.profile.CertificateMaker;

@@ -1,5 +1,7 @@
 package org.gridauth.ca.store;
 
+import org.gridauth.gsi.testing.TestDatabases;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -18,7 +18,7 @@ import org.gridauth.ca.ceremony.CeremonyRequest;
 import org.gridauth.ca.ceremony.KeyCeremony;
 import org.gridauth.ca.store.CaDatabase;
 import org.gridauth.ca.store.JdbcAuditTrail;
-import org.gridauth.ca.store.TestDatabases;
+import org.gridauth.gsi.testing.TestDatabases;
 import org.gridauth.gsi.credential.CredentialFiles;
 import org.gridauth.gsi.dn.GridDn;
 import org.gridauth.gsi.profile.CertificateMaker;

@@ -3,7 +3,6 @@ package org.gridauth.myproxy.client;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.security.cert.CertificateException;
@@ -12,10 +11,8 @@ import java.time.Duration;
 import java.util.List;
 
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509ExtendedTrustManager;
 
 import org.gridauth.gsi.credential.Credential;
 import org.gridauth.gsi.dn.GridDn;
@@ -106,7 +103,7 @@ public final class MyProxyClient {
     }
 
     /** Trusts a server whose chain gsi-core validates and whose certificate names the host dialled. */
-    private static final class HostTrustManager extends X509ExtendedTrustManager {
+    private static final class HostTrustManager extends org.gridauth.gsi.trust.GsiTrustManager {
         private final ChainValidator validator;
         private final TargetName target;
 
@@ -129,33 +126,8 @@ public final class MyProxyClient {
         }
 
         @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-            checkServerTrusted(chain, authType);
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-            checkServerTrusted(chain, authType);
-        }
-
-        @Override
         public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
             throw new CertificateException("a client trust manager");
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-            checkClientTrusted(chain, authType);
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-            checkClientTrusted(chain, authType);
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
         }
     }
 }

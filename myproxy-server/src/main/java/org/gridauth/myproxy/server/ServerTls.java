@@ -1,6 +1,5 @@
 package org.gridauth.myproxy.server;
 
-import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertificateException;
@@ -9,9 +8,7 @@ import java.util.List;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509ExtendedTrustManager;
 
 import org.gridauth.gsi.credential.Credential;
 import org.gridauth.gsi.error.GridAuthException;
@@ -44,7 +41,7 @@ public final class ServerTls {
     }
 
     /** Accepts client chains that gsi-core validates; never used for server certificates. */
-    static final class GsiTrustManager extends X509ExtendedTrustManager {
+    static final class GsiTrustManager extends org.gridauth.gsi.trust.GsiTrustManager {
         private final ChainValidator validator;
 
         GsiTrustManager(ChainValidator validator) {
@@ -61,34 +58,8 @@ public final class ServerTls {
         }
 
         @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-            checkClientTrusted(chain, authType);
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-            checkClientTrusted(chain, authType);
-        }
-
-        @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
             throw new CertificateException("this trust manager only judges MyProxy clients");
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-            checkServerTrusted(chain, authType);
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-            checkServerTrusted(chain, authType);
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            // An empty list lets GSI clients send their proxy chains whatever CA names we would list.
-            return new X509Certificate[0];
         }
     }
 }

@@ -19,7 +19,7 @@ import org.gridauth.myproxy.store.CredentialKind;
 import org.gridauth.myproxy.store.JdbcCredentialStore;
 import org.gridauth.myproxy.store.KeyEncryption;
 import org.gridauth.myproxy.store.StoredCredential;
-import org.gridauth.myproxy.store.TestDatabases;
+import org.gridauth.gsi.testing.TestDatabases;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 

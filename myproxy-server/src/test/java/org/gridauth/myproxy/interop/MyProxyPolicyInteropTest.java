@@ -32,7 +32,7 @@ import org.gridauth.myproxy.policy.PassphrasePolicy;
 import org.gridauth.myproxy.policy.ServerPolicy;
 import org.gridauth.myproxy.server.MyProxyServer;
 import org.gridauth.myproxy.store.JdbcCredentialStore;
-import org.gridauth.myproxy.store.TestDatabases;
+import org.gridauth.gsi.testing.TestDatabases;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;

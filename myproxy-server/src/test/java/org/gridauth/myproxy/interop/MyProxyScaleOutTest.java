@@ -26,7 +26,7 @@ import org.gridauth.myproxy.policy.ServerPolicy;
 import org.gridauth.myproxy.server.MyProxyServer;
 import org.gridauth.myproxy.store.JdbcCredentialStore;
 import org.gridauth.myproxy.store.SealingKey;
-import org.gridauth.myproxy.store.TestDatabases;
+import org.gridauth.gsi.testing.TestDatabases;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -26,7 +26,7 @@ import org.gridauth.myproxy.store.CredentialKind;
 import org.gridauth.myproxy.store.JdbcCredentialStore;
 import org.gridauth.myproxy.store.KeyEncryption;
 import org.gridauth.myproxy.store.StoredCredential;
-import org.gridauth.myproxy.store.TestDatabases;
+import org.gridauth.gsi.testing.TestDatabases;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;

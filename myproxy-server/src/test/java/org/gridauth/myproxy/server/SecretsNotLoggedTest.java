@@ -22,7 +22,7 @@ import org.gridauth.myproxy.protocol.MyProxyResponse;
 import org.gridauth.myproxy.store.CredentialKind;
 import org.gridauth.myproxy.store.JdbcCredentialStore;
 import org.gridauth.myproxy.store.StoredCredential;
-import org.gridauth.myproxy.store.TestDatabases;
+import org.gridauth.gsi.testing.TestDatabases;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,7 @@
 package org.gridauth.myproxy.store;
 
+import org.gridauth.gsi.testing.TestDatabases;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.security.SecureRandom;

@@ -1,4 +1,4 @@
-package org.gridauth.myproxy.store;
+package org.gridauth.gsi.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
