@@ -1,0 +1,606 @@
+package org.gridauth.benchmarks.ca;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.math.BigInteger;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.KeyPair;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.X509CRL;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+import org.gridauth.ca.ceremony.CeremonyRequest;
+import org.gridauth.ca.ceremony.KeyCeremony;
+import org.gridauth.ca.policy.CaPolicy;
+import org.gridauth.ca.policy.CaProfile;
+import org.gridauth.ca.policy.CrlSchedule;
+import org.gridauth.ca.policy.RaAuthorization;
+import org.gridauth.ca.protocol.RaCodec;
+import org.gridauth.ca.server.RaLinkServer;
+import org.gridauth.ca.service.CrlService;
+import org.gridauth.ca.service.IssuanceService;
+import org.gridauth.ca.service.RaLinkService;
+import org.gridauth.ca.service.RevocationService;
+import org.gridauth.ca.store.CaDatabase;
+import org.gridauth.ca.store.JdbcAuditTrail;
+import org.gridauth.ca.store.JdbcCertificateStore;
+import org.gridauth.ca.store.JdbcCrlStore;
+import org.gridauth.ca.store.JdbcRequestLog;
+import org.gridauth.ca.token.CaKey;
+import org.gridauth.ca.token.Pkcs11Config;
+import org.gridauth.ca.token.Pkcs11Token;
+import org.gridauth.ca.token.TokenInventory;
+import org.gridauth.gsi.credential.Credential;
+import org.gridauth.gsi.crl.CrlMaker;
+import org.gridauth.gsi.crl.RevokedEntry;
+import org.gridauth.gsi.dn.GridDn;
+import org.gridauth.gsi.profile.CertificateMaker;
+import org.gridauth.gsi.profile.CertificateProfiles;
+import org.gridauth.gsi.profile.Signers;
+import org.gridauth.gsi.testing.TestPki;
+import org.gridauth.gsi.trust.NamespacePolicy;
+
+/**
+ * Issue #3's performance figures, one run, this machine: (1) raw RSA-2048 signatures/s of one SoftHSM2 token
+ * through SunPKCS11 (ca-server's own {@link CaKey} signer: one {@code Signature}, hence one PKCS#11 session, per
+ * thread over the cached key handle) against full RA-to-CA issuances/s through the real RA link (mutual TLS,
+ * H2 file database commit, audit record) on the same token; (2) CRL generation with ca-server's {@link CrlService}
+ * (database read, build, token signature, record, publish) against {@code openssl ca -gencrl} over the same
+ * revoked serials. Appends a section to benchmarks/RESULTS.md.
+ *
+ * <p>SoftHSM2 reads {@code SOFTHSM2_CONF} once per process, so the caller (run-ca-benchmark.sh) sets it to a file
+ * in a fresh directory; this driver writes that file and initialises the token before SunPKCS11 loads.
+ *
+ * <p>Usage: {@code CaBenchmark <RESULTS.md> [seconds per rate point] [largest CRL size]}
+ */
+public final class CaBenchmark {
+
+    private static final String ORGANISATION = "/C=JP/O=GridAuth Bench";
+    private static final GridDn CA_DN = GridDn.fromOpenSsl(ORGANISATION + "/CN=GridAuth Bench CA");
+    private static final int THREADS = 2;
+    private static final int[] CRL_SIZES = {10_000, 100_000, 1_000_000};
+
+    public static void main(String[] args) throws Exception {
+        Path results = Path.of(args[0]);
+        Duration point = Duration.ofSeconds(args.length > 1 ? Long.parseLong(args[1]) : 20);
+        int largest = args.length > 2 ? Integer.parseInt(args[2]) : 1_000_000;
+        String conf = System.getenv("SOFTHSM2_CONF");
+        if (conf == null) {
+            throw new IllegalStateException("set SOFTHSM2_CONF to a file in an empty directory before the JVM starts (run-ca-benchmark.sh does)");
+        }
+        Path dir = Files.createTempDirectory("ca-bench");
+        String pin = "pin-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(6));
+        long slot = initialiseToken(Path.of(conf), pin);
+        Pkcs11Config config = new Pkcs11Config(Pkcs11Config.SOFTHSM2, slot);
+        Pkcs11Token token = Pkcs11Token.login(config, pin.toCharArray());
+        Clock clock = Clock.systemUTC();
+        new KeyCeremony(clock, new CertificateMaker(clock), new JdbcAuditTrail(new CaDatabase(h2(dir.resolve("ceremony"))), clock))
+                .run(token, new TokenInventory().describe(config),
+                        new CeremonyRequest(List.of("Benchmark Operator"), CA_DN, "ca", 2048, true, CertificateProfiles.ca()));
+        CaKey caKey = token.caKey("ca", "SHA256withRSA");
+
+        // 1. Raw signatures against issuances over the RA link.
+        rawSignatures(caKey, Duration.ofSeconds(3));
+        RateResult raw = rawSignatures(caKey, point);
+        System.out.printf(Locale.ROOT, "raw: %.1f signatures/s%n", raw.perSecond());
+        RateResult[] both = issuances(dir, caKey, clock, raw.perSecond(), point);
+        RateResult issued = both[0];
+        RateResult direct = both[1];
+        System.out.printf(Locale.ROOT, "direct issuance: %.1f/s errors %d p50 %.1f p99 %.1f ms%n", direct.perSecond(), direct.errors(),
+                direct.p50(), direct.p99());
+        System.out.printf(Locale.ROOT, "issuance: %.1f/s errors %d p50 %.1f p99 %.1f ms%n", issued.perSecond(), issued.errors(),
+                issued.p50(), issued.p99());
+
+        // 2. CRLs.
+        List<CrlRow> crlRows = new ArrayList<>();
+        Path opensslCa = opensslCa(dir.resolve("openssl-ca"));
+        List<RevokedEntry> all = entries(largest, clock.instant());
+        crl(dir, "warm-up", caKey, clock, all.subList(0, Math.min(5_000, all.size())), null); // JIT and class loading
+        for (int size : CRL_SIZES) {
+            if (size > largest) {
+                break;
+            }
+            CrlRow row = crl(dir, "n" + size, caKey, clock, all.subList(0, size), opensslCa);
+            crlRows.add(row);
+            System.out.println(row);
+        }
+        write(results, point, largest, raw, issued, direct, crlRows);
+        token.provider().clear();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Token
+
+    private static final Pattern SLOT = Pattern.compile("reassigned to slot (\\d+)");
+
+    private static long initialiseToken(Path conf, String pin) throws Exception {
+        Path tokens = Files.createDirectories(conf.toAbsolutePath().getParent().resolve("tokens"));
+        try (var existing = Files.list(tokens)) {
+            if (existing.findAny().isPresent()) {
+                throw new IllegalStateException(tokens + " is not empty: give the benchmark a fresh SOFTHSM2_CONF directory");
+            }
+        }
+        Files.writeString(conf, "directories.tokendir = " + tokens + "\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n");
+        String out = run(List.of("softhsm2-util", "--init-token", "--free", "--label", "gridauth-bench", "--pin", pin, "--so-pin",
+                "so-" + pin), null);
+        Matcher slot = SLOT.matcher(out);
+        if (!slot.find()) {
+            throw new IllegalStateException("softhsm2-util --init-token: " + out);
+        }
+        return Long.parseLong(slot.group(1));
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Rates
+
+    /** Throughput and latency of one timed point. */
+    record RateResult(long successes, long errors, double seconds, double p50, double p99) {
+        double perSecond() {
+            return successes / seconds;
+        }
+    }
+
+    /** RSA-2048 SHA256withRSA signatures of a 1 KiB to-be-signed block, THREADS threads, each with its own signer. */
+    private static RateResult rawSignatures(CaKey caKey, Duration duration) throws Exception {
+        byte[] tbs = new byte[1024];
+        new Random(1).nextBytes(tbs);
+        return timed(duration, (thread, deadline, latencies) -> {
+            long n = 0;
+            while (System.nanoTime() < deadline) {
+                long start = System.nanoTime();
+                ContentSigner signer = caKey.signer();
+                try (OutputStream out = signer.getOutputStream()) {
+                    out.write(tbs);
+                }
+                if (signer.getSignature().length != 256) {
+                    throw new IllegalStateException("not an RSA-2048 signature");
+                }
+                latencies.add(System.nanoTime() - start);
+                n++;
+            }
+            return new long[] {n, 0};
+        });
+    }
+
+    /**
+     * Client certificates issued through the RA link: THREADS RA client threads, each with its own HTTP client
+     * (kept-alive mutual-TLS connection), one POST /v1/issue per certificate, pre-made CSRs (one shared client key,
+     * a distinct HPCI-ID each, so the client's key generation is not measured).
+     */
+    private static RateResult[] issuances(Path dir, CaKey caKey, Clock clock, double rawRate, Duration duration) throws Exception {
+        TestPki pki = TestPki.create(Files.createDirectories(dir.resolve("pki")));
+        Credential ra = pki.issue(CertificateProfiles.service(), GridDn.fromOpenSsl(TestPki.ORGANISATION + "/CN=ra.example.org"),
+                List.of("ra.example.org"));
+        CaDatabase database = new CaDatabase(h2(dir.resolve("issuance")));
+        JdbcAuditTrail audit = new JdbcAuditTrail(database, clock);
+        JdbcCertificateStore store = new JdbcCertificateStore(database, audit, clock);
+        IssuanceService issuance = new IssuanceService(caKey, policy(), store, audit, new CertificateMaker(clock));
+        CrlService crls = new CrlService(caKey, store, new JdbcCrlStore(database, audit), CrlSchedule.defaults(),
+                Files.createDirectories(dir.resolve("issuance-pub")), clock);
+        RaLinkService service = new RaLinkService(issuance, new RevocationService(store, crls, audit, clock), crls, store,
+                new JdbcRequestLog(database, clock), new RaCodec());
+        try (RaLinkServer server = new RaLinkServer(new InetSocketAddress("127.0.0.1", 0), pki.host(), RaAuthorization.of(ra.certificate()),
+                audit, service, 4, clock)) {
+            URI issue = URI.create("https://localhost:" + server.port() + "/v1/issue");
+            SSLContext tls = clientTls(ra, pki.ca().certificate());
+            KeyPair key = TestPki.newKey();
+            int warmUp = 150;
+            int perThread = (int) Math.min(1_500, Math.ceil(rawRate * duration.toSeconds() * 1.2 / THREADS) + 50);
+            System.out.printf(Locale.ROOT, "making %d CSRs%n", THREADS * (perThread + warmUp));
+            List<List<String>> bodies = new ArrayList<>();
+            for (int t = 0; t < THREADS; t++) {
+                List<String> mine = new ArrayList<>(perThread + warmUp);
+                for (int i = 0; i < perThread + warmUp; i++) {
+                    String hpciId = "b" + t + "x" + i;
+                    mine.add(issueBody(String.format(Locale.ROOT, "bench-%d-%08d", t, i), csrPem(key, "Bench User " + hpciId), hpciId));
+                }
+                bodies.add(mine);
+            }
+            HttpClient[] clients = new HttpClient[THREADS];
+            for (int t = 0; t < THREADS; t++) {
+                clients[t] = HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(Duration.ofSeconds(10)).build();
+            }
+            int[] next = new int[THREADS];
+            // Warm-up: the JIT, the TLS connections, the database pages.
+            timed(Duration.ofSeconds(60), (t, deadline, latencies) -> {
+                for (; next[t] < warmUp; next[t]++) {
+                    post(clients[t], issue, bodies.get(t).get(next[t]));
+                }
+                return new long[] {warmUp, 0};
+            });
+            RateResult link = timed(duration, (t, deadline, latencies) -> {
+                long ok = 0;
+                long errors = 0;
+                while (System.nanoTime() < deadline && next[t] < bodies.get(t).size()) {
+                    long start = System.nanoTime();
+                    boolean success;
+                    try {
+                        success = post(clients[t], issue, bodies.get(t).get(next[t]++));
+                    } catch (IOException e) {
+                        success = false;
+                    }
+                    if (success) {
+                        latencies.add(System.nanoTime() - start);
+                        ok++;
+                    } else {
+                        errors++;
+                    }
+                }
+                return new long[] {ok, errors};
+            });
+            // The same issuance without the link (no TLS, HTTP, JSON, idempotency log): IssuanceService called in-process.
+            List<List<byte[]>> csrs = new ArrayList<>();
+            for (int t = 0; t < THREADS; t++) {
+                List<byte[]> mine = new ArrayList<>(perThread);
+                for (int i = 0; i < perThread; i++) {
+                    mine.add(csrDer(key, "Direct User d" + t + "x" + i));
+                }
+                csrs.add(mine);
+            }
+            int[] done = new int[THREADS];
+            RateResult direct = timed(duration, (t, deadline, latencies) -> {
+                long ok = 0;
+                while (System.nanoTime() < deadline && done[t] < perThread) {
+                    int i = done[t]++;
+                    long start = System.nanoTime();
+                    issuance.issue(new org.gridauth.ca.policy.IssueOrder(TestPki.ORGANISATION + "/CN=ra.example.org", "client", csrs.get(t).get(i),
+                            "d" + t + "x" + i, null));
+                    latencies.add(System.nanoTime() - start);
+                    ok++;
+                }
+                return new long[] {ok, 0};
+            });
+            return new RateResult[] {link, direct};
+        }
+    }
+
+    private static boolean post(HttpClient client, URI uri, String body) throws IOException, InterruptedException {
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200 || !response.body().contains("BEGIN CERTIFICATE")) {
+            System.err.println("issue failed: " + response.statusCode() + " " + response.body());
+            return false;
+        }
+        return true;
+    }
+
+    private static String issueBody(String requestId, String csr, String hpciId) {
+        return "{\"requestId\":\"" + requestId + "\",\"profile\":\"client\",\"csr\":\"" + csr.replace("\n", "\\n") + "\",\"hpciId\":\""
+                + hpciId + "\"}";
+    }
+
+    private static byte[] csrDer(KeyPair key, String commonName) {
+        try {
+            return new JcaPKCS10CertificationRequestBuilder(GridDn.fromOpenSsl(ORGANISATION + "/OU=Users/CN=" + commonName).toX500Name(),
+                    key.getPublic()).build(Signers.software(key.getPrivate(), "SHA256withRSA")).getEncoded();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String csrPem(KeyPair key, String commonName) {
+        {
+            byte[] der = csrDer(key, commonName);
+            return "-----BEGIN CERTIFICATE REQUEST-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+                    + "\n-----END CERTIFICATE REQUEST-----\n";
+        }
+    }
+
+    private static CaPolicy policy() {
+        return new CaPolicy(NamespacePolicy.below(CA_DN, ORGANISATION), CaPolicy.byName(CaProfile.defaults()),
+                URI.create("http://ca.example.org/crl.der"), URI.create("http://ca.example.org/ocsp"), URI.create("http://ca.example.org/ca.der"),
+                List.of("1.3.6.1.4.1.99999.3.1.1"));
+    }
+
+    private static SSLContext clientTls(Credential as, java.security.cert.X509Certificate trusted) throws Exception {
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        keys.load(null, null);
+        keys.setKeyEntry("me", as.privateKey(), new char[0], as.chain().toArray(new Certificate[0]));
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX");
+        kmf.init(keys, new char[0]);
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("ca", trusted);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
+        tmf.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        return context;
+    }
+
+    interface Worker {
+        /** Runs until the deadline (System.nanoTime()); adds successful latencies in ns; returns {successes, errors}. */
+        long[] run(int thread, long deadline, List<Long> latencies) throws Exception;
+    }
+
+    private static RateResult timed(Duration duration, Worker worker) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+        try {
+            List<List<Long>> latencies = new ArrayList<>();
+            List<Future<long[]>> futures = new ArrayList<>();
+            long start = System.nanoTime();
+            long deadline = start + duration.toNanos();
+            for (int t = 0; t < THREADS; t++) {
+                List<Long> mine = new ArrayList<>();
+                latencies.add(mine);
+                int thread = t;
+                futures.add(pool.submit(() -> worker.run(thread, deadline, mine)));
+            }
+            long ok = 0;
+            long errors = 0;
+            for (Future<long[]> f : futures) {
+                long[] r = f.get(duration.toSeconds() + 120, TimeUnit.SECONDS);
+                ok += r[0];
+                errors += r[1];
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            long[] all = latencies.stream().flatMap(List::stream).mapToLong(Long::longValue).sorted().toArray();
+            return new RateResult(ok, errors, seconds, percentile(all, 0.50), percentile(all, 0.99));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static double percentile(long[] sorted, double p) {
+        return sorted.length == 0 ? Double.NaN : sorted[Math.min(sorted.length - 1, (int) Math.floor(p * sorted.length))] / 1e6;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // CRLs
+
+    /**
+     * One CRL size: gridauth's {@code CrlService.issueNow} over a database holding {@code entries.size()} revoked
+     * certificates, its parts timed again separately (database read, CrlMaker build + token signature), and
+     * {@code openssl ca -gencrl} over an index.txt with the same serials, dates and reasons.
+     */
+    record CrlRow(int entries, double loadSeconds, double gridauthSeconds, double readSeconds, double makeSeconds, long gridauthBytes,
+                  double opensslSeconds, long opensslBytes, int opensslEntries) {
+        double ratio() {
+            return gridauthSeconds / opensslSeconds;
+        }
+    }
+
+    private static CrlRow crl(Path dir, String name, CaKey caKey, Clock clock, List<RevokedEntry> entries, Path opensslCa) throws Exception {
+        long loadStart = System.nanoTime();
+        javax.sql.DataSource source = h2(dir.resolve("crl-" + name));
+        CaDatabase database = new CaDatabase(source);
+        JdbcAuditTrail audit = new JdbcAuditTrail(database, clock);
+        JdbcCertificateStore store = new JdbcCertificateStore(database, audit, clock);
+        fill(source, entries);
+        double load = (System.nanoTime() - loadStart) / 1e9;
+        Path pub = Files.createDirectories(dir.resolve("crl-pub-" + name));
+        CrlService crls = new CrlService(caKey, store, new JdbcCrlStore(database, audit), CrlSchedule.defaults(), pub, clock);
+        System.gc();
+        long start = System.nanoTime();
+        X509CRL crl = crls.issueNow("benchmark", "benchmark");
+        double gridauth = (System.nanoTime() - start) / 1e9;
+        int listed = crl.getRevokedCertificates() == null ? 0 : crl.getRevokedCertificates().size();
+        if (listed != entries.size()) {
+            throw new IllegalStateException("gridauth CRL lists " + listed + " of " + entries.size());
+        }
+        long gridauthBytes = Files.size(pub.resolve("crl.pem"));
+        if (opensslCa == null) {
+            return null;
+        }
+        // Where the time goes: the same two steps again, alone.
+        System.gc();
+        long readStart = System.nanoTime();
+        List<RevokedEntry> read = store.revoked();
+        double readSeconds = (System.nanoTime() - readStart) / 1e9;
+        long makeStart = System.nanoTime();
+        Instant now = Instant.ofEpochSecond(clock.instant().getEpochSecond());
+        new CrlMaker().make(caKey.certificate(), caKey.signer(), BigInteger.valueOf(1_000_000), now, now.plus(Duration.ofDays(30)), read);
+        double makeSeconds = (System.nanoTime() - makeStart) / 1e9;
+
+        writeIndex(opensslCa.resolve("index.txt"), entries, clock.instant());
+        Files.writeString(opensslCa.resolve("crlnumber"), "01\n");
+        Path out = opensslCa.resolve("crl-" + name + ".pem");
+        long osslStart = System.nanoTime();
+        run(List.of("openssl", "ca", "-batch", "-config", opensslCa.resolve("openssl.cnf").toString(), "-gencrl", "-out", out.toString()), null);
+        double openssl = (System.nanoTime() - osslStart) / 1e9;
+        int opensslEntries = countEntries(out);
+        return new CrlRow(entries.size(), load, gridauth, readSeconds, makeSeconds, gridauthBytes, openssl, Files.size(out), opensslEntries);
+    }
+
+    /** Revoked entries the way the CA stores them: random 72-bit serials, revocation in the past year, a mix of reasons. */
+    private static List<RevokedEntry> entries(int count, Instant now) {
+        Random random = new Random(42);
+        Set<BigInteger> seen = new HashSet<>(count * 2);
+        int[] reasons = {0, 1, 3, 4, 5};
+        long base = now.getEpochSecond();
+        List<RevokedEntry> out = new ArrayList<>(count);
+        while (out.size() < count) {
+            BigInteger serial = new BigInteger(72, random).setBit(64);
+            if (seen.add(serial)) {
+                out.add(new RevokedEntry(serial, Instant.ofEpochSecond(base - 60 - random.nextInt(365 * 86_400)), reasons[out.size() % reasons.length]));
+            }
+        }
+        return out;
+    }
+
+    private static void fill(javax.sql.DataSource source, List<RevokedEntry> entries) throws Exception {
+        try (Connection connection = source.getConnection()) {
+            connection.setAutoCommit(false);
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO ca_certificate (serial, profile, subject_dn, hpci_id, status, "
+                    + "requested_at, issued_at, revoked_at, revocation_reason) VALUES (?, 'client', ?, ?, 'REVOKED', ?, ?, ?, ?)")) {
+                int i = 0;
+                for (RevokedEntry e : entries) {
+                    insert.setString(1, JdbcCertificateStore.hex(e.serial()));
+                    insert.setString(2, ORGANISATION + "/OU=Users/CN=Bench User u" + i);
+                    insert.setString(3, "u" + i);
+                    long revoked = e.revoked().toEpochMilli();
+                    insert.setLong(4, revoked - 86_400_000L);
+                    insert.setLong(5, revoked - 86_400_000L);
+                    insert.setLong(6, revoked);
+                    insert.setInt(7, e.reason());
+                    insert.addBatch();
+                    if (++i % 10_000 == 0) {
+                        insert.executeBatch();
+                        connection.commit();
+                    }
+                }
+                insert.executeBatch();
+                connection.commit();
+            }
+        }
+    }
+
+    private static final DateTimeFormatter ASN1_TIME = DateTimeFormatter.ofPattern("yyMMddHHmmss'Z'").withZone(ZoneOffset.UTC);
+    private static final String[] REASON_NAMES = {"unspecified", "keyCompromise", "CACompromise", "affiliationChanged", "superseded",
+        "cessationOfOperation"};
+
+    /** openssl ca's database: one "R" line per revoked certificate (reason 0 written without a reason, as gridauth omits it). */
+    private static void writeIndex(Path index, List<RevokedEntry> entries, Instant now) throws IOException {
+        String expiry = ASN1_TIME.format(LocalDate.ofInstant(now, ZoneOffset.UTC).plusYears(1).atStartOfDay(ZoneOffset.UTC));
+        StringBuilder text = new StringBuilder(entries.size() * 90);
+        int i = 0;
+        for (RevokedEntry e : entries) {
+            String serial = e.serial().toString(16).toUpperCase(Locale.ROOT);
+            if (serial.length() % 2 == 1) {
+                serial = "0" + serial;
+            }
+            text.append("R\t").append(expiry).append('\t').append(ASN1_TIME.format(e.revoked()));
+            if (e.reason() != 0) {
+                text.append(',').append(REASON_NAMES[e.reason()]);
+            }
+            text.append('\t').append(serial).append("\tunknown\t").append(ORGANISATION).append("/OU=Users/CN=Bench User u").append(i++).append('\n');
+        }
+        Files.writeString(index, text, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+    }
+
+    /** A software-key openssl CA directory (RSA-2048, SHA-256, 30-day CRLs with CRL number and AKI, as gridauth's). */
+    private static Path opensslCa(Path ca) throws Exception {
+        Files.createDirectories(ca.resolve("newcerts"));
+        Files.writeString(ca.resolve("index.txt.attr"), "unique_subject = no\n");
+        Files.writeString(ca.resolve("serial"), "01\n");
+        Files.writeString(ca.resolve("openssl.cnf"), """
+                [ ca ]
+                default_ca = bench
+                [ bench ]
+                dir = %s
+                database = $dir/index.txt
+                new_certs_dir = $dir/newcerts
+                certificate = $dir/ca.pem
+                private_key = $dir/ca.key
+                serial = $dir/serial
+                crlnumber = $dir/crlnumber
+                default_md = sha256
+                default_crl_days = 30
+                unique_subject = no
+                crl_extensions = crl_ext
+                [ crl_ext ]
+                authorityKeyIdentifier = keyid:always
+                [ req ]
+                distinguished_name = dn
+                x509_extensions = v3_ca
+                [ dn ]
+                [ v3_ca ]
+                basicConstraints = critical, CA:true
+                keyUsage = critical, keyCertSign, cRLSign
+                subjectKeyIdentifier = hash
+                """.formatted(ca));
+        run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", ca.resolve("ca.key").toString(), "-out",
+                ca.resolve("ca.pem").toString(), "-days", "3650", "-subj", ORGANISATION + "/CN=OpenSSL Bench CA", "-config",
+                ca.resolve("openssl.cnf").toString()), null);
+        return ca;
+    }
+
+    /** Entries in a PEM CRL, counted by parsing it (a check that openssl listed every revocation). */
+    private static int countEntries(Path pem) throws Exception {
+        try (var in = new java.io.BufferedInputStream(Files.newInputStream(pem), 1 << 20)) {
+            X509CRL crl = (X509CRL) java.security.cert.CertificateFactory.getInstance("X.509").generateCRL(in);
+            return crl.getRevokedCertificates() == null ? 0 : crl.getRevokedCertificates().size();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+
+    private static javax.sql.DataSource h2(Path file) {
+        return org.gridauth.ca.store.CaDataSources.h2File(file); // as the CA daemon opens its H2 database (commits written through)
+    }
+
+    private static String run(List<String> command, Map<String, String> env) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        if (env != null) {
+            builder.environment().putAll(env);
+        }
+        Process process = builder.start();
+        process.getOutputStream().close();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(600, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            process.destroyForcibly();
+            throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
+        }
+        return out;
+    }
+
+    private static void write(Path results, Duration point, int largest, RateResult raw, RateResult issued, RateResult direct, List<CrlRow> rows) throws IOException {
+        StringBuilder s = new StringBuilder();
+        s.append("\n## CA: SoftHSM2 signatures vs RA-link issuances; CRLs vs openssl ca -gencrl (").append(LocalDate.now(ZoneOffset.UTC)).append(")\n\n");
+        s.append("Command: `benchmarks/run-ca-benchmark.sh ").append(point.toSeconds()).append(' ').append(largest).append("` (")
+                .append(point.toSeconds()).append(" s per rate point after warm-up; everything in one JVM on this 2-core machine: "
+                        + "SoftHSM2 token, RA link server and the 2 RA client threads; one token, key made by the key ceremony; "
+                        + "H2 file databases).\n\n");
+        s.append("| measurement | threads | rate /s | errors | p50 / p99 ms |\n|---|---|---|---|---|\n");
+        s.append(String.format(Locale.ROOT, "| raw RSA-2048 signatures (SunPKCS11, CaKey signer: one session per thread, cached key handle) | %d | %.1f | 0 | %.2f / %.2f |%n",
+                THREADS, raw.perSecond(), raw.p50(), raw.p99()));
+        s.append(String.format(Locale.ROOT, "| RA->CA issuances (POST /v1/issue over mutual TLS, keep-alive; policy, database commit, audit record) | %d | %.1f | %d | %.2f / %.2f |%n",
+                THREADS, issued.perSecond(), issued.errors(), issued.p50(), issued.p99()));
+        s.append(String.format(Locale.ROOT, "| the same issuances in-process (IssuanceService.issue: policy, database commit, audit record; no TLS, HTTP, JSON) | %d | %.1f | %d | %.2f / %.2f |%n",
+                THREADS, direct.perSecond(), direct.errors(), direct.p50(), direct.p99()));
+        s.append(String.format(Locale.ROOT, "%nIssuances / raw signatures: **%.2f** (target >= 0.7).%n%n", issued.perSecond() / raw.perSecond()));
+        s.append("CRL generation, same revoked serials (random 72-bit), dates and reasons on both sides. gridauth = `CrlService.issueNow` "
+                + "(read the revoked rows from H2, build with CrlMaker, sign with the SoftHSM2 key, record the CRL and its audit record, publish "
+                + "DER + PEM + hash.r0); openssl = `openssl ca -gencrl` with a software RSA-2048 key over an index.txt of the same entries "
+                + "(process wall time: reading index.txt, building, signing, writing PEM). The last columns time gridauth's two big steps "
+                + "again on their own.\n\n");
+        s.append("| revoked | gridauth s | openssl s | ratio | gridauth PEM bytes | openssl PEM bytes (entries) | gridauth: DB read s | gridauth: build + sign s |\n"
+                + "|---|---|---|---|---|---|---|---|\n");
+        for (CrlRow r : rows) {
+            s.append(String.format(Locale.ROOT, "| %,d | %.2f | %.2f | **%.2f** | %,d | %,d (%,d) | %.2f | %.2f |%n", r.entries(), r.gridauthSeconds(),
+                    r.opensslSeconds(), r.ratio(), r.gridauthBytes(), r.opensslBytes(), r.opensslEntries(), r.readSeconds(), r.makeSeconds()));
+        }
+        Files.writeString(results, s, StandardOpenOption.APPEND);
+        System.out.print(s);
+    }
+}
