@@ -225,7 +225,7 @@ public enum GsiError implements ErrorCode {
     GSS_TARGET_MISMATCH(82,
             "The server presented \"{0}\", which is not the expected \"{1}\".",
             "サーバーが提示した「{0}」は期待した「{1}」ではありません。",
-            "Connect with the host's fully qualified name; its host certificate must name it (CN or subjectAltName dNSName).",
+            "Connect with the host''s fully qualified name; its host certificate must name it (CN or subjectAltName dNSName).",
             "ホストの完全修飾名で接続してください。ホスト証明書の CN または subjectAltName dNSName にその名前が必要です。"),
     GSS_DELEGATION_FAILED(83,
             "Delegation failed: {0}.",
