@@ -104,6 +104,8 @@ public final class GridAuthCommand {
         out.println("    its passphrase is in:          " + pki.userPassphraseFile() + " (mode 600)");
         out.println("  MyProxy repository:              " + DemoPki.hostName() + ":" + suite.myProxyPort()
                 + " (configuration " + suite.myProxyConfig() + ")");
+        out.println("  GSI-SSH gateway:                 localhost:" + suite.gatewayPort() + " (demo researcher mapped to '"
+                + suite.gatewayAccount() + "')");
         out.println();
         out.println("Next steps, with the stock Globus and MyProxy tools:");
         out.println("  export X509_CERT_DIR=" + pki.trustDir());
@@ -112,9 +114,11 @@ public final class GridAuthCommand {
         out.println("  grid-proxy-info -all");
         out.println("  myproxy-init -l taro -C " + pki.userCert() + " -y " + pki.userKey() + "   # store a proxy in MyProxy");
         out.println("  myproxy-logon -l taro                                                    # fetch it back");
+        out.println("  X509_USER_PROXY=/tmp/x509up_u$(id -u) ./gridauth gsissh -p " + suite.gatewayPort() + " " + suite.gatewayAccount()
+                + "@localhost hostname   # GSI-SSH login with that proxy");
         out.println();
         out.println("Coming next: the CA server (issue #3), IdP and discovery service (#5), certificate manager (#6),");
-        out.println("RA portal (#7), site tools (#8) and GSI-SSH gateway (#9) join 'gridauth up' as they land.");
+        out.println("RA portal (#7) and site tools (#8) join 'gridauth up' as they land.");
         return suite;
     }
 

@@ -41,6 +41,12 @@ class GridAuthCommandTest {
                 "cert_dir " + home.resolve("certificates"),
                 "database_url jdbc:h2:file:" + home.resolve("myproxy/credentials"),
                 "accepted_credentials \"*\"", "authorized_retrievers \"*\"", "default_retrievers \"*\"", ""));
+        Path gateway = home.resolve("gsissh/gsissh-gateway.conf");
+        Files.createDirectories(gateway.getParent());
+        Files.writeString(gateway, String.join("\n", "listen 127.0.0.1", "port 0",
+                "host_cert " + home.resolve("grid-security/hostcert.pem"), "host_key " + home.resolve("grid-security/hostkey.pem"),
+                "cert_dir " + home.resolve("certificates"), "gridmap " + home.resolve("gsissh/grid-mapfile"),
+                "ssh_host_key " + home.resolve("gsissh/ssh_host_key"), ""));
     }
 
     @Test
@@ -98,6 +104,14 @@ class GridAuthCommandTest {
             GridTools.Result logon = GridTools.run(List.of("myproxy-logon", "-S", "-l", "taro", "-o", home.resolve("fetched").toString()),
                     env, "demo storage passphrase\n", Duration.ofSeconds(60));
             assertThat(logon.exitCode()).as(logon.all()).isZero();
+
+            // As printed: gsissh with the grid-proxy-init proxy logs in to the gateway as the mapped account.
+            ByteArrayOutputStream printed = new ByteArrayOutputStream();
+            int status = new org.gridauth.gsissh.cli.GsisshCommands(new PrintStream(printed, true, StandardCharsets.UTF_8),
+                    Map.of("X509_USER_PROXY", proxy.toString(), "X509_CERT_DIR", home.resolve("certificates").toString()))
+                    .client("-p", Integer.toString(suite.gatewayPort()), suite.gatewayAccount() + "@localhost", "id", "-un");
+            assertThat(status).as(printed.toString()).isZero();
+            assertThat(printed.toString()).contains(suite.gatewayAccount());
         }
     }
 
