@@ -20,7 +20,6 @@ import javax.crypto.spec.SecretKeySpec;
 
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.tls.TlsClientProtocol;
-import org.bouncycastle.tls.TlsContext;
 import org.bouncycastle.tls.TlsProtocol;
 import org.bouncycastle.tls.TlsServerProtocol;
 import org.bouncycastle.tls.TlsUtils;
@@ -437,7 +436,7 @@ public final class GsiContext implements AutoCloseable {
 
     private MicKeys micKeys() {
         if (micKeys == null) {
-            micKeys = MicKeys.export(peer.context(), peer.micMaterial());
+            micKeys = MicKeys.of(peer.micMaterial());
         }
         return micKeys;
     }
@@ -466,7 +465,7 @@ public final class GsiContext implements AutoCloseable {
     /** GMAC under the exported MICv2 key; IV = 8-byte sequence number ‖ the first 4 bytes of the fixed IV. */
     private record MicKeys(SecretKeySpec key, byte[] fixedIv) {
 
-        static MicKeys export(TlsContext context, GsiTlsPeer.MicMaterial material) {
+        static MicKeys of(GsiTlsPeer.MicMaterial material) {
             return new MicKeys(new SecretKeySpec(material.key(), "AES"), material.fixedIv());
         }
 

@@ -50,7 +50,7 @@ public final class GsiAuthenticator {
     }
 
     /** The account to use for the requested user name, or why the identity may not log in. */
-    String authorize(GridDn identity, String requested) {
+    LocalAccounts.Account authorize(GridDn identity, String requested) {
         String account = requested;
         if (":globus-mapping:".equals(requested)) {
             // GSI-OpenSSH's implicit user name: the grid-mapfile's first (default) account for the identity.
@@ -61,14 +61,13 @@ public final class GsiAuthenticator {
         if (refusal.isPresent()) {
             throw refusal.get();
         }
-        accounts.requireUsable(account);
-        return account;
+        return accounts.requireUsable(account);
     }
 
     void succeeded(String source, GsiLogin login) {
         throttle.succeeded(source);
         AUDIT.info("login source={} dn=\"{}\" account={} result=ok delegated={} limited={}", source, login.identity().toOpenSsl(),
-                login.account(), login.delegated().isPresent(), login.limited());
+                login.account().name(), login.delegated().isPresent(), login.limited());
     }
 
     void failed(String source, String dn, String account, String reason) {

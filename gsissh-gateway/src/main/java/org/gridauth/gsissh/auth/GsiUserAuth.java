@@ -29,7 +29,7 @@ public final class GsiUserAuth extends AbstractUserAuth {
 
     private final GsiAuthenticator authenticator;
     private GsiContext context;
-    private String account;
+    private org.gridauth.gsissh.server.LocalAccounts.Account account;
     private String source;
 
     GsiUserAuth(GsiAuthenticator authenticator) {

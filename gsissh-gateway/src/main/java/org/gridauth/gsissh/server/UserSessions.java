@@ -62,7 +62,8 @@ public final class UserSessions {
         if (login == null) {
             throw new IOException("no GSI login on this session");
         }
-        LocalAccounts.Account account = accounts.requireUsable(login.account());
+        // The account was looked up (through NSS) at login; a channel does not repeat it.
+        LocalAccounts.Account account = login.account();
         List<String> command = new ArrayList<>();
         if (accounts.runningAsRoot()) {
             command.addAll(List.of("runuser", "-u", account.name(), "--"));

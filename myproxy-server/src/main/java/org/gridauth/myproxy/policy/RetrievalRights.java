@@ -12,10 +12,6 @@ import org.gridauth.gsi.dn.GridDn;
  */
 public record RetrievalRights(boolean trusted, boolean retriever, boolean renewer) {
 
-    public boolean any() {
-        return trusted || retriever || renewer;
-    }
-
     /**
      * @param identity           the client's TLS identity in slash form, empty when anonymous
      * @param credentialIdentity the identity (base DN) of the stored credential

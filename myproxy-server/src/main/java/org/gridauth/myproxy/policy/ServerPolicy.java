@@ -1,7 +1,6 @@
 package org.gridauth.myproxy.policy;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -68,9 +67,5 @@ public record ServerPolicy(AccessPolicy access, boolean checkMultipleCredentials
     public ServerPolicy withUnlockCache(Duration cache) {
         return new ServerPolicy(access, checkMultipleCredentials, maxProxyLifetime, maxCredLifetime, minKeyBits, passphrase,
                 lockoutThreshold, lockoutDuration, requestSizeLimit, requestTimeout, cache);
-    }
-
-    public static boolean anyMatch(List<DnPattern> patterns, String identity) {
-        return AccessRule.anyMatch(patterns, identity);
     }
 }

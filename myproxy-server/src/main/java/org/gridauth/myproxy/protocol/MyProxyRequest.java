@@ -3,7 +3,6 @@ package org.gridauth.myproxy.protocol;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * A client request: {@code KEY=VALUE} lines ending in a NUL byte. Unknown lines are ignored (protocol rule 8).
@@ -82,10 +81,6 @@ public record MyProxyRequest(String version, MyProxyCommand command, String user
         }
         out.append('\0');
         return out.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    public Optional<String> credentialNameIfAny() {
-        return credentialName.isEmpty() ? Optional.empty() : Optional.of(credentialName);
     }
 
     @Override
