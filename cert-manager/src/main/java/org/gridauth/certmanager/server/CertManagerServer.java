@@ -1,0 +1,135 @@
+package org.gridauth.certmanager.server;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManager;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsExchange;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
+
+import org.gridauth.certmanager.CertManagerError;
+import org.gridauth.gsi.credential.Credential;
+import org.gridauth.gsi.error.GridAuthException;
+import org.gridauth.gsi.trust.ChainValidator;
+import org.gridauth.gsi.trust.GsiTrustManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The certificate manager's HTTPS listener (8444/tcp): TLS 1.3 or 1.2 with a client certificate that chains to the
+ * grid's trust anchors (the portal's service certificate, the sites' host certificates). Which client may do what
+ * is each handler's decision ({@link #clientCertificate}); the handshake only establishes who is calling.
+ */
+public final class CertManagerServer implements AutoCloseable {
+
+    public static final int DEFAULT_PORT = 8444;
+    private static final Logger LOG = LoggerFactory.getLogger(CertManagerServer.class);
+
+    private final HttpsServer server;
+    private final ExecutorService executor;
+
+    public CertManagerServer(InetSocketAddress address, Credential tls, ChainValidator clients, int threads) {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keyManagers(tls), new TrustManager[] {new ClientTrust(clients)}, new SecureRandom());
+            server = HttpsServer.create(address, 128);
+            server.setHttpsConfigurator(new HttpsConfigurator(context) {
+                @Override
+                public void configure(HttpsParameters params) {
+                    SSLParameters parameters = context.getDefaultSSLParameters();
+                    parameters.setNeedClientAuth(true);
+                    parameters.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
+                    params.setSSLParameters(parameters);
+                }
+            });
+        } catch (IOException | GeneralSecurityException e) {
+            throw new GridAuthException(CertManagerError.CONFIGURATION_INVALID, e, "listen", "cannot listen on " + address + ": " + e.getMessage());
+        }
+        executor = Executors.newFixedThreadPool(threads);
+        server.setExecutor(executor);
+    }
+
+    /** Routes every request whose path starts with {@code prefix} to the handler; call before {@link #start()}. */
+    public CertManagerServer route(String prefix, HttpHandler handler) {
+        server.createContext(prefix, handler);
+        return this;
+    }
+
+    public CertManagerServer start() {
+        server.start();
+        LOG.info("certificate manager listening on {}", server.getAddress());
+        return this;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** The client's end-entity or proxy certificate as validated in the handshake; null if there is none. */
+    public static X509Certificate clientCertificate(HttpExchange exchange) {
+        try {
+            Certificate[] chain = ((HttpsExchange) exchange).getSSLSession().getPeerCertificates();
+            return chain.length > 0 && chain[0] instanceof X509Certificate x ? x : null;
+        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+            return null;
+        }
+    }
+
+    private static KeyManager[] keyManagers(Credential tls) throws GeneralSecurityException, IOException {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        char[] password = new char[0];
+        store.setKeyEntry("tls", tls.privateKey(), password, tls.chain().toArray(new Certificate[0]));
+        KeyManagerFactory factory = KeyManagerFactory.getInstance("PKIX");
+        factory.init(store, password);
+        return factory.getKeyManagers();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    /** Accepts a client whose chain gsi-core validates against the trust directory (with its CRLs). */
+    private static final class ClientTrust extends GsiTrustManager {
+        private final ChainValidator validator;
+
+        ClientTrust(ChainValidator validator) {
+            this.validator = validator;
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            try {
+                validator.validateOrThrow(List.of(chain));
+            } catch (GridAuthException e) {
+                LOG.warn("refused a client: {}", e.getMessage());
+                throw new CertificateException(e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            throw new CertificateException("a server-side trust manager");
+        }
+    }
+}
