@@ -11,6 +11,7 @@ import org.gridauth.ca.policy.CaProfile;
 import org.gridauth.ca.service.CrlService;
 import org.gridauth.ca.service.IssuanceService;
 import org.gridauth.ca.service.RevocationService;
+import org.gridauth.ca.store.CaDataSources;
 import org.gridauth.ca.store.CaDatabase;
 import org.gridauth.ca.store.JdbcAuditTrail;
 import org.gridauth.ca.store.JdbcCertificateStore;
@@ -45,7 +46,7 @@ public final class CaRuntime {
     public CaRuntime(CaConfig config, Clock clock) {
         this.config = config;
         this.clock = clock;
-        this.database = new CaDatabase(dataSource(config));
+        this.database = new CaDatabase(CaDataSources.pooled(dataSource(config), "ca-db"));
         this.audit = new JdbcAuditTrail(database, clock);
         this.certificates = new JdbcCertificateStore(database, audit, clock);
         this.crls = new JdbcCrlStore(database, audit);
@@ -138,7 +139,14 @@ public final class CaRuntime {
         if (url.startsWith("jdbc:h2:")) {
             JdbcDataSource h2 = new JdbcDataSource();
             // Committed certificates must survive a killed process: no delayed writes.
-            h2.setURL(url.startsWith("jdbc:h2:file:") && !url.toUpperCase().contains("WRITE_DELAY") ? url + ";WRITE_DELAY=0" : url);
+            String options = url.toUpperCase(java.util.Locale.ROOT);
+            if (url.startsWith("jdbc:h2:file:") && !options.contains("WRITE_DELAY")) {
+                url += ";WRITE_DELAY=0";
+            }
+            if (!options.contains("QUERY_CACHE_SIZE")) {
+                url += ";" + CaDataSources.H2_QUERY_CACHE;
+            }
+            h2.setURL(url);
             h2.setUser(config.databaseUser() == null ? "" : config.databaseUser());
             if (config.databasePasswordFile() != null) {
                 h2.setPassword(new String(Secrets.readFirstLine(config.databasePasswordFile(), "database password")));

@@ -58,6 +58,7 @@ public final class RaLinkServer implements AutoCloseable {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(keyManagers(tls), new TrustManager[] {new PinnedRaTrustManager(authorization, audit, clock)}, new SecureRandom());
+            NoDelay.ensure();
             server = HttpsServer.create(address, 64);
             server.setHttpsConfigurator(new HttpsConfigurator(context) {
                 @Override

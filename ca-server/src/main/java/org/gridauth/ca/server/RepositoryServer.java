@@ -51,6 +51,7 @@ public final class RepositoryServer implements AutoCloseable {
         this.ocsp = ocsp;
         this.executor = Executors.newFixedThreadPool(threads);
         try {
+            NoDelay.ensure();
             http = HttpServer.create(httpAddress, 64);
             http.createContext("/", exchange -> handle(exchange, false));
             http.setExecutor(executor);

@@ -35,7 +35,9 @@ public final class CaDatabase {
     /** Runs the work in one transaction; any failure rolls everything back. */
     public <T> T inTransaction(Work<T> work) {
         try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
+            if (connection.getAutoCommit()) {
+                connection.setAutoCommit(false);
+            }
             try {
                 T result = work.run(connection);
                 connection.commit();

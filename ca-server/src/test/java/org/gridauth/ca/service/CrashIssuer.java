@@ -39,7 +39,7 @@ public final class CrashIssuer {
         char[] passphrase = Secrets.readFirstLine(Path.of(args[2]), "CA key passphrase");
         int stopAfter = Integer.parseInt(args[3]);
         Clock clock = Clock.systemUTC();
-        CaDatabase database = new CaDatabase(CaDataSources.h2File(base));
+        CaDatabase database = new CaDatabase(CaDataSources.pooled(CaDataSources.h2File(base), "crash-issuer"));
         JdbcAuditTrail audit = new JdbcAuditTrail(database, clock);
         JdbcCertificateStore store = new JdbcCertificateStore(database, audit, clock);
         CaKey key = pausing(SoftwareCaKey.load(p12, passphrase), stopAfter);
