@@ -92,7 +92,10 @@ public final class OpenSaml {
         }
     }
 
+    /** The object as XML text (no XML declaration); see {@link DomWriter}, with the JDK serializer as fallback. */
     public static String toXml(XMLObject object) {
-        return SerializeSupport.nodeToString(marshall(object));
+        Element element = marshall(object);
+        String fast = DomWriter.write(element);
+        return fast != null ? fast : SerializeSupport.nodeToString(element);
     }
 }

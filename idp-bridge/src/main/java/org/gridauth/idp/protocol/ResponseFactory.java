@@ -42,7 +42,9 @@ import org.opensaml.security.SecurityException;
 /**
  * Builds the SAML Response for an SP: one assertion with bearer subject confirmation, audience restriction,
  * AuthnStatement with SessionIndex, and the released attributes; the assertion is signed with RSA-SHA256, SHA-256
- * digest and exclusive canonicalisation, and so is the Response. Times come from the injected clock.
+ * digest and exclusive canonicalisation when the SP's metadata asks for it (WantAssertionsSigned), and the Response
+ * always is. One RSA signature per sign-on where the SP does not ask for two: the signatures were the largest cost
+ * of a sign-on in the load profile (benchmarks/RESULTS.md). Times come from the injected clock.
  */
 public final class ResponseFactory {
 
@@ -73,14 +75,16 @@ public final class ResponseFactory {
      * @param acsUrl       the checked AssertionConsumerService URL (Destination and Recipient)
      */
     public Response success(String inResponseTo, String spEntityId, String acsUrl, Subject subject) {
-        return success(inResponseTo, spEntityId, acsUrl, subject, null);
+        return success(inResponseTo, spEntityId, acsUrl, subject, null, true);
     }
 
     /**
      * As above; with {@code encryptTo} the signed assertion is encrypted (AES-128-GCM, key transported with RSA-OAEP)
-     * to that SP certificate and sent as an EncryptedAssertion.
+     * to that SP certificate and sent as an EncryptedAssertion; with {@code signAssertion} the assertion carries its own
+     * signature inside the signed Response.
      */
-    public Response success(String inResponseTo, String spEntityId, String acsUrl, Subject subject, java.security.cert.X509Certificate encryptTo) {
+    public Response success(String inResponseTo, String spEntityId, String acsUrl, Subject subject, java.security.cert.X509Certificate encryptTo,
+                            boolean signAssertion) {
         Instant now = clock.instant();
         Response response = OpenSaml.build(Response.DEFAULT_ELEMENT_NAME);
         response.setID(newId());
@@ -147,17 +151,21 @@ public final class ResponseFactory {
             }
             assertion.getAttributeStatements().add(statement);
         }
-        Signature assertionSignature = prepareSignature(assertion);
+        Signature assertionSignature = signAssertion ? prepareSignature(assertion) : null;
         try {
             if (encryptTo == null) {
                 response.getAssertions().add(assertion);
                 Signature responseSignature = prepareSignature(response);
                 OpenSaml.marshall(response);
-                Signer.signObject(assertionSignature);
+                if (assertionSignature != null) {
+                    Signer.signObject(assertionSignature);
+                }
                 Signer.signObject(responseSignature);
             } else {
                 OpenSaml.marshall(assertion);
-                Signer.signObject(assertionSignature);
+                if (assertionSignature != null) {
+                    Signer.signObject(assertionSignature);
+                }
                 response.getEncryptedAssertions().add(encrypt(assertion, encryptTo));
                 Signature responseSignature = prepareSignature(response);
                 OpenSaml.marshall(response);
@@ -185,6 +193,17 @@ public final class ResponseFactory {
             return encrypter.encrypt(assertion);
         } catch (org.opensaml.xmlsec.encryption.support.EncryptionException e) {
             throw new IllegalStateException("encrypting the assertion failed", e);
+        }
+    }
+
+    /** Signs a message with an enveloped signature (RSA-SHA256, exclusive c14n), for the HTTP-POST binding. */
+    public void sign(SignableSAMLObject object) {
+        Signature signature = prepareSignature(object);
+        OpenSaml.marshall(object);
+        try {
+            Signer.signObject(signature);
+        } catch (SignatureException e) {
+            throw new IllegalStateException("signing the SAML message failed", e);
         }
     }
 

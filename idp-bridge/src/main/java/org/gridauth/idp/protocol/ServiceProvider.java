@@ -12,18 +12,31 @@ import java.util.Optional;
  * @param signingKeys       certificates it signs requests with (KeyDescriptor use="signing" or no use)
  * @param signsRequests     AuthnRequestsSigned="true": unsigned requests from it are refused
  * @param discoveryResponses the idpdisco:DiscoveryResponse locations: the only {@code return} URLs the DS accepts
- * @param logoutRedirect    its SingleLogoutService for the HTTP-Redirect binding, or null
+ * @param logoutServices    its SingleLogoutService endpoints of the HTTP-Redirect and HTTP-POST bindings, in metadata order
  * @param encryptionKey     certificate of a KeyDescriptor with use="encryption" or no use: assertions are encrypted to it; or null
+ * @param wantsAssertionsSigned WantAssertionsSigned="true": the assertion is signed too, not only the Response
  */
 public record ServiceProvider(String entityId, List<Consumer> consumers, List<X509Certificate> signingKeys,
-                              boolean signsRequests, List<String> discoveryResponses, Logout logoutRedirect,
-                              X509Certificate encryptionKey) {
+                              boolean signsRequests, List<String> discoveryResponses, List<Logout> logoutServices,
+                              X509Certificate encryptionKey, boolean wantsAssertionsSigned) {
 
-    /** A SingleLogoutService endpoint: requests go to {@code location}, responses to {@code responseLocation}. */
-    public record Logout(String location, String responseLocation) {
+    /**
+     * A SingleLogoutService endpoint: requests go to {@code location}, responses to {@code responseLocation}, over
+     * {@code binding} (HTTP-Redirect or HTTP-POST).
+     */
+    public record Logout(String binding, String location, String responseLocation) {
         public String forResponses() {
             return responseLocation != null ? responseLocation : location;
         }
+
+        public boolean redirect() {
+            return org.opensaml.saml.common.xml.SAMLConstants.SAML2_REDIRECT_BINDING_URI.equals(binding);
+        }
+    }
+
+    /** The endpoint single logout uses: the HTTP-Redirect one if there is one, else the HTTP-POST one; empty without either. */
+    public Optional<Logout> logout() {
+        return logoutServices.stream().filter(Logout::redirect).findFirst().or(() -> logoutServices.stream().findFirst());
     }
 
 
@@ -31,6 +44,7 @@ public record ServiceProvider(String entityId, List<Consumer> consumers, List<X5
         consumers = List.copyOf(consumers);
         signingKeys = List.copyOf(signingKeys);
         discoveryResponses = List.copyOf(discoveryResponses);
+        logoutServices = List.copyOf(logoutServices);
     }
 
     /** One AssertionConsumerService endpoint. */

@@ -114,10 +114,13 @@ public final class SpRegistry {
                 discovery.add(((DiscoveryResponse) object).getLocation());
             }
         }
-        ServiceProvider.Logout logout = sp.getSingleLogoutServices().stream()
-                .filter(slo -> SAMLConstants.SAML2_REDIRECT_BINDING_URI.equals(slo.getBinding())).findFirst()
-                .map(slo -> new ServiceProvider.Logout(slo.getLocation(), slo.getResponseLocation())).orElse(null);
-        return new ServiceProvider(entityId, consumers, keys, Boolean.TRUE.equals(sp.isAuthnRequestsSigned()), discovery, logout, encryptionKey);
+        List<ServiceProvider.Logout> logout = sp.getSingleLogoutServices().stream()
+                .filter(slo -> SAMLConstants.SAML2_REDIRECT_BINDING_URI.equals(slo.getBinding())
+                        || SAMLConstants.SAML2_POST_BINDING_URI.equals(slo.getBinding()))
+                .filter(slo -> slo.getLocation() != null)
+                .map(slo -> new ServiceProvider.Logout(slo.getBinding(), slo.getLocation(), slo.getResponseLocation())).toList();
+        return new ServiceProvider(entityId, consumers, keys, Boolean.TRUE.equals(sp.isAuthnRequestsSigned()), discovery, logout,
+                encryptionKey, Boolean.TRUE.equals(sp.getWantAssertionsSigned()));
     }
 
     private static X509Certificate certificate(String base64, String entityId, String source) {

@@ -117,12 +117,14 @@ public final class SsoService {
                 ? "_" + HexFormat.of().formatHex(randomBytes())
                 : persistentIds.idFor(pending.spEntityId(), session.username());
         var attributes = releasePolicy.release(pending.spEntityId(), session.account(), endpoints.scope());
-        java.security.cert.X509Certificate encryptTo = encryptAssertions
-                ? sps.find(pending.spEntityId()).map(ServiceProvider::encryptionKey).orElse(null) : null;
+        ServiceProvider sp = sps.find(pending.spEntityId())
+                .orElseThrow(() -> new GridAuthException(IdpError.UNKNOWN_SP, pending.spEntityId()));
+        java.security.cert.X509Certificate encryptTo = encryptAssertions ? sp.encryptionKey() : null;
         Response response = responses.success(pending.requestId(), pending.spEntityId(), pending.acsUrl(),
-                new Subject(pending.nameIdFormat(), nameId, session.sessionIndex(), session.authnInstant(), attributes), encryptTo);
+                new Subject(pending.nameIdFormat(), nameId, session.sessionIndex(), session.authnInstant(), attributes), encryptTo,
+                sp.wantsAssertionsSigned());
         Audit.record("sso-issued", "sp", pending.spEntityId(), "user", session.username(), "nameIdFormat", pending.nameIdFormat(),
-                "response", response.getID(), "encrypted", encryptTo != null, "attributes", attributes.stream().map(ReleasedAttribute::friendlyName).toList());
+                "response", response.getID(), "encrypted", encryptTo != null, "assertionSigned", sp.wantsAssertionsSigned(), "attributes", attributes.stream().map(ReleasedAttribute::friendlyName).toList());
         return new Issued(PostForm.html(pending.acsUrl(), OpenSaml.toXml(response), pending.relayState()),
                 new Participant(pending.spEntityId(), pending.nameIdFormat(), nameId, session.sessionIndex()));
     }

@@ -78,7 +78,7 @@ public class LogoutController {
         }
         ServiceProvider sp = known(logout.getIssuer() == null ? null : logout.getIssuer().getValue());
         RequestSignatures.requireRedirectSignature(message.signature(), sp);
-        if (sp.logoutRedirect() == null) {
+        if (sp.logout().filter(ServiceProvider.Logout::redirect).orElse(null) == null) {
             throw new GridAuthException(IdpError.MALFORMED_REQUEST, "the SP has no HTTP-Redirect SingleLogoutService in its metadata");
         }
         HttpSession session = request.getSession(false);
@@ -93,9 +93,9 @@ public class LogoutController {
         Audit.record("slo-sp-initiated", "sp", sp.entityId(), "user", user, "ended", matches);
         String status = matches ? StatusCode.SUCCESS : StatusCode.RESPONDER;
         String second = matches && others ? StatusCode.PARTIAL_LOGOUT : matches ? null : StatusCode.UNKNOWN_PRINCIPAL;
-        LogoutResponse response = LogoutMessages.response(ids.newId(), endpoints.entityId(), sp.logoutRedirect().forResponses(),
+        LogoutResponse response = LogoutMessages.response(ids.newId(), endpoints.entityId(), sp.logout().filter(ServiceProvider.Logout::redirect).orElse(null).forResponses(),
                 logout.getID(), status, second, clock.instant());
-        return redirect(redirects.url(sp.logoutRedirect().forResponses(), "SAMLResponse", response, message.relayState()));
+        return redirect(redirects.url(sp.logout().filter(ServiceProvider.Logout::redirect).orElse(null).forResponses(), "SAMLResponse", response, message.relayState()));
     }
 
     /** IdP-initiated logout: ends the session here and notifies each participant in turn. */
@@ -121,12 +121,12 @@ public class LogoutController {
             Participant participant = pending.remove(0);
             session.setAttribute(PENDING_LOGOUTS, pending);
             ServiceProvider sp = sps.find(participant.spEntityId()).orElse(null);
-            if (sp == null || sp.logoutRedirect() == null) {
+            if (sp == null || sp.logout().filter(ServiceProvider.Logout::redirect).orElse(null) == null) {
                 continue;
             }
-            LogoutRequest logout = LogoutMessages.request(ids.newId(), endpoints.entityId(), sp.logoutRedirect().location(),
+            LogoutRequest logout = LogoutMessages.request(ids.newId(), endpoints.entityId(), sp.logout().filter(ServiceProvider.Logout::redirect).orElse(null).location(),
                     sp.entityId(), participant.nameIdFormat(), participant.nameId(), participant.sessionIndex(), clock.instant());
-            return redirect(redirects.url(sp.logoutRedirect().location(), "SAMLRequest", logout, null));
+            return redirect(redirects.url(sp.logout().filter(ServiceProvider.Logout::redirect).orElse(null).location(), "SAMLRequest", logout, null));
         }
         return SsoController.html(signedOut(locale));
     }

@@ -32,11 +32,13 @@ import org.springframework.context.ConfigurableApplicationContext;
  * POST form; every 50th Response is decoded and its signatures verified). Prints logins/s and latency percentiles.
  *
  * <p>Run: {@code ./mvnw -pl idp-bridge test-compile exec:java -Dexec.classpathScope=test
- * -Dexec.mainClass=org.gridauth.idp.load.SsoLoadDriver -Dexec.args="10000 3000 8"}
+ * -Dexec.mainClass=org.gridauth.idp.load.SsoLoadDriver -Dexec.args="10000 3000 8 [response|both]"}, or
+ * {@code benchmarks/run-idp-benchmark.sh}
  */
 public final class SsoLoadDriver {
 
     private static java.security.cert.X509Certificate idpCertificate;
+    private static boolean assertionSigned;
 
     private SsoLoadDriver() {
     }
@@ -45,13 +47,16 @@ public final class SsoLoadDriver {
         int accounts = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         int logins = args.length > 1 ? Integer.parseInt(args[1]) : 3_000;
         int clients = args.length > 2 ? Integer.parseInt(args[2]) : 8;
+        // "response" (default): the SP's metadata does not ask for signed assertions, as Shibboleth SP's generated
+        // metadata; "both": WantAssertionsSigned="true", so assertion and Response are signed (two RSA signatures).
+        assertionSigned = args.length > 3 && args[3].equals("both");
         OpenSaml.init();
         Path dir = Files.createTempDirectory("idp-load");
         StringBuilder ldif = new StringBuilder("dn: dc=hpci,dc=example,dc=jp\nobjectClass: domain\ndc: hpci\n\n"
                 + "dn: ou=people,dc=hpci,dc=example,dc=jp\nobjectClass: organizationalUnit\nou: people\n\n");
         for (int i = 0; i < accounts; i++) {
             String uid = String.format("user%05d", i);
-            ldif.append("dn: uid=").append(uid).append(",ou=people,dc=hpci,dc=example,dc=jp\nobjectClass: inetOrgPerson\nuid: ").append(uid)
+            ldif.append("dn: uid=").append(uid).append(",ou=people,dc=hpci,dc=example,dc=jp\nobjectClass: inetOrgPerson\nobjectClass: eduPerson\nobjectClass: hpciPerson\nuid: ").append(uid)
                     .append("\ncn: User ").append(i).append("\nsn: User\ngivenName: Number").append(i).append("\nhpciId: hpci").append(String.format("%06d", i))
                     .append("\neduPersonPrincipalName: ").append(uid).append("@hpci.example.jp\nhpciAccountState: active\nuserPassword: pw-")
                     .append(uid).append("-Load\n\n");
@@ -63,6 +68,9 @@ public final class SsoLoadDriver {
         }
         String base = "http://127.0.0.1:" + port;
         TestSp sp = new TestSp(dir, "https://load.test/sp", "https://load.test/Shibboleth.sso/SAML2/POST", false);
+        if (!assertionSigned) {
+            sp.responseSignatureOnly();
+        }
         ConfigurableApplicationContext idp = SpringApplication.run(IdpApplication.class, "--server.port=" + port, "--gridauth.idp.base-url=" + base,
                 "--gridauth.idp.home=" + dir.resolve("home"), "--gridauth.idp.sp-metadata[0]=" + sp.writeMetadata(dir),
                 "--gridauth.idp.ldap.embedded-ldif=" + dir.resolve("accounts.ldif"), "--logging.level.gridauth.idp.audit=WARN",
@@ -128,12 +136,17 @@ public final class SsoLoadDriver {
                 HttpResponse.BodyHandlers.ofString());
         String response = Browser.field(answer.body(), "SAMLResponse");
         if (answer.statusCode() != 200 || response == null) {
-            throw new IllegalStateException("sign-on of " + user + " failed: HTTP " + answer.statusCode());
+            String code = answer.body().replaceAll("(?s).*?(GA-IDP-\\d{3}).*", "$1");
+            throw new IllegalStateException("sign-on of " + user + " failed: HTTP " + answer.statusCode() + " " + (code.length() == 10 ? code : ""));
         }
         if (verify) {
             var decoded = SamlResponses.decode(response);
-            SamlResponses.verifySignatures(decoded, idpCertificate);
-            if (decoded.getAssertions().isEmpty() || !decoded.getAssertions().get(0).getSubject().getNameID().getValue().matches("[A-Za-z0-9+/=]+")) {
+            if (assertionSigned) {
+                SamlResponses.verifySignatures(decoded, idpCertificate);
+            } else {
+                SamlResponses.verifyResponseSignature(decoded, idpCertificate);
+            }
+            if (decoded.getAssertions().isEmpty() || (decoded.getAssertions().get(0).getSignature() != null) != assertionSigned || !decoded.getAssertions().get(0).getSubject().getNameID().getValue().matches("[A-Za-z0-9+/=]+")) {
                 throw new IllegalStateException("unexpected response for " + user);
             }
         }
@@ -149,8 +162,9 @@ public final class SsoLoadDriver {
         long[] sorted = java.util.Arrays.copyOf(latencies, latencies.length - 1);
         java.util.Arrays.sort(sorted);
         double perSecond = logins / (elapsed / 1e9);
-        return String.format("idp-bridge SSO load: %d accounts, %d complete sign-ons, %d clients, %d CPUs: %.1f logins/s, "
+        return String.format("idp-bridge SSO load: %d accounts, %d complete sign-ons, %d clients, %d CPUs, %s signed: %.1f logins/s, "
                         + "p50 %.1f ms, p99 %.1f ms, max %.1f ms", accounts, logins, clients, Runtime.getRuntime().availableProcessors(),
+                assertionSigned ? "Response and assertion" : "Response",
                 perSecond, sorted[sorted.length / 2] / 1e6, sorted[(int) (sorted.length * 0.99)] / 1e6, sorted[sorted.length - 1] / 1e6);
     }
 }

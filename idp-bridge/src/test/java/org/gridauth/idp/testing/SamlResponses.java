@@ -39,6 +39,12 @@ public final class SamlResponses {
         SignatureValidator.validate(assertion.getSignature(), idp);
     }
 
+    /** Throws unless the Response carries a SAML-profile signature that verifies with the IdP certificate. */
+    public static void verifyResponseSignature(Response response, java.security.cert.X509Certificate idpCertificate) throws Exception {
+        new SAMLSignatureProfileValidator().validate(response.getSignature());
+        SignatureValidator.validate(response.getSignature(), new BasicX509Credential(idpCertificate));
+    }
+
     /** Attribute SAML Name to values. */
     public static Map<String, List<String>> attributes(Assertion assertion) {
         return assertion.getAttributeStatements().stream().flatMap(s -> s.getAttributes().stream())

@@ -43,6 +43,8 @@ public final class TestSp {
     public final BasicX509Credential credential;
     private final boolean signsRequests;
     private final String keyUse;
+    private boolean wantAssertionsSigned = true;
+    private String extraLogoutServices = "";
 
     public TestSp(Path dir, String entityId, String acsUrl, boolean signsRequests) {
         this(dir, entityId, acsUrl, signsRequests, false);
@@ -64,21 +66,34 @@ public final class TestSp {
         this.credential = SigningKeys.load(cert, key);
     }
 
+    /** Metadata without WantAssertionsSigned, as Shibboleth SP's generated metadata: the IdP then signs only the Response. */
+    public TestSp responseSignatureOnly() {
+        this.wantAssertionsSigned = false;
+        return this;
+    }
+
+    /** Only an HTTP-POST SingleLogoutService at {@link #logoutUrl} (no HTTP-Redirect one). */
+    public TestSp postLogoutOnly() {
+        this.extraLogoutServices = "post-only";
+        return this;
+    }
+
     public String metadataXml() {
         try {
             String cert = Base64.getEncoder().encodeToString(credential.getEntityCertificate().getEncoded());
             return """
                     <md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="%s">
-                      <md:SPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol" AuthnRequestsSigned="%s" WantAssertionsSigned="true">
+                      <md:SPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol" AuthnRequestsSigned="%s"%s>
                         <md:Extensions><idpdisco:DiscoveryResponse xmlns:idpdisco="urn:oasis:names:tc:SAML:profiles:SSO:idp-discovery-protocol" Binding="urn:oasis:names:tc:SAML:profiles:SSO:idp-discovery-protocol" Location="%s" index="1"/></md:Extensions>
                         <md:KeyDescriptor%s><ds:KeyInfo><ds:X509Data><ds:X509Certificate>%s</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>
-                        <md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="%s"/>
+                        <md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:%s" Location="%s"/>
                         <md:NameIDFormat>urn:oasis:names:tc:SAML:2.0:nameid-format:persistent</md:NameIDFormat>
                         <md:AssertionConsumerService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="%s" index="1" isDefault="true"/>
                         <md:AssertionConsumerService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Artifact" Location="%s/artifact" index="2"/>
                       </md:SPSSODescriptor>
                     </md:EntityDescriptor>
-                    """.formatted(entityId, signsRequests, discoveryUrl, keyUse, cert, logoutUrl, acsUrl, acsUrl);
+                    """.formatted(entityId, signsRequests, wantAssertionsSigned ? " WantAssertionsSigned=\"true\"" : "", discoveryUrl, keyUse, cert,
+                    extraLogoutServices.equals("post-only") ? "HTTP-POST" : "HTTP-Redirect", logoutUrl, acsUrl, acsUrl);
         } catch (java.security.cert.CertificateEncodingException e) {
             throw new IllegalStateException(e);
         }

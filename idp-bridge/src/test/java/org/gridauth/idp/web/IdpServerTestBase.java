@@ -34,6 +34,8 @@ abstract class IdpServerTestBase {
     static final TestSp OTHER;
     static final TestSp SIGNING;
     static final TestSp ENCRYPTING;
+    /** Metadata without WantAssertionsSigned and with only an HTTP-POST SingleLogoutService. */
+    static final TestSp PLAIN;
 
     static final String TARO_PASSWORD = "taro-demo-Pass1";
 
@@ -82,6 +84,7 @@ abstract class IdpServerTestBase {
             OTHER = new TestSp(DIR, "https://other.test/sp", "https://other.test/acs", false);
             SIGNING = new TestSp(DIR, "https://signing.test/sp", "https://signing.test/acs", true);
             ENCRYPTING = new TestSp(DIR, "https://encrypting.test/sp", "https://encrypting.test/acs", false, true);
+            PLAIN = new TestSp(DIR, "https://plain.test/sp", "https://plain.test/acs", false).responseSignatureOnly().postLogoutOnly();
             Files.writeString(DIR.resolve("federation.xml"), FEDERATION.formatted(BASE + "/idp/shibboleth"));
             Files.writeString(DIR.resolve("release.yaml"), """
                     default: [eduPersonPrincipalName]
@@ -103,6 +106,7 @@ abstract class IdpServerTestBase {
         registry.add("gridauth.idp.sp-metadata[1]", () -> write(OTHER));
         registry.add("gridauth.idp.sp-metadata[2]", () -> write(SIGNING));
         registry.add("gridauth.idp.sp-metadata[3]", () -> write(ENCRYPTING));
+        registry.add("gridauth.idp.sp-metadata[4]", () -> write(PLAIN));
         registry.add("gridauth.idp.throttle.max-per-account", () -> 3);
         registry.add("gridauth.idp.max-request-bytes", () -> 32768);
         registry.add("gridauth.idp.discovery.metadata[0]", () -> DIR.resolve("federation.xml").toString());

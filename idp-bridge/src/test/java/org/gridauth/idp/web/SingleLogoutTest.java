@@ -42,7 +42,7 @@ class SingleLogoutTest extends IdpServerTestBase {
         String query = URI.create(location).getRawQuery();
         AuthnRequestDecoder.RedirectMessage message = DECODER.decodeRedirectMessage(query, parameter);
         RequestSignatures.requireRedirectSignature(message.signature(),
-                new ServiceProvider("idp", List.of(), List.of(idpCertificate()), true, List.of(), null, null));
+                new ServiceProvider("idp", List.of(), List.of(idpCertificate()), true, List.of(), List.of(), null, true));
         return message;
     }
 

@@ -29,6 +29,23 @@ class WebSsoTest extends IdpServerTestBase {
     private static final String ENTITLEMENT = "urn:oid:1.3.6.1.4.1.5923.1.1.1.7";
 
     @Test
+    @DisplayName("R-IDP-1: an SP whose metadata does not set WantAssertionsSigned gets one signature, on the Response, covering the assertion")
+    void responseSignatureOnly() throws Exception {
+        Browser browser = new Browser(BASE);
+        browser.get("/idp/profile/SAML2/Redirect/SSO?" + TestSp.redirectQuery(OpenSaml.toXml(PLAIN.authnRequest(redirectUrl(), null)), null, null));
+        HttpResponse<String> answer = login(browser, "taro", TARO_PASSWORD);
+        Response response = SamlResponses.decode(Browser.field(answer.body(), "SAMLResponse"));
+        SamlResponses.verifyResponseSignature(response, idpCertificate());
+        assertThat(response.getAssertions()).hasSize(1);
+        assertThat(response.getAssertions().get(0).getSignature()).isNull();
+        // The Response signature's reference is the whole Response, so it covers the assertion inside it.
+        String xml = SamlResponses.xml(Browser.field(answer.body(), "SAMLResponse"));
+        assertThat(xml.split("<ds:Signature[ >]")).hasSize(2);
+        assertThat(xml.split("<ds:Reference ")).hasSize(2);
+        assertThat(xml).contains("<ds:Reference URI=\"#" + response.getID() + "\"");
+    }
+
+    @Test
     @DisplayName("R-IDP-1, R-IDP-2, R-IDP-3: HTTP-Redirect AuthnRequest, LDAP login, signed Response with the HPCI attributes and never o/ou/jao/jaou")
     void redirectBindingFullFlow() throws Exception {
         Browser browser = new Browser(BASE);
