@@ -172,7 +172,12 @@ public enum CaError implements ErrorCode {
             "Serial {0} cannot be renewed by this request: {1}.",
             "シリアル番号 {0} はこの要求では更新できません: {1}。",
             "Renew a valid certificate with a request for the same profile and subject; to change the subject, revoke it and request a new one.",
-            "同じプロファイルとサブジェクトの要求で、有効な証明書を更新してください。サブジェクトを変える場合は失効させてから新たに申請してください。");
+            "同じプロファイルとサブジェクトの要求で、有効な証明書を更新してください。サブジェクトを変える場合は失効させてから新たに申請してください。"),
+    CRL_PUBLISH_FAILED(37,
+            "The CRL cannot be written to the publication directory {0}: {1}.",
+            "CRL を公開ディレクトリ {0} に書き込めません: {1}。",
+            "Check that the directory exists, is writable by the CA''s account and has free space; the previous CRL stays published, and the CA tries again at its next hourly check or revocation.",
+            "ディレクトリが存在し、CA のアカウントで書き込めて、空き容量があることを確認してください。以前の CRL は公開されたままで、CA は次の毎時の確認または失効の際に再試行します。");
 
     private final Text text;
 

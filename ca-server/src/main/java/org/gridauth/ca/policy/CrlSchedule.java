@@ -26,6 +26,11 @@ public record CrlSchedule(Duration validity, Duration reissueBefore, boolean onR
 
     /** Whether a new CRL is due at {@code now}, given the newest one (or none). */
     public boolean due(X509CRL latest, Instant now) {
-        return latest == null || !now.isBefore(latest.getNextUpdate().toInstant().minus(reissueBefore));
+        return due(latest == null ? null : latest.getNextUpdate().toInstant(), now);
+    }
+
+    /** Whether a new CRL is due at {@code now}, given the nextUpdate of the newest one (null: none yet). */
+    public boolean due(Instant latestNextUpdate, Instant now) {
+        return latestNextUpdate == null || !now.isBefore(latestNextUpdate.minus(reissueBefore));
     }
 }

@@ -10,11 +10,18 @@ package org.gridauth.ca.policy;
  * @param lifetimeDays requested lifetime in days, or null for the profile's validity
  * @param replaces     for a renewal, the serial of the valid certificate the new one supersedes (revoked with
  *                     reason superseded when the new one is recorded), else null
+ * @param requestId    the RA link's request ID (idempotency key) the certificate is issued for, else null
  */
-public record IssueOrder(String requester, String profile, byte[] csr, String hpciId, Integer lifetimeDays, java.math.BigInteger replaces) {
+public record IssueOrder(String requester, String profile, byte[] csr, String hpciId, Integer lifetimeDays, java.math.BigInteger replaces,
+                         String requestId) {
 
     public IssueOrder {
         csr = csr == null ? new byte[0] : csr.clone();
+    }
+
+    /** An issuance not tied to an RA request ID (operator command line). */
+    public IssueOrder(String requester, String profile, byte[] csr, String hpciId, Integer lifetimeDays, java.math.BigInteger replaces) {
+        this(requester, profile, csr, hpciId, lifetimeDays, replaces, null);
     }
 
     /** A first issuance (no certificate replaced). */

@@ -4,7 +4,6 @@ import java.io.PrintStream;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.X509CRL;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -21,6 +20,7 @@ import org.gridauth.ca.ceremony.KeyCeremony;
 import org.gridauth.ca.policy.IssueOrder;
 import org.gridauth.ca.policy.RevocationReason;
 import org.gridauth.ca.service.IssuedCertificate;
+import org.gridauth.ca.service.CrlService;
 import org.gridauth.ca.store.JdbcCertificateStore;
 import org.gridauth.ca.token.Pkcs11Token;
 import org.gridauth.ca.token.TokenIdentity;
@@ -162,9 +162,10 @@ public final class CaCommands {
 
     private int crl(CaRuntime runtime, Map<String, String> options) {
         var service = runtime.crlService();
-        X509CRL crl = options.containsKey("if-due") ? service.ensureFresh()
+        CrlService.PublishedCrl crl = options.containsKey("if-due") ? service.ensureFresh()
                 : service.issueNow("operator " + System.getProperty("user.name"), "requested on the command line");
-        out.println("CRL published in " + runtime.config().publishDir() + ", next update " + crl.getNextUpdate().toInstant());
+        out.println("CRL " + crl.number() + " (" + crl.revokedCount() + " revoked) published in " + runtime.config().publishDir()
+                + ", next update " + crl.nextUpdate());
         return 0;
     }
 

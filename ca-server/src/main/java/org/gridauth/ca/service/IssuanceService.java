@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Issuance as named steps: Inspect the CSR → Decide by policy → Reserve a serial (PENDING row; R-CA-4 checked by
- * the database) → Sign with the CA key → Record the certificate and its audit record in one transaction. A refusal
+ * the database) → Sign with the CA key → Record the certificate, its audit record and (for the RA link) the answer to
+ * its request ID in one transaction. A refusal
  * is audited and nothing is reserved; a failure after the reservation abandons the serial, which is never reused.
  */
 public final class IssuanceService {
@@ -84,11 +85,11 @@ public final class IssuanceService {
         AuditEvent event = new AuditEvent("ISSUE", order.requester(), decision.subject().toOpenSsl(), details);
         long sequence;
         try {
-            sequence = order.replaces() == null ? store.complete(certificate, event).sequence()
+            sequence = order.replaces() == null ? store.complete(certificate, event, order.requestId()).sequence()
                     : store.completeRenewal(certificate, order.replaces(), decision.hpciId(),
                             new AuditEvent("REVOKE", order.requester(), "serial " + JdbcCertificateStore.hex(order.replaces()),
                                     Map.of("serial", JdbcCertificateStore.hex(order.replaces()), "reason", "superseded",
-                                            "by", JdbcCertificateStore.hex(serial))), event).sequence();
+                                            "by", JdbcCertificateStore.hex(serial))), event, order.requestId()).sequence();
         } catch (RuntimeException e) {
             // Signed but not recorded: the certificate is dropped here and never handed out.
             abandon(order, decision, serial, e);
@@ -113,7 +114,7 @@ public final class IssuanceService {
         for (int attempt = 1; ; attempt++) {
             BigInteger serial = maker.randomSerial();
             try {
-                store.reserve(serial, decision.profile(), decision.subject().toOpenSsl(), decision.hpciId(), order.replaces());
+                store.reserve(serial, decision.profile(), decision.subject().toOpenSsl(), decision.hpciId(), order.replaces(), order.requestId());
                 return serial;
             } catch (JdbcCertificateStore.SerialInUse e) {
                 LOG.warn("random serial {} collided with an existing one (attempt {})", JdbcCertificateStore.hex(serial), attempt);

@@ -4,15 +4,15 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
-import org.bouncycastle.asn1.ASN1Integer;
-import org.bouncycastle.asn1.ASN1OctetString;
-import org.bouncycastle.asn1.x509.Extension;
 import org.gridauth.ca.CaError;
+import org.gridauth.ca.audit.AuditEvent;
 import org.gridauth.ca.policy.IssueOrder;
 import org.gridauth.ca.policy.RevocationReason;
 import org.gridauth.ca.protocol.RaCodec;
@@ -23,9 +23,11 @@ import org.gridauth.ca.protocol.RaMessages.IssueRequest;
 import org.gridauth.ca.protocol.RaMessages.RevokeReply;
 import org.gridauth.ca.protocol.RaMessages.RevokeRequest;
 import org.gridauth.ca.store.CertificateRecord;
+import org.gridauth.ca.store.CertificateStatus;
 import org.gridauth.ca.store.JdbcCertificateStore;
 import org.gridauth.ca.store.JdbcRequestLog;
 import org.gridauth.gsi.credential.Pem;
+import org.gridauth.gsi.dn.GridDn;
 import org.gridauth.gsi.error.GridAuthException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +35,7 @@ import org.slf4j.LoggerFactory;
 /**
  * What the RA link does with each request: issue, revoke, status, CRL now. Requests that change something run
  * once per request ID: a retry with the same ID and body gets the stored answer (a retried issuance never issues
- * twice); failures a retry may cure (5xx) release the ID.
+ * twice); failures a retry may cure (5xx) release the ID; a request whose answer was lost is answered from its result.
  */
 public final class RaLinkService {
 
@@ -42,6 +44,9 @@ public final class RaLinkService {
     /** One HTTP answer: status and JSON body. */
     public record Reply(int status, byte[] body) {
     }
+
+    /** How long a claimed request may stay unanswered before a retry takes it over. */
+    static final Duration STALE = Duration.ofMinutes(5);
 
     private final IssuanceService issuance;
     private final RevocationService revocation;
@@ -63,13 +68,26 @@ public final class RaLinkService {
     public Reply issue(String ra, byte[] body) {
         return guarded(() -> {
             IssueRequest request = codec.read(body, IssueRequest.class);
-            return once(ra, "issue", request.requestId(), codec.write(request), () -> {
+            String id = request.requestId();
+            Recovery recovery = new Recovery(() -> certificates.findByRequest(id).map(r -> ok(reply(r))), true,
+                    () -> certificates.abandonPendingOfRequest(id, new AuditEvent("ISSUE_ABANDONED", ra, "request " + id,
+                            Map.of("request", id, "reason", "a retry took over the request, unfinished after " + STALE.toMinutes() + " minutes"))));
+            return once(ra, "issue", id, codec.write(request), recovery, () -> {
                 IssuedCertificate issued = issuance.issue(new IssueOrder(ra, request.profile(), request.csr().getBytes(StandardCharsets.US_ASCII),
-                        request.hpciId(), request.lifetimeDays(), request.replaces() == null ? null : new BigInteger(request.replaces(), 16)));
+                        request.hpciId(), request.lifetimeDays(), request.replaces() == null ? null : new BigInteger(request.replaces(), 16), id));
                 if (request.replaces() != null && crls.schedule().onRevocation()) {
-                    crls.issueNow(ra, "renewal superseded serial " + request.replaces().toLowerCase(java.util.Locale.ROOT));
+                    String superseded = request.replaces().toLowerCase(java.util.Locale.ROOT);
+                    try {
+                        crls.issueNow(ra, "renewal superseded serial " + superseded);
+                    } catch (GridAuthException e) {
+                        // The renewal stands; the CA's hourly ensureFresh() publishes the CRL once the HSM or database is back.
+                        LOG.error("serial {} is superseded but the new CRL could not be made yet: {}", superseded, e.getMessage());
+                    }
                 }
-                return ok(reply(certificates.find(issued.certificate().getSerialNumber()).orElseThrow()));
+                X509Certificate certificate = issued.certificate();
+                // Recorded as VALID in the transaction that answered the request ID: no read back needed.
+                return ok(new CertificateReply(JdbcCertificateStore.hex(certificate.getSerialNumber()), CertificateStatus.VALID.name(),
+                        GridDn.of(certificate.getSubjectX500Principal()).toOpenSsl(), Pem.encode(certificate), null, null));
             });
         });
     }
@@ -77,7 +95,15 @@ public final class RaLinkService {
     public Reply revoke(String ra, byte[] body) {
         return guarded(() -> {
             RevokeRequest request = codec.read(body, RevokeRequest.class);
-            return once(ra, "revoke", request.requestId(), codec.write(request), () -> {
+            Supplier<Optional<Reply>> leftBehind = () -> {
+                if (!request.serial().matches("[0-9a-fA-F]{1,64}")) {
+                    return Optional.empty();
+                }
+                return certificates.find(new BigInteger(request.serial(), 16))
+                        .filter(r -> r.status() == CertificateStatus.REVOKED && r.revocationReason() != null)
+                        .map(r -> ok(new RevokeReply(JdbcCertificateStore.hex(r.serial()), "REVOKED", RevocationReason.ofCode(r.revocationReason()).rfcName())));
+            };
+            return once(ra, "revoke", request.requestId(), codec.write(request), new Recovery(leftBehind, false, () -> { }), () -> {
                 RevocationReason reason = RevocationReason.parse(request.reason());
                 BigInteger serial = new BigInteger(request.serial(), 16);
                 revocation.revoke(ra, serial, reason, request.note());
@@ -89,12 +115,9 @@ public final class RaLinkService {
     public Reply crlNow(String ra, byte[] body) {
         return guarded(() -> {
             CrlRequest request = codec.read(body, CrlRequest.class);
-            return once(ra, "crl", request.requestId(), codec.write(request), () -> {
-                X509CRL crl = crls.issueNow(ra, "requested by the RA");
-                BigInteger number = ASN1Integer.getInstance(ASN1OctetString.getInstance(
-                        crl.getExtensionValue(Extension.cRLNumber.getId())).getOctets()).getValue();
-                return ok(new CrlReply(number.toString(), crl.getThisUpdate().toInstant().toString(), crl.getNextUpdate().toInstant().toString(),
-                        crl.getRevokedCertificates() == null ? 0 : crl.getRevokedCertificates().size()));
+            return once(ra, "crl", request.requestId(), codec.write(request), new Recovery(Optional::empty, false, () -> { }), () -> {
+                CrlService.PublishedCrl crl = crls.issueNow(ra, "requested by the RA");
+                return ok(new CrlReply(crl.number().toString(), crl.thisUpdate().toString(), crl.nextUpdate().toString(), Math.toIntExact(crl.revokedCount())));
             });
         });
     }
@@ -112,11 +135,44 @@ public final class RaLinkService {
         });
     }
 
-    private Reply once(String ra, String operation, String requestId, byte[] canonical, Supplier<Reply> work) {
-        Optional<JdbcRequestLog.StoredReply> earlier = requests.begin(requestId, ra, operation, sha256(canonical));
-        if (earlier.isPresent()) {
+    /**
+     * What to do when a retry finds its request ID claimed but unanswered: {@code leftBehind} looks for the result
+     * the first copy's work left (the certificate issued for the request ID, the revocation), which is then the
+     * answer; {@code byCertificate}: that answer is the certificate itself (stored as such, not as text);
+     * {@code beforeRerun} clears what would stop a take-over from completing (a pending reservation of the first copy).
+     */
+    private record Recovery(Supplier<Optional<Reply>> leftBehind, boolean byCertificate, Runnable beforeRerun) {
+    }
+
+    /**
+     * Runs {@code work} once per request ID. A retry gets the stored answer; if the first copy's answer was never
+     * stored (its process died, or the database failed just after the work succeeded), the retry answers with what
+     * the work left, and if it left nothing and {@link #STALE} has passed, takes the request over and runs it again:
+     * the first copy's reservation is abandoned first, so it can never complete, and a request ID holds at most one
+     * certificate (database constraint), so a request never issues twice.
+     */
+    private Reply once(String ra, String operation, String requestId, byte[] canonical, Recovery recovery, Supplier<Reply> work) {
+        JdbcRequestLog.Claim claim = requests.claim(requestId, ra, operation, sha256(canonical));
+        if (claim instanceof JdbcRequestLog.Stored stored) {
             LOG.info("RA link: request {} ({}) repeated; answering with the stored result", requestId, operation);
-            return new Reply(earlier.get().status(), earlier.get().body().getBytes(StandardCharsets.UTF_8));
+            return new Reply(stored.status(), stored.body().getBytes(StandardCharsets.UTF_8));
+        }
+        if (claim instanceof JdbcRequestLog.AnsweredByCertificate) {
+            LOG.info("RA link: request {} ({}) repeated; answering with the certificate issued for it", requestId, operation);
+            return recovery.leftBehind().get().orElseThrow(() -> new GridAuthException(CaError.INTERNAL, "request " + requestId + " has no certificate"));
+        }
+        if (claim instanceof JdbcRequestLog.Unfinished unfinished) {
+            Optional<Reply> found = recovery.leftBehind().get();
+            if (found.isPresent()) {
+                LOG.warn("RA link: request {} ({}) was carried out but its answer was not stored; answering with its result", requestId, operation);
+                storeAnswer(requestId, recovery.byCertificate(), found.get());
+                return found.get();
+            }
+            if (!requests.takeOver(requestId, unfinished, STALE)) {
+                throw new GridAuthException(CaError.REQUEST_IN_PROGRESS, requestId);
+            }
+            LOG.warn("RA link: request {} ({}) unfinished since {}; a retry takes it over", requestId, operation, unfinished.since());
+            recovery.beforeRerun().run();
         }
         Reply reply;
         try {
@@ -127,10 +183,20 @@ public final class RaLinkService {
         }
         if (reply.status() >= 500) {
             requests.release(requestId);
-        } else {
+        } else if (!(recovery.byCertificate() && reply.status() == 200)) {
+            // A 200 issuance was answered in the transaction that recorded its certificate.
             requests.finish(requestId, reply.status(), new String(reply.body(), StandardCharsets.UTF_8));
         }
         return reply;
+    }
+
+    private void storeAnswer(String requestId, boolean byCertificate, Reply reply) {
+        try {
+            requests.finish(requestId, reply.status(), byCertificate ? null : new String(reply.body(), StandardCharsets.UTF_8));
+        } catch (GridAuthException e) {
+            // The next retry finds the result again.
+            LOG.error("RA link: could not store the answer to request {}: {}", requestId, e.getMessage());
+        }
     }
 
     private Reply guarded(Supplier<Reply> work) {

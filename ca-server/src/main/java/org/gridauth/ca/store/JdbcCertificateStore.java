@@ -62,6 +62,16 @@ public final class JdbcCertificateStore {
      * certificate being replaced until {@link #completeRenewal} moves it in the same transaction that revokes it.
      */
     public void reserve(BigInteger serial, String profile, String subject, String hpciId, BigInteger replaces) {
+        reserve(serial, profile, subject, hpciId, replaces, null);
+    }
+
+    /**
+     * Records the serial as PENDING for the RA request {@code requestId} (may be null): a request ID has at most one
+     * pending, valid or revoked certificate (unique constraint), so a request retried or taken over never issues twice.
+     *
+     * @throws GridAuthException GA-CA-031 if another copy of the request holds a reservation or its certificate
+     */
+    public void reserve(BigInteger serial, String profile, String subject, String hpciId, BigInteger replaces, String requestId) {
         Instant now = clock.instant();
         try {
             database.inTransaction(connection -> {
@@ -92,13 +102,15 @@ public final class JdbcCertificateStore {
                     }
                 }
                 try (PreparedStatement insert = connection.prepareStatement(
-                        "INSERT INTO ca_certificate (serial, profile, subject_dn, hpci_id, active_hpci_id, status, requested_at) VALUES (?, ?, ?, ?, ?, 'PENDING', ?)")) {
+                        "INSERT INTO ca_certificate (serial, profile, subject_dn, hpci_id, active_hpci_id, status, requested_at, ra_request_id) "
+                                + "VALUES (?, ?, ?, ?, ?, 'PENDING', ?, ?)")) {
                     insert.setString(1, hex(serial));
                     insert.setString(2, profile);
                     insert.setString(3, subject);
                     insert.setString(4, hpciId);
                     insert.setString(5, replaces == null ? hpciId : null);
                     insert.setLong(6, now.toEpochMilli());
+                    insert.setString(7, requestId);
                     insert.executeUpdate();
                 }
                 return null;
@@ -110,6 +122,9 @@ public final class JdbcCertificateStore {
                 if (holder.isPresent()) {
                     throw new GridAuthException(CaError.HPCI_ID_HAS_VALID_CERTIFICATE, hpciId, holder.get());
                 }
+                if (requestId != null && database.inTransaction(c -> findByRequest(c, requestId).isPresent() || pendingForRequest(c, requestId))) {
+                    throw new GridAuthException(CaError.REQUEST_IN_PROGRESS, requestId);
+                }
                 throw new SerialInUse(serial);
             }
             throw e;
@@ -118,7 +133,18 @@ public final class JdbcCertificateStore {
 
     /** Stores the signed certificate and its audit record in one transaction; returns the audit record. */
     public AuditRecord complete(X509Certificate certificate, AuditEvent event) {
+        return complete(certificate, event, null);
+    }
+
+    /**
+     * Stores the signed certificate and its audit record, and marks the RA request {@code requestId} (if not null)
+     * answered by this certificate, all in one transaction: one commit per issuance after the reservation.
+     */
+    public AuditRecord complete(X509Certificate certificate, AuditEvent event, String requestId) {
         return database.inTransaction(connection -> {
+            if (requestId != null) {
+                JdbcRequestLog.finish(connection, requestId, 200, null);
+            }
             try (PreparedStatement update = connection.prepareStatement(
                     "UPDATE ca_certificate SET status = 'VALID', certificate_der = ?, issued_at = ?, not_before = ?, not_after = ? "
                             + "WHERE serial = ? AND status = 'PENDING'")) {
@@ -144,7 +170,16 @@ public final class JdbcCertificateStore {
      * @throws GridAuthException GA-CA-036 if the replaced certificate is no longer valid (revoked or renewed meanwhile)
      */
     public AuditRecord completeRenewal(X509Certificate certificate, BigInteger replaced, String hpciId, AuditEvent revokeEvent, AuditEvent issueEvent) {
+        return completeRenewal(certificate, replaced, hpciId, revokeEvent, issueEvent, null);
+    }
+
+    /** {@link #completeRenewal} that also marks the RA request {@code requestId} (if not null) answered. */
+    public AuditRecord completeRenewal(X509Certificate certificate, BigInteger replaced, String hpciId, AuditEvent revokeEvent, AuditEvent issueEvent,
+                                       String requestId) {
         return database.inTransaction(connection -> {
+            if (requestId != null) {
+                JdbcRequestLog.finish(connection, requestId, 200, null);
+            }
             try (PreparedStatement revoke = connection.prepareStatement(
                     "UPDATE ca_certificate SET status = 'REVOKED', revoked_at = ?, revocation_reason = 4, active_hpci_id = NULL "
                             + "WHERE serial = ? AND status = 'VALID'")) {
@@ -178,7 +213,7 @@ public final class JdbcCertificateStore {
     public void abandon(BigInteger serial, AuditEvent event) {
         database.inTransaction(connection -> {
             try (PreparedStatement update = connection.prepareStatement(
-                    "UPDATE ca_certificate SET status = 'ABANDONED', active_hpci_id = NULL WHERE serial = ? AND status = 'PENDING'")) {
+                    "UPDATE ca_certificate SET status = 'ABANDONED', active_hpci_id = NULL, ra_request_id = NULL WHERE serial = ? AND status = 'PENDING'")) {
                 update.setString(1, hex(serial));
                 update.executeUpdate();
             }
@@ -197,7 +232,7 @@ public final class JdbcCertificateStore {
                 try (ResultSet rs = select.executeQuery()) {
                     while (rs.next()) {
                         try (PreparedStatement update = connection.prepareStatement(
-                                "UPDATE ca_certificate SET status = 'ABANDONED', active_hpci_id = NULL WHERE serial = ? AND status = 'PENDING'")) {
+                                "UPDATE ca_certificate SET status = 'ABANDONED', active_hpci_id = NULL, ra_request_id = NULL WHERE serial = ? AND status = 'PENDING'")) {
                             update.setString(1, rs.getString(1));
                             update.executeUpdate();
                         }
@@ -251,19 +286,94 @@ public final class JdbcCertificateStore {
         });
     }
 
-    /** Every revoked certificate, for the CRL, in serial order. */
-    public java.util.List<org.gridauth.gsi.crl.RevokedEntry> revoked() {
+    /** Receives revoked certificates one by one. */
+    public interface RevokedSink {
+        void accept(BigInteger serial, long revokedAtMillis, int reason) throws java.io.IOException;
+    }
+
+    /**
+     * Streams every revoked certificate to {@code sink}, in no particular order (RFC 5280 does not order CRL
+     * entries), without holding them all: no ORDER BY (H2 sorted a million VARCHAR serials in a temporary file on
+     * disk: 30 s), H2's lazy query execution and PostgreSQL's cursor fetch read the rows as they go. Returns how many.
+     */
+    public long forEachRevoked(RevokedSink sink) {
         return database.inTransaction(connection -> {
-            java.util.List<org.gridauth.gsi.crl.RevokedEntry> out = new java.util.ArrayList<>();
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT serial, revoked_at, revocation_reason FROM ca_certificate WHERE status = 'REVOKED' ORDER BY serial");
-                 ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new org.gridauth.gsi.crl.RevokedEntry(new BigInteger(rs.getString(1), 16), Instant.ofEpochMilli(rs.getLong(2)), rs.getInt(3)));
+            boolean h2 = "H2".equals(connection.getMetaData().getDatabaseProductName());
+            if (h2) {
+                try (java.sql.Statement lazy = connection.createStatement()) {
+                    lazy.execute("SET LAZY_QUERY_EXECUTION TRUE");
                 }
             }
-            return out;
+            long count = 0;
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT serial, revoked_at, revocation_reason FROM ca_certificate WHERE status = 'REVOKED'")) {
+                select.setFetchSize(10_000);
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        sink.accept(new BigInteger(rs.getString(1), 16), rs.getLong(2), rs.getInt(3));
+                        count++;
+                    }
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } finally {
+                if (h2) {
+                    try (java.sql.Statement eager = connection.createStatement()) {
+                        eager.execute("SET LAZY_QUERY_EXECUTION FALSE");
+                    }
+                }
+            }
+            return count;
         });
+    }
+
+    /** Every revoked certificate, in no particular order (small CAs and tests; the CRL streams with {@link #forEachRevoked}). */
+    public java.util.List<org.gridauth.gsi.crl.RevokedEntry> revoked() {
+        java.util.List<org.gridauth.gsi.crl.RevokedEntry> out = new java.util.ArrayList<>();
+        forEachRevoked((serial, at, reason) -> out.add(new org.gridauth.gsi.crl.RevokedEntry(serial, Instant.ofEpochMilli(at), reason)));
+        return out;
+    }
+
+    /** The certificate issued (valid or since revoked) for the RA request {@code requestId}, if any. */
+    public Optional<CertificateRecord> findByRequest(String requestId) {
+        return database.inTransaction(connection -> findByRequest(connection, requestId));
+    }
+
+    /**
+     * Gives up a reservation an earlier copy of the RA request made and never completed (its process died, or it
+     * hangs): the reservation is abandoned, with its audit record, and can no longer complete. Returns whether one
+     * was abandoned.
+     */
+    public boolean abandonPendingOfRequest(String requestId, AuditEvent event) {
+        return database.inTransaction(connection -> {
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE ca_certificate SET status = 'ABANDONED', active_hpci_id = NULL, ra_request_id = NULL WHERE ra_request_id = ? AND status = 'PENDING'")) {
+                update.setString(1, requestId);
+                if (update.executeUpdate() == 0) {
+                    return false;
+                }
+            }
+            audit.append(connection, event);
+            return true;
+        });
+    }
+
+    private static Optional<CertificateRecord> findByRequest(Connection connection, String requestId) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS + " FROM ca_certificate WHERE ra_request_id = ? AND certificate_der IS NOT NULL")) {
+            select.setString(1, requestId);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    private static boolean pendingForRequest(Connection connection, String requestId) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT 1 FROM ca_certificate WHERE ra_request_id = ? AND status = 'PENDING'")) {
+            select.setString(1, requestId);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     public Optional<CertificateRecord> find(BigInteger serial) {

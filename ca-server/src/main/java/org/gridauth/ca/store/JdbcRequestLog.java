@@ -5,6 +5,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 
 import org.gridauth.ca.CaError;
@@ -12,11 +14,37 @@ import org.gridauth.gsi.error.GridAuthException;
 
 /**
  * Request IDs of the RA link (idempotency keys). {@link #begin} claims an ID before the work starts (primary key:
- * two copies of one request cannot both run); {@link #finish} stores the answer that every retry then gets.
+ * two copies of one request cannot both run); {@link #finish} stores the answer that every retry then gets. An
+ * issuance needs no separate answer: {@link JdbcCertificateStore#complete} marks its request done in the
+ * transaction that records the certificate, and a retry is answered from the certificate.
  */
 public final class JdbcRequestLog {
 
-    /** A stored answer. */
+    /** What {@link #begin} found for a request ID. */
+    public sealed interface Claim permits Claimed, Stored, AnsweredByCertificate, Unfinished {
+    }
+
+    /** The ID was new and is now claimed: do the work. */
+    public record Claimed() implements Claim {
+    }
+
+    /** A stored answer: send it again. */
+    public record Stored(int status, String body) implements Claim {
+    }
+
+    /** An issuance that completed: answer with the certificate issued for this request ID. */
+    public record AnsweredByCertificate() implements Claim {
+    }
+
+    /**
+     * An earlier copy claimed the ID and no answer was stored: it is still running, or it died (or storing its
+     * answer failed) after {@code since}. The caller looks for what the work left behind before refusing
+     * (GA-CA-031) or taking the request over with {@link #takeOver}.
+     */
+    public record Unfinished(Instant since) implements Claim {
+    }
+
+    /** A stored answer (kept for callers of the previous API). */
     public record StoredReply(int status, String body) {
     }
 
@@ -29,16 +57,16 @@ public final class JdbcRequestLog {
     }
 
     /**
-     * Claims the request ID, or returns the stored answer of an earlier identical request.
+     * Claims the request ID, or says what an earlier identical request left.
      *
-     * @throws GridAuthException GA-CA-030 if the ID was used for different content, GA-CA-031 while the first copy runs
+     * @throws GridAuthException GA-CA-030 if the ID was used for different content
      */
-    public Optional<StoredReply> begin(String requestId, String raDn, String operation, String requestSha256) {
+    public Claim claim(String requestId, String raDn, String operation, String requestSha256) {
         try {
             return database.inTransaction(connection -> {
-                Optional<StoredReply> earlier = earlier(connection, requestId, raDn, operation, requestSha256);
+                Optional<Claim> earlier = earlier(connection, requestId, raDn, operation, requestSha256);
                 if (earlier.isPresent()) {
-                    return earlier;
+                    return earlier.get();
                 }
                 try (PreparedStatement insert = connection.prepareStatement(
                         "INSERT INTO ca_ra_request (request_id, ra_dn, operation, request_sha256, state, created_at) VALUES (?, ?, ?, ?, 'IN_PROGRESS', ?)")) {
@@ -49,28 +77,70 @@ public final class JdbcRequestLog {
                     insert.setLong(5, clock.millis());
                     insert.executeUpdate();
                 }
-                return Optional.empty();
+                return new Claimed();
             });
         } catch (GridAuthException e) {
             if (e.code() == CaError.DATABASE_UNAVAILABLE && CaDatabase.isUniqueViolation(e)) {
                 // Another copy claimed it first.
-                return database.inTransaction(connection -> earlier(connection, requestId, raDn, operation, requestSha256));
+                return database.inTransaction(connection -> earlier(connection, requestId, raDn, operation, requestSha256)).orElseThrow(() -> e);
             }
             throw e;
         }
     }
 
+    /**
+     * Claims the request ID, or returns the stored answer of an earlier identical request.
+     *
+     * @throws GridAuthException GA-CA-030 if the ID was used for different content, GA-CA-031 while the first copy
+     *                           has no stored answer
+     */
+    public Optional<StoredReply> begin(String requestId, String raDn, String operation, String requestSha256) {
+        Claim claim = claim(requestId, raDn, operation, requestSha256);
+        if (claim instanceof Stored stored) {
+            return Optional.of(new StoredReply(stored.status(), stored.body()));
+        }
+        if (claim instanceof Claimed) {
+            return Optional.empty();
+        }
+        throw new GridAuthException(CaError.REQUEST_IN_PROGRESS, requestId);
+    }
+
+    /**
+     * Takes over an unfinished request whose first copy has had {@code stale} to finish: restarts its clock, so of
+     * several retries arriving together only one takes it over. Returns false if another retry took it first, it
+     * was finished meanwhile, or it is not yet stale.
+     */
+    public boolean takeOver(String requestId, Unfinished seen, Duration stale) {
+        if (clock.instant().isBefore(seen.since().plus(stale))) {
+            return false;
+        }
+        return database.inTransaction(connection -> {
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE ca_ra_request SET created_at = ? WHERE request_id = ? AND state = 'IN_PROGRESS' AND created_at = ?")) {
+                update.setLong(1, clock.millis());
+                update.setString(2, requestId);
+                update.setLong(3, seen.since().toEpochMilli());
+                return update.executeUpdate() == 1;
+            }
+        });
+    }
+
     public void finish(String requestId, int status, String body) {
         database.inTransaction(connection -> {
-            try (PreparedStatement update = connection.prepareStatement(
-                    "UPDATE ca_ra_request SET state = 'DONE', http_status = ?, response_body = ? WHERE request_id = ?")) {
-                update.setInt(1, status);
-                update.setString(2, body);
-                update.setString(3, requestId);
-                update.executeUpdate();
-            }
+            finish(connection, requestId, status, body);
             return null;
         });
+    }
+
+    /** Stores the answer inside the caller's transaction ({@code body} null: answered by the request's certificate). */
+    static void finish(Connection connection, String requestId, int status, String body) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE ca_ra_request SET state = 'DONE', http_status = ?, response_body = ? WHERE request_id = ?")) {
+            update.setInt(1, status);
+            update.setString(2, body);
+            update.setString(3, requestId);
+            update.executeUpdate();
+        }
     }
 
     /** Gives the ID back after a failure that a retry may cure (database or HSM unavailable). */
@@ -84,10 +154,10 @@ public final class JdbcRequestLog {
         });
     }
 
-    private static Optional<StoredReply> earlier(Connection connection, String requestId, String raDn, String operation, String sha256)
+    private static Optional<Claim> earlier(Connection connection, String requestId, String raDn, String operation, String sha256)
             throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(
-                "SELECT ra_dn, operation, request_sha256, state, http_status, response_body FROM ca_ra_request WHERE request_id = ?")) {
+                "SELECT ra_dn, operation, request_sha256, state, http_status, response_body, created_at FROM ca_ra_request WHERE request_id = ?")) {
             select.setString(1, requestId);
             try (ResultSet rs = select.executeQuery()) {
                 if (!rs.next()) {
@@ -97,9 +167,10 @@ public final class JdbcRequestLog {
                     throw new GridAuthException(CaError.IDEMPOTENCY_KEY_REUSED, requestId, rs.getString(2));
                 }
                 if (!"DONE".equals(rs.getString(4))) {
-                    throw new GridAuthException(CaError.REQUEST_IN_PROGRESS, requestId);
+                    return Optional.of(new Unfinished(Instant.ofEpochMilli(rs.getLong(7))));
                 }
-                return Optional.of(new StoredReply(rs.getInt(5), rs.getString(6)));
+                String body = rs.getString(6);
+                return Optional.of(body == null ? new AnsweredByCertificate() : new Stored(rs.getInt(5), body));
             }
         }
     }

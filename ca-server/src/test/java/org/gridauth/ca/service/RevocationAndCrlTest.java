@@ -90,7 +90,7 @@ class RevocationAndCrlTest {
         GridTools.require("openssl", "openssl");
         X509Certificate revoked = host("gone.example.org");
         X509Certificate kept = host("kept.example.org");
-        X509CRL first = crls.ensureFresh();
+        X509CRL first = crls.ensureFresh().read();
         assertThat(crlNumber(first)).isEqualTo(1);
 
         revocation.revoke("HPCI office", revoked.getSerialNumber(), RevocationReason.AFFILIATION_CHANGED, "account removed");
@@ -126,11 +126,11 @@ class RevocationAndCrlTest {
     @Test
     @DisplayName("R-CA-5: the CRL is re-issued 7 days before nextUpdate and not earlier; CRL numbers only grow")
     void scheduledReissue() {
-        X509CRL first = crls.ensureFresh();
+        X509CRL first = crls.ensureFresh().read();
         clock.advance(Duration.ofDays(23).minusSeconds(1));
-        assertThat(crlNumber(crls.ensureFresh())).isEqualTo(crlNumber(first));
+        assertThat(crlNumber(crls.ensureFresh().read())).isEqualTo(crlNumber(first));
         clock.advance(Duration.ofSeconds(1));
-        X509CRL second = crls.ensureFresh();
+        X509CRL second = crls.ensureFresh().read();
         assertThat(crlNumber(second)).isEqualTo(crlNumber(first).add(BigInteger.ONE));
         assertThat(second.getNextUpdate()).isAfter(first.getNextUpdate());
     }
@@ -212,14 +212,48 @@ class RevocationAndCrlTest {
         CrlService quiet = new CrlService(ca.key(), store, new JdbcCrlStore(database, audit), new CrlSchedule(Duration.ofDays(30), Duration.ofDays(7), false),
                 published, clock);
         RevocationService revoker = new RevocationService(store, quiet, audit, clock);
-        X509CRL first = quiet.ensureFresh();
-        assertThat(quiet.ensureFresh().getEncoded()).isEqualTo(first.getEncoded());
+        X509CRL first = quiet.ensureFresh().read();
+        assertThat(quiet.ensureFresh().read().getEncoded()).isEqualTo(first.getEncoded());
         X509Certificate certificate = host("late.example.org");
         clock.advance(Duration.ofSeconds(2));
         revoker.revoke("operator", certificate.getSerialNumber(), RevocationReason.CESSATION_OF_OPERATION, null);
-        assertThat(crlNumber(quiet.ensureFresh())).isEqualTo(crlNumber(first).add(BigInteger.ONE));
-        assertThat(quiet.ensureFresh().getRevokedCertificate(certificate.getSerialNumber())).isNotNull();
+        assertThat(crlNumber(quiet.ensureFresh().read())).isEqualTo(crlNumber(first).add(BigInteger.ONE));
+        assertThat(quiet.ensureFresh().read().getRevokedCertificate(certificate.getSerialNumber())).isNotNull();
         clock.advance(Duration.ofHours(1));
-        assertThat(crlNumber(quiet.ensureFresh())).isEqualTo(crlNumber(first).add(BigInteger.ONE));
+        assertThat(crlNumber(quiet.ensureFresh().read())).isEqualTo(crlNumber(first).add(BigInteger.ONE));
+    }
+
+    @Test
+    @DisplayName("R-CA-5: the published files are the CRL: the database keeps number, dates, count and SHA-256 but no blob; a published file that is not the newest CRL is replaced at the next check")
+    void filesAreTheArtefact() throws Exception {
+        X509Certificate gone = host("files.example.org");
+        revocation.revoke("operator", gone.getSerialNumber(), RevocationReason.KEY_COMPROMISE, null);
+        CrlService.PublishedCrl crl = crls.ensureFresh();
+        byte[] der = Files.readAllBytes(published.resolve("crl.der"));
+        assertThat(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(der))).isEqualTo(crl.sha256());
+        assertThat(crl.revokedCount()).isEqualTo(1);
+        assertThat(((X509CRL) Pem.decode(Files.readAllBytes(published.resolve("crl.pem")), "crl.pem").crls().get(0)).getEncoded()).isEqualTo(der);
+        assertThat(Files.readAllBytes(published.resolve(TrustDirectory.subjectHash(ca.key().certificate().getSubjectX500Principal()) + ".r0")))
+                .isEqualTo(Files.readAllBytes(published.resolve("crl.pem")));
+        assertThat(Files.getPosixFilePermissions(published.resolve("crl.der"))).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ);
+        try (var files = Files.list(published)) {
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+        }
+        database.inTransaction(c -> {
+            try (var s = c.createStatement(); var rs = s.executeQuery("SELECT crl_der, crl_sha256 FROM ca_crl WHERE crl_number = " + crl.number())) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getBytes(1)).isNull();
+                assertThat(rs.getString(2)).isEqualTo(crl.sha256());
+            }
+            return null;
+        });
+
+        // An older CRL put back (a restored backup, a crash between recording and publishing): the next check replaces it.
+        assertThat(crls.issueNow("operator", "test").number()).isEqualTo(crl.number().add(BigInteger.ONE));
+        Files.write(published.resolve("crl.der"), der);
+        CrlService.PublishedCrl again = crls.ensureFresh();
+        assertThat(again.number()).isGreaterThan(crl.number().add(BigInteger.ONE));
+        assertThat(again.read().getRevokedCertificate(gone.getSerialNumber())).isNotNull();
+        assertThat(crls.ensureFresh().number()).isEqualTo(again.number());
     }
 }
