@@ -212,6 +212,14 @@ public class IdpConfiguration {
     }
 
     @Bean
+    org.gridauth.idp.service.LogoutService logoutService(SpRegistry sps, IdpEndpoints endpoints, BasicX509Credential idpSigningCredential,
+                                                         Clock clock) {
+        return new org.gridauth.idp.service.LogoutService(sps, endpoints, new org.gridauth.idp.protocol.RedirectEncoder(idpSigningCredential),
+                new ResponseFactory(endpoints, idpSigningCredential, clock), new RequestFreshness(Duration.ofMinutes(5), Duration.ofMinutes(3)),
+                new ReplayCache(clock), clock);
+    }
+
+    @Bean
     SsoService ssoService(SpRegistry sps, IdpEndpoints endpoints, ReleasePolicy releasePolicy, PersistentIds persistentIds,
                           BasicX509Credential idpSigningCredential, Clock clock, IdpProperties properties) {
         return new SsoService(sps, new ReplayCache(clock), new RequestFreshness(Duration.ofMinutes(5), Duration.ofMinutes(3)),

@@ -128,7 +128,22 @@ public enum IdpError implements ErrorCode {
             "The federation metadata from {0} was rejected: {1}; the last good copy stays in use.",
             "{0} から取得したフェデレーションメタデータを拒否しました: {1}。最後に正常だったものを引き続き使用します。",
             "Check the metadata URL and the federation''s signing certificate in the configuration; the federation operator can say whether its metadata changed.",
-            "設定のメタデータ URL とフェデレーションの署名証明書を確認してください。メタデータの変更の有無はフェデレーション運用者に確認できます。");
+            "設定のメタデータ URL とフェデレーションの署名証明書を確認してください。メタデータの変更の有無はフェデレーション運用者に確認できます。"),
+    LOGOUT_STALE(25,
+            "The logout message from \"{0}\" was issued at {1}, outside the accepted window.",
+            "「{0}」からのログアウトメッセージの発行時刻 {1} が許容範囲外です。",
+            "Sign out again from the service; if it persists, the clocks of the service and the identity provider must be synchronised (NTP).",
+            "サービスからもう一度サインアウトしてください。続く場合はサービスと IdP の時計を同期 (NTP) してください。"),
+    LOGOUT_REPLAYED(26,
+            "The logout message {0} from \"{1}\" was already used.",
+            "「{1}」からのログアウトメッセージ {0} はすでに使用されています。",
+            "Do not use the browser''s back button while signing out; sign out again from the service.",
+            "サインアウト中はブラウザーの「戻る」を使わず、サービスからもう一度サインアウトしてください。"),
+    LOGOUT_UNEXPECTED(27,
+            "The logout response from \"{0}\" does not answer a logout request this identity provider sent in this browser session.",
+            "「{0}」からのログアウト応答は、この IdP がこのブラウザーセッションで送ったログアウト要求への応答ではありません。",
+            "Close the browser to end every session; the service''s administrator can check its SingleLogoutService configuration.",
+            "すべてのセッションを終了するにはブラウザーを閉じてください。サービス管理者は SingleLogoutService の設定を確認してください。");
 
     private final Text text;
 

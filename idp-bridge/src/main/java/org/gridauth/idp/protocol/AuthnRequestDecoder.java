@@ -98,6 +98,21 @@ public final class AuthnRequestDecoder {
         return new InboundRequest(parse(xml), relayState, SAMLConstants.SAML2_POST_BINDING_URI, null);
     }
 
+    /** Any SAML message of the HTTP-POST binding ({@code SAMLRequest} or {@code SAMLResponse} form field) with the same limits. */
+    public XMLObject decodePostMessage(String field, String parameter) {
+        if (field == null || field.isEmpty()) {
+            throw new GridAuthException(IdpError.MALFORMED_REQUEST, "no " + parameter + " parameter");
+        }
+        if (field.length() > maxEncodedBytes) {
+            throw new GridAuthException(IdpError.REQUEST_TOO_LARGE, maxEncodedBytes);
+        }
+        byte[] xml = base64(field);
+        if (xml.length > maxXmlBytes) {
+            throw new GridAuthException(IdpError.REQUEST_TOO_LARGE, maxXmlBytes);
+        }
+        return parseAny(xml);
+    }
+
     private static String decodeParameter(String raw) {
         return raw == null ? null : URLDecoder.decode(raw, StandardCharsets.UTF_8);
     }

@@ -17,6 +17,7 @@ public record IdpEndpoints(String entityId, String baseUrl, String scope) {
     public static final String SSO_REDIRECT_PATH = "/idp/profile/SAML2/Redirect/SSO";
     public static final String SSO_POST_PATH = "/idp/profile/SAML2/POST/SSO";
     public static final String SLO_REDIRECT_PATH = "/idp/profile/SAML2/Redirect/SLO";
+    public static final String SLO_POST_PATH = "/idp/profile/SAML2/POST/SLO";
     public static final String LOGOUT_PATH = "/idp/profile/Logout";
 
     public IdpEndpoints {
@@ -36,6 +37,10 @@ public record IdpEndpoints(String entityId, String baseUrl, String scope) {
 
     public String sloRedirectUrl() {
         return baseUrl + SLO_REDIRECT_PATH;
+    }
+
+    public String sloPostUrl() {
+        return baseUrl + SLO_POST_PATH;
     }
 
     public String ssoPostUrl() {

@@ -80,6 +80,10 @@ public final class IdpMetadata {
         slo.setBinding(SAMLConstants.SAML2_REDIRECT_BINDING_URI);
         slo.setLocation(endpoints.sloRedirectUrl());
         idp.getSingleLogoutServices().add(slo);
+        SingleLogoutService sloPost = OpenSaml.build(SingleLogoutService.DEFAULT_ELEMENT_NAME);
+        sloPost.setBinding(SAMLConstants.SAML2_POST_BINDING_URI);
+        sloPost.setLocation(endpoints.sloPostUrl());
+        idp.getSingleLogoutServices().add(sloPost);
         for (String format : new String[] {NameIDType.PERSISTENT, NameIDType.TRANSIENT}) {
             NameIDFormat nameIdFormat = OpenSaml.build(NameIDFormat.DEFAULT_ELEMENT_NAME);
             nameIdFormat.setURI(format);

@@ -15,13 +15,18 @@ public final class PostForm {
     }
 
     public static String html(String action, String samlResponseXml, String relayState) {
-        String encoded = Base64.getEncoder().encodeToString(samlResponseXml.getBytes(StandardCharsets.UTF_8));
+        return html(action, "SAMLResponse", samlResponseXml, relayState);
+    }
+
+    /** The same for any message: {@code parameter} is SAMLRequest or SAMLResponse. */
+    public static String html(String action, String parameter, String samlXml, String relayState) {
+        String encoded = Base64.getEncoder().encodeToString(samlXml.getBytes(StandardCharsets.UTF_8));
         StringBuilder html = new StringBuilder(encoded.length() + 1024);
         html.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>SAML</title></head>")
                 .append("<body onload=\"document.forms[0].submit()\">")
                 .append("<noscript><p>JavaScript is off: press Continue. / JavaScript が無効です。「続行」を押してください。</p></noscript>")
                 .append("<form method=\"post\" action=\"").append(HtmlUtils.htmlEscape(action)).append("\">")
-                .append("<input type=\"hidden\" name=\"SAMLResponse\" value=\"").append(encoded).append("\">");
+                .append("<input type=\"hidden\" name=\"").append(parameter).append("\" value=\"").append(encoded).append("\">");
         if (relayState != null) {
             html.append("<input type=\"hidden\" name=\"RelayState\" value=\"").append(HtmlUtils.htmlEscape(relayState)).append("\">");
         }

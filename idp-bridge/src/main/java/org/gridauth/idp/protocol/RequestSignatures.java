@@ -85,7 +85,15 @@ public final class RequestSignatures {
         throw new GridAuthException(IdpError.BAD_SIGNATURE, sp.entityId(), "the query signature does not verify with the metadata keys");
     }
 
-    private static void verifyXml(AuthnRequest request, ServiceProvider sp) {
+    /** Verifies the enveloped XML signature of an HTTP-POST message (logout messages must carry one); throws GA-IDP-005/006. */
+    public static void requireXmlSignature(org.opensaml.saml.common.SignableSAMLObject message, ServiceProvider sp) {
+        if (message.getSignature() == null) {
+            throw new GridAuthException(IdpError.SIGNATURE_REQUIRED, sp.entityId());
+        }
+        verifyXml(message, sp);
+    }
+
+    private static void verifyXml(org.opensaml.saml.common.SignableSAMLObject request, ServiceProvider sp) {
         try {
             new SAMLSignatureProfileValidator().validate(request.getSignature());
         } catch (SignatureException e) {

@@ -127,7 +127,7 @@ public final class TestSp {
     }
 
     /** Signs the request with an enveloped XML signature (HTTP-POST binding) using the given credential. */
-    public static void signXml(AuthnRequest request, BasicX509Credential with) {
+    public static void signXml(org.opensaml.saml.common.SignableSAMLObject request, BasicX509Credential with) {
         org.opensaml.xmlsec.signature.Signature signature = OpenSaml.build(org.opensaml.xmlsec.signature.Signature.DEFAULT_ELEMENT_NAME);
         signature.setSigningCredential(with);
         signature.setSignatureAlgorithm(SignatureConstants.ALGO_ID_SIGNATURE_RSA_SHA256);

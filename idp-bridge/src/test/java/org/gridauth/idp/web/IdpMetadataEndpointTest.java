@@ -44,6 +44,10 @@ class IdpMetadataEndpointTest extends IdpServerTestBase {
                 .containsExactlyInAnyOrder(
                         org.assertj.core.groups.Tuple.tuple(SAMLConstants.SAML2_REDIRECT_BINDING_URI, BASE + "/idp/profile/SAML2/Redirect/SSO"),
                         org.assertj.core.groups.Tuple.tuple(SAMLConstants.SAML2_POST_BINDING_URI, BASE + "/idp/profile/SAML2/POST/SSO"));
+        assertThat(idp.getSingleLogoutServices()).extracting(org.opensaml.saml.saml2.metadata.SingleLogoutService::getBinding,
+                        org.opensaml.saml.saml2.metadata.SingleLogoutService::getLocation)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect", BASE + "/idp/profile/SAML2/Redirect/SLO"),
+                        org.assertj.core.groups.Tuple.tuple("urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST", BASE + "/idp/profile/SAML2/POST/SLO"));
         assertThat(idp.getNameIDFormats()).extracting(NameIDFormat::getURI).containsExactly(NameIDType.PERSISTENT, NameIDType.TRANSIENT);
         String certificate = idp.getKeyDescriptors().get(0).getKeyInfo().getX509Datas().get(0).getX509Certificates().get(0).getValue();
         X509Certificate published = (X509Certificate) CertificateFactory.getInstance("X.509")

@@ -31,14 +31,14 @@ class SingleLogoutTest extends IdpServerTestBase {
 
     private static final AuthnRequestDecoder DECODER = new AuthnRequestDecoder(1 << 20, 1 << 22);
 
-    private static Assertion signIn(Browser browser, TestSp sp, boolean login) {
+    static Assertion signIn(Browser browser, TestSp sp, boolean login) {
         HttpResponse<String> first = browser.get("/idp/profile/SAML2/Redirect/SSO?" + TestSp.redirectQuery(OpenSaml.toXml(sp.authnRequest(redirectUrl(), null)), null, null));
         HttpResponse<String> answer = login ? login(browser, "taro", TARO_PASSWORD) : first;
         return SamlResponses.decode(Browser.field(answer.body(), "SAMLResponse")).getAssertions().get(0);
     }
 
     /** Decodes a redirect the IdP sent and checks its query signature with the IdP's metadata key. */
-    private static AuthnRequestDecoder.RedirectMessage fromIdp(String location, String parameter) {
+    static AuthnRequestDecoder.RedirectMessage fromIdp(String location, String parameter) {
         String query = URI.create(location).getRawQuery();
         AuthnRequestDecoder.RedirectMessage message = DECODER.decodeRedirectMessage(query, parameter);
         RequestSignatures.requireRedirectSignature(message.signature(),
@@ -46,12 +46,16 @@ class SingleLogoutTest extends IdpServerTestBase {
         return message;
     }
 
-    private static LogoutRequest logoutRequest(TestSp sp, Assertion assertion) {
+    static LogoutRequest logoutRequest(TestSp sp, Assertion assertion) {
+        return logoutRequest(sp, assertion, BASE + "/idp/profile/SAML2/Redirect/SLO");
+    }
+
+    static LogoutRequest logoutRequest(TestSp sp, Assertion assertion, String destination) {
         LogoutRequest request = OpenSaml.build(LogoutRequest.DEFAULT_ELEMENT_NAME);
         request.setID("_" + UUID.randomUUID());
         request.setVersion(SAMLVersion.VERSION_20);
         request.setIssueInstant(Instant.now());
-        request.setDestination(BASE + "/idp/profile/SAML2/Redirect/SLO");
+        request.setDestination(destination);
         Issuer issuer = OpenSaml.build(Issuer.DEFAULT_ELEMENT_NAME);
         issuer.setValue(sp.entityId);
         request.setIssuer(issuer);
@@ -137,7 +141,11 @@ class SingleLogoutTest extends IdpServerTestBase {
         assertThat(again.headers().firstValue("Location")).hasValue("/idp/login");
     }
 
-    private static LogoutResponse success(TestSp sp, LogoutRequest request) {
+    static LogoutResponse success(TestSp sp, LogoutRequest request) {
+        return answer(sp, request, StatusCode.SUCCESS);
+    }
+
+    static LogoutResponse answer(TestSp sp, LogoutRequest request, String statusCode) {
         LogoutResponse response = OpenSaml.build(LogoutResponse.DEFAULT_ELEMENT_NAME);
         response.setID("_" + UUID.randomUUID());
         response.setVersion(SAMLVersion.VERSION_20);
@@ -148,7 +156,7 @@ class SingleLogoutTest extends IdpServerTestBase {
         response.setIssuer(issuer);
         Status status = OpenSaml.build(Status.DEFAULT_ELEMENT_NAME);
         StatusCode code = OpenSaml.build(StatusCode.DEFAULT_ELEMENT_NAME);
-        code.setValue(StatusCode.SUCCESS);
+        code.setValue(statusCode);
         status.setStatusCode(code);
         response.setStatus(status);
         return response;
