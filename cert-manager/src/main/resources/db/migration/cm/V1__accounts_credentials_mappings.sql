@@ -41,16 +41,21 @@ CREATE INDEX cm_credential_seq ON cm_credential (change_seq);
 
 CREATE TABLE cm_change_counter (
     id    INTEGER NOT NULL PRIMARY KEY,
-    value BIGINT  NOT NULL
+    next_value BIGINT NOT NULL
 );
-INSERT INTO cm_change_counter (id, value) VALUES (1, 0);
+INSERT INTO cm_change_counter (id, next_value) VALUES (1, 0);
 
--- Issuance requests sent to the CA, by the request ID sent with them, so a retry never issues twice.
+-- Issuance requests sent to the CA, by the request ID sent with them, so a retry never issues twice. The CSR and
+-- the key made for it (encrypted under the researcher's passphrase) are written before the CA is asked, so a retry
+-- after a crash sends the same CSR and gets a certificate for the same key. For a download the encrypted key stays
+-- so a retry after a lost reply can still hand it out; it is dropped once the request is older than a day.
 CREATE TABLE cm_issue_request (
     request_id  VARCHAR(128)  NOT NULL PRIMARY KEY,
     hpci_id     VARCHAR(64)   NOT NULL,
     state       VARCHAR(16)   NOT NULL,
     serial      VARCHAR(64),
+    csr_pem     VARCHAR(8192),
+    reply_key   VARCHAR(8192),
     created_at  BIGINT        NOT NULL
 );
 

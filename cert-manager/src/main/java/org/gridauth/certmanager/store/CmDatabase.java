@@ -68,10 +68,10 @@ public final class CmDatabase {
      * numbers are handed out in commit order: a site that has read up to N never misses a change numbered below N.
      */
     public static long nextChange(Connection connection) throws SQLException {
-        try (PreparedStatement update = connection.prepareStatement("UPDATE cm_change_counter SET value = value + 1 WHERE id = 1")) {
+        try (PreparedStatement update = connection.prepareStatement("UPDATE cm_change_counter SET next_value = next_value + 1 WHERE id = 1")) {
             update.executeUpdate();
         }
-        try (PreparedStatement select = connection.prepareStatement("SELECT value FROM cm_change_counter WHERE id = 1");
+        try (PreparedStatement select = connection.prepareStatement("SELECT next_value FROM cm_change_counter WHERE id = 1");
              ResultSet rs = select.executeQuery()) {
             rs.next();
             return rs.getLong(1);

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 
+import org.bouncycastle.asn1.x509.AttributeCertificate;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.PKCSException;
@@ -56,11 +57,20 @@ public final class ProxyMaker {
 
     /** A new proxy with a fresh RSA key; the result's chain is the proxy followed by the issuer's chain. */
     public Credential create(Credential issuer, ProxyRequest request) {
+        return create(issuer, request, List.of());
+    }
+
+    /**
+     * A new proxy carrying attribute certificates (VOMS ACs, in the extension 1.3.6.1.4.1.8005.100.100.5 that
+     * voms-proxy-init writes).
+     */
+    public Credential create(Credential issuer, ProxyRequest request, List<AttributeCertificate> attributeCertificates) {
         KeyPair pair = KeyPairs.rsa(request.keyBits(), random);
         ProxyCertificateOptions options = new ProxyCertificateOptions(issuer.chain().toArray(X509Certificate[]::new));
         options.setPublicKey(pair.getPublic());
         configure(options, issuer.chain(), request);
         try {
+            attach(options, attributeCertificates);
             ProxyCertificate proxy = ProxyGenerator.generate(options, issuer.privateKey());
             return new Credential(pair.getPrivate(), List.of(proxy.getCertificateChain()));
         } catch (GeneralSecurityException | java.io.IOException | IllegalArgumentException e) {
@@ -74,10 +84,17 @@ public final class ProxyMaker {
      * @param minimumKeyBits smallest RSA key accepted in the request
      */
     public List<X509Certificate> sign(Credential issuer, PKCS10CertificationRequest csr, ProxyRequest request, int minimumKeyBits) {
+        return sign(issuer, csr, request, minimumKeyBits, List.of());
+    }
+
+    /** {@link #sign(Credential, PKCS10CertificationRequest, ProxyRequest, int)} with attribute certificates in the proxy. */
+    public List<X509Certificate> sign(Credential issuer, PKCS10CertificationRequest csr, ProxyRequest request, int minimumKeyBits,
+                                      List<AttributeCertificate> attributeCertificates) {
         PublicKey requestKey = checkRequest(csr, minimumKeyBits);
         try {
             ProxyRequestOptions options = new ProxyRequestOptions(issuer.chain().toArray(X509Certificate[]::new), csr);
             configure(options, issuer.chain(), request);
+            attach(options, attributeCertificates);
             X509Certificate[] signed = ProxyGenerator.generate(options, issuer.privateKey());
             if (!signed[0].getPublicKey().equals(requestKey)) {
                 throw new GridAuthException(GsiError.PROXY_REQUEST_INVALID, "the signed key differs from the requested key");
@@ -85,6 +102,12 @@ public final class ProxyMaker {
             return List.of(signed);
         } catch (GeneralSecurityException | java.io.IOException | IllegalArgumentException e) {
             throw new GridAuthException(GsiError.PROXY_GENERATION_FAILED, e, issuer.subject(), e.getMessage());
+        }
+    }
+
+    private static void attach(BaseProxyCertificateOptions options, List<AttributeCertificate> attributeCertificates) throws java.io.IOException {
+        if (!attributeCertificates.isEmpty()) {
+            options.setAttributeCertificates(attributeCertificates.toArray(AttributeCertificate[]::new));
         }
     }
 

@@ -3,6 +3,7 @@ package org.gridauth.myproxy.client;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.security.cert.CertificateException;
@@ -14,7 +15,9 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.gridauth.gsi.credential.Credential;
+import org.gridauth.gsi.credential.Pem;
 import org.gridauth.gsi.dn.GridDn;
 import org.gridauth.gsi.error.GridAuthException;
 import org.gridauth.gsi.gss.TargetName;
@@ -28,7 +31,7 @@ import org.gridauth.myproxy.protocol.MyProxyResponse;
 import org.gridauth.myproxy.protocol.ProtocolException;
 
 /**
- * A MyProxy v2 client for GET (what myproxy-logon does), for gridauth's own tools: it checks the server's host
+ * A MyProxy v2 client for GET (what myproxy-logon does), PUT (myproxy-init) and STORE (myproxy-store), for gridauth's own tools: it checks the server's host
  * certificate against the trust directory and the host name it dialled, sends the request, and returns the proxy
  * made for a key generated here. Server refusals come back as {@link Refused} with the server's own text.
  */
@@ -53,14 +56,10 @@ public final class MyProxyClient {
     }
 
     public Credential get(String host, int port, String username, char[] passphrase, Duration lifetime) throws IOException, Refused {
-        SSLContext tls = anonymousTls(host);
-        try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(host, port)) {
-            socket.setSoTimeout((int) timeout.toMillis());
-            socket.setTcpNoDelay(true);
-            socket.startHandshake();
+        SSLContext tls = tls(host, null);
+        try (SSLSocket socket = open(tls, host, port)) {
             InputStream in = socket.getInputStream();
             OutputStream out = socket.getOutputStream();
-            MessageIo.write(out, new byte[] {'0'});
             MessageIo.write(out, new MyProxyRequest(MyProxyRequest.VERSION, MyProxyCommand.GET, username, new String(passphrase), "",
                     lifetime.toSeconds(), "", "", null, null, null, null, false).encode());
             check(reply(in));
@@ -73,6 +72,82 @@ public final class MyProxyClient {
             return proxy;
         } catch (ProtocolException e) {
             throw new IOException("the MyProxy server's reply is not valid: " + e.getMessage(), e);
+        }
+    }
+
+    /** What the repository should keep with a credential (myproxy-init's options). */
+    public record StoreOptions(String username, String credentialName, String description, Duration lifetime, String retrievers,
+                               String renewers) {
+        public static StoreOptions of(String username, Duration lifetime) {
+            return new StoreOptions(username, "", "", lifetime, null, null);
+        }
+    }
+
+    /** Signs the server's delegation request: returns the new proxy followed by its issuer's chain. */
+    public interface ProxySigner {
+        List<X509Certificate> sign(PKCS10CertificationRequest request);
+    }
+
+    /**
+     * PUT (what myproxy-init does): authenticated as {@code owner} (an end-entity credential or a proxy of it), the
+     * client delegates to a key the server makes; the server keeps the proxy under {@code passphrase}.
+     */
+    public void put(String host, int port, Credential owner, StoreOptions options, char[] passphrase, ProxySigner signer)
+            throws IOException, Refused {
+        try (SSLSocket socket = open(tls(host, owner), host, port)) {
+            InputStream in = socket.getInputStream();
+            OutputStream out = socket.getOutputStream();
+            MessageIo.write(out, request(MyProxyCommand.PUT, options, passphrase).encode());
+            check(reply(in));
+            PKCS10CertificationRequest csr = new PKCS10CertificationRequest(MessageIo.readDer(in, 1 << 20));
+            MessageIo.write(out, MessageIo.chain(signer.sign(csr)));
+            check(reply(in));
+        } catch (ProtocolException e) {
+            throw new IOException("the MyProxy server's reply is not valid: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * STORE (what myproxy-store does): authenticated as the credential's owner, the client sends the end-entity
+     * certificate chain and the private key still encrypted under the user's passphrase, which becomes the
+     * retrieval passphrase. The clear key never leaves this process.
+     */
+    public void store(String host, int port, Credential owner, StoreOptions options, String encryptedKeyPem) throws IOException, Refused {
+        if (!encryptedKeyPem.contains("ENCRYPTED")) {
+            throw new IllegalArgumentException("only an encrypted key may be sent to a repository");
+        }
+        try (SSLSocket socket = open(tls(host, owner), host, port)) {
+            InputStream in = socket.getInputStream();
+            OutputStream out = socket.getOutputStream();
+            MessageIo.write(out, request(MyProxyCommand.STORE, options, new char[0]).encode());
+            check(reply(in));
+            String pem = Pem.encode(owner.chain()) + encryptedKeyPem;
+            MessageIo.write(out, (pem + "\0").getBytes(StandardCharsets.US_ASCII));
+            check(reply(in));
+        } catch (ProtocolException e) {
+            throw new IOException("the MyProxy server's reply is not valid: " + e.getMessage(), e);
+        }
+    }
+
+    private static MyProxyRequest request(MyProxyCommand command, StoreOptions options, char[] passphrase) {
+        return new MyProxyRequest(MyProxyRequest.VERSION, command, options.username(), new String(passphrase), "",
+                options.lifetime().toSeconds(), options.credentialName(), options.description(), options.retrievers(), options.renewers(),
+                null, null, false);
+    }
+
+    /** Connects, completes the TLS handshake and sends the GSI "no delegation" byte every MyProxy session begins with. */
+    private SSLSocket open(SSLContext tls, String host, int port) throws IOException {
+        SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket();
+        try {
+            socket.connect(new java.net.InetSocketAddress(host, port), (int) timeout.toMillis());
+            socket.setSoTimeout((int) timeout.toMillis());
+            socket.setTcpNoDelay(true);
+            socket.startHandshake();
+            MessageIo.write(socket.getOutputStream(), new byte[] {'0'});
+            return socket;
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
         }
     }
 
@@ -92,14 +167,25 @@ public final class MyProxyClient {
         }
     }
 
-    private SSLContext anonymousTls(String host) {
+    private SSLContext tls(String host, Credential client) {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {new HostTrustManager(validator, TargetName.hostBased("host@" + host))}, random);
+            context.init(client == null ? null : keyManagers(client),
+                    new TrustManager[] {new HostTrustManager(validator, TargetName.hostBased("host@" + host))}, random);
             return context;
-        } catch (GeneralSecurityException e) {
+        } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("TLS is unavailable", e);
         }
+    }
+
+    private static javax.net.ssl.KeyManager[] keyManagers(Credential client) throws GeneralSecurityException, IOException {
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        char[] password = new char[0];
+        store.setKeyEntry("client", client.privateKey(), password, client.chain().toArray(new java.security.cert.Certificate[0]));
+        javax.net.ssl.KeyManagerFactory factory = javax.net.ssl.KeyManagerFactory.getInstance("PKIX");
+        factory.init(store, password);
+        return factory.getKeyManagers();
     }
 
     /** Trusts a server whose chain gsi-core validates and whose certificate names the host dialled. */

@@ -1,0 +1,145 @@
+package org.gridauth.certmanager.server;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
+import org.gridauth.certmanager.CertManagerError;
+import org.gridauth.certmanager.client.CaLinkClient;
+import org.gridauth.certmanager.policy.VoMembership;
+import org.gridauth.certmanager.service.AttributeAuthority;
+import org.gridauth.certmanager.service.CertificateService;
+import org.gridauth.certmanager.service.IssuanceNotifier;
+import org.gridauth.certmanager.service.KeyVault;
+import org.gridauth.certmanager.service.Mappings;
+import org.gridauth.certmanager.service.MyProxyTarget;
+import org.gridauth.certmanager.service.ProxyService;
+import org.gridauth.certmanager.service.RevocationService;
+import org.gridauth.certmanager.store.CmDatabase;
+import org.gridauth.certmanager.store.JdbcAuditLog;
+import org.gridauth.certmanager.store.JdbcCredentialStore;
+import org.gridauth.certmanager.store.JdbcIssueRequests;
+import org.gridauth.gsi.credential.Credential;
+import org.gridauth.gsi.credential.CredentialFiles;
+import org.gridauth.gsi.error.GridAuthException;
+import org.gridauth.gsi.proxy.ProxyMaker;
+import org.gridauth.gsi.trust.ChainValidator;
+import org.gridauth.myproxy.client.MyProxyClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The certificate manager service, built from {@code cert-manager.conf}: database, peers, listener, housekeeping. */
+public final class CertManagerDaemon implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CertManagerDaemon.class);
+
+    private final HikariDataSource pool;
+    private final ChainValidator validator;
+    private final CertManagerServer server;
+    private final ScheduledExecutorService housekeeping;
+
+    private CertManagerDaemon(HikariDataSource pool, ChainValidator validator, CertManagerServer server, ScheduledExecutorService housekeeping) {
+        this.pool = pool;
+        this.validator = validator;
+        this.server = server;
+        this.housekeeping = housekeeping;
+    }
+
+    public static CertManagerDaemon start(CertManagerConfig config, Clock clock) {
+        Credential tls = CredentialFiles.readUserCredential(config.tlsCertificate(), config.tlsKey(), null);
+        Credential ra = CredentialFiles.readUserCredential(config.raCertificate(), config.raKey(), null);
+        List<X509Certificate> caRoots = CredentialFiles.readCertificates(config.caCertificate());
+        HikariConfig hikari = new HikariConfig();
+        hikari.setJdbcUrl(config.databaseUrl());
+        if (!config.databaseUser().isEmpty()) {
+            hikari.setUsername(config.databaseUser());
+        }
+        if (config.databasePasswordFile() != null) {
+            hikari.setPassword(readSecret(config.databasePasswordFile()));
+        }
+        hikari.setMaximumPoolSize(Math.max(2, Math.min(config.threads(), 16)));
+        hikari.setPoolName("cert-manager-db");
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(hikari);
+        } catch (RuntimeException e) {
+            throw new GridAuthException(CertManagerError.DATABASE_UNAVAILABLE, e, e.getMessage());
+        }
+        ChainValidator validator = null;
+        try {
+            CmDatabase database = new CmDatabase(pool);
+            JdbcCredentialStore store = new JdbcCredentialStore(database, clock);
+            JdbcAuditLog audit = new JdbcAuditLog(database, clock);
+            JdbcIssueRequests requests = new JdbcIssueRequests(database, clock);
+            validator = ChainValidator.strict(config.trustDir());
+            CaLinkClient ca = new CaLinkClient(config.caUrl(), ra, caRoots, Duration.ofSeconds(30));
+            MyProxyTarget myproxy = new MyProxyTarget(config.myproxyHost(), config.myproxyPort(), new MyProxyClient(validator, Duration.ofSeconds(30)));
+            KeyVault vault = new KeyVault();
+            Optional<IssuanceNotifier> notifier = Optional.ofNullable(config.mail()).map(IssuanceNotifier::new);
+            Optional<AttributeAuthority> aa = config.acCertificate() == null ? Optional.empty()
+                    : Optional.of(new AttributeAuthority(CredentialFiles.readUserCredential(config.acCertificate(), config.acKey(), null),
+                    config.acHost(), config.acPort(), clock));
+            VoMembership membership = Registries.membership(database, clock);
+            CertificateService certificates = new CertificateService(new CertificateService.IssuanceSettings(config.subjectBase(), config.caProfile(),
+                    config.keyBits(), config.keyPassphrase()), store, requests, audit, ca, myproxy, notifier, vault, clock);
+            ProxyService proxies = new ProxyService(store, audit, vault, new ProxyMaker(clock), config.proxyLifetime(), config.storagePassphrase(),
+                    membership, aa, myproxy, clock);
+            CertManagerServer server = new CertManagerServer(config.listen(), tls, validator, config.threads());
+            server.route("/v1/", new PortalApi(new HashSet<>(config.portalClients()), certificates, proxies,
+                    new RevocationService(store, audit, ca, clock), new Mappings(store, clock), audit));
+            Registries.routes(server, database, audit, clock);
+            server.start();
+            ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "cert-manager-housekeeping");
+                t.setDaemon(true);
+                return t;
+            });
+            housekeeping.scheduleWithFixedDelay(() -> {
+                try {
+                    requests.purgeReplyKeys();
+                } catch (RuntimeException e) {
+                    LOG.warn("housekeeping failed: {}", e.getMessage());
+                }
+            }, 1, 60, TimeUnit.MINUTES);
+            return new CertManagerDaemon(pool, validator, server, housekeeping);
+        } catch (RuntimeException e) {
+            if (validator != null) {
+                validator.close();
+            }
+            pool.close();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    private static String readSecret(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8).strip();
+        } catch (java.io.IOException e) {
+            throw new GridAuthException(CertManagerError.CONFIGURATION_INVALID, e, file, "cannot read the secret file");
+        }
+    }
+
+    @Override
+    public void close() {
+        housekeeping.shutdownNow();
+        server.close();
+        validator.close();
+        pool.close();
+    }
+}
