@@ -53,6 +53,14 @@ public final class GridAuthCommand {
                     org.gridauth.myproxy.server.MyProxyDaemon.main(new String[] {args[1]});
                     yield 0;
                 }
+                case "cert-manager" -> {
+                    if (args.length != 2) {
+                        out.println("usage: gridauth cert-manager <cert-manager.conf>");
+                        yield 2;
+                    }
+                    org.gridauth.certmanager.server.CertManagerDaemon.main(new String[] {args[1]});
+                    yield 0;
+                }
                 case "ca" -> new org.gridauth.ca.server.CaCommands(out, clock).run(java.util.Arrays.copyOfRange(args, 1, args.length));
                 case "gsissh" -> new org.gridauth.gsissh.cli.GsisshCommands(out, System.getenv())
                         .client(java.util.Arrays.copyOfRange(args, 1, args.length));
@@ -140,6 +148,8 @@ public final class GridAuthCommand {
         out.println("  ca <command> <ca.conf> [options]");
         out.println("          CA operator commands: ceremony, issue, revoke, crl, checkpoint, audit-verify, serve");
         out.println("          ('gridauth ca' lists their options)");
+        out.println("  cert-manager <cert-manager.conf>");
+        out.println("          run the certificate manager (credential store, proxies, mappings, sites' feed) on 8444");
         out.println("  gsissh [-p port] [-d | -L] [-J jumphost[:port]] [-m myproxy[:port] [-l name]] user@host command...");
         out.println("          run a command on a GSI-SSH host with the proxy in X509_USER_PROXY (-d/-L delegate;");
         out.println("          -m fetches the proxy from MyProxy first, passphrase on standard input)");

@@ -123,6 +123,27 @@ public final class CertManagerDaemon implements AutoCloseable {
         }
     }
 
+    /** Runs the certificate manager from a configuration file until the process is stopped. */
+    public static void main(String[] args) throws InterruptedException {
+        if (args.length != 1) {
+            System.err.println("usage: gridauth cert-manager <cert-manager.conf>");
+            System.exit(2);
+        }
+        CertManagerDaemon daemon;
+        try {
+            daemon = start(CertManagerConfig.load(Path.of(args[0])), Clock.systemUTC());
+        } catch (GridAuthException e) {
+            System.err.println("cert-manager: " + e.getMessage());
+            System.err.println("  " + e.localizedMessage(java.util.Locale.JAPANESE));
+            System.err.println("  What to do: " + e.action(java.util.Locale.ENGLISH));
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "cert-manager-shutdown"));
+        LOG.info("certificate manager running on port {}", daemon.port());
+        Thread.currentThread().join();
+    }
+
     public int port() {
         return server.port();
     }

@@ -1,0 +1,91 @@
+package org.gridauth.certmanager.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+
+import org.gridauth.certmanager.CertManagerFixture;
+import org.gridauth.gsi.credential.CredentialFiles;
+import org.gridauth.gsi.credential.Pem;
+import org.gridauth.gsi.error.GridAuthException;
+import org.gridauth.gsi.testing.TestDatabases;
+import org.gridauth.gsi.testing.TestPki;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The service as an operator runs it: everything from cert-manager.conf, checked at start-up. */
+class CertManagerDaemonTest {
+
+    @TempDir
+    Path dir;
+
+    private Path config(CertManagerFixture peers, String extra) throws Exception {
+        TestPki pki = peers.pki;
+        CredentialFiles.writeHostCredential(dir.resolve("hostcert.pem"), dir.resolve("hostkey.pem"), pki.host());
+        CredentialFiles.writeHostCredential(dir.resolve("racert.pem"), dir.resolve("rakey.pem"), peers.ra);
+        Files.writeString(dir.resolve("ca.pem"), Pem.encode(pki.ca().certificate()));
+        Path conf = dir.resolve("cert-manager.conf");
+        Files.writeString(conf, String.join("\n",
+                "database.url = jdbc:h2:file:" + dir.resolve("db/cm") + ";WRITE_DELAY=0",
+                "listen = 127.0.0.1:0",
+                "tls.certificate = hostcert.pem",
+                "tls.key = hostkey.pem",
+                "trust.dir = " + pki.trustDir(),
+                "portal.clients = " + CertManagerFixture.PORTAL_DN + " ; /C=JP/O=Other/CN=second-portal.example.org",
+                "ca.url = https://" + pki.hostName() + ":" + peers.caLink.port(),
+                "ca.ra-certificate = racert.pem",
+                "ca.ra-key = rakey.pem",
+                "ca.certificate = ca.pem",
+                "subject.base = " + TestPki.ORGANISATION + "/OU=Users",
+                "myproxy.host = " + pki.hostName(),
+                "myproxy.port = " + peers.myproxy.port(),
+                "mail.host = 127.0.0.1",
+                "mail.port = " + peers.mail.getSmtp().getPort(),
+                "mail.from = ca@example.org",
+                "mail.recipients.* = ops@example.org",
+                extra, ""));
+        return conf;
+    }
+
+    @Test
+    @DisplayName("R-CM-1: the daemon starts from cert-manager.conf and the portal obtains a certificate through it")
+    void startsFromConfiguration() throws Exception {
+        try (CertManagerFixture peers = new CertManagerFixture(dir.resolve("peers"), TestDatabases.h2());
+             CertManagerDaemon daemon = CertManagerDaemon.start(CertManagerConfig.load(config(peers, "")), Clock.systemUTC())) {
+            String body = "{\"requestId\":\"daemon-req-1\",\"hpciId\":\"HPCI009001\",\"eppn\":\"d1@example.ac.jp\",\"commonName\":\"Daemon Test HPCI009001\","
+                    + "\"keyPassphrase\":\"daemon passphrase 1\",\"keyPassphraseConfirm\":\"daemon passphrase 1\",\"destination\":\"STORE\"}";
+            HttpResponse<String> response = peers.client(peers.portal).send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("https://" + peers.pki.hostName() + ":" + daemon.port() + "/v1/certificates"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            assertThat(response.body()).contains("CN=Daemon Test HPCI009001");
+            assertThat(peers.mail.waitForIncomingEmail(10_000, 1)).isTrue();
+        }
+    }
+
+    @Test
+    @DisplayName("R-OP-1: a wrong configuration stops the start with the setting named (GA-CM-001)")
+    void badConfiguration() throws Exception {
+        Path conf = dir.resolve("bad.conf");
+        Files.writeString(conf, "database.url = jdbc:h2:mem:x\nlisten = 127.0.0.1:0\nsurprise = 1\n");
+        assertThatThrownBy(() -> CertManagerConfig.load(conf)).isInstanceOf(GridAuthException.class)
+                .hasMessageContaining("GA-CM-001").hasMessageContaining("surprise");
+        Files.writeString(conf, "database.url = jdbc:h2:mem:x\nlisten = 127.0.0.1:0\n");
+        assertThatThrownBy(() -> CertManagerConfig.load(conf)).hasMessageContaining("portal.clients is required");
+        Files.writeString(conf, "database.url = jdbc:h2:mem:x\nlisten = nowhere\ntls.certificate=a\ntls.key=b\ntrust.dir=c\nportal.clients=/CN=x\n"
+                + "ca.url=https://ca:11412\nca.ra-certificate=a\nca.ra-key=b\nca.certificate=c\nsubject.base=/C=JP\nmyproxy.host=h\n");
+        assertThatThrownBy(() -> CertManagerConfig.load(conf)).hasMessageContaining("listen must be host:port");
+        Files.writeString(conf, "database.url = jdbc:h2:mem:x\ntls.certificate=a\ntls.key=b\ntrust.dir=c\nportal.clients=/CN=x\n"
+                + "ca.url=http://ca:11412\nca.ra-certificate=a\nca.ra-key=b\nca.certificate=c\nsubject.base=/C=JP\nmyproxy.host=h\n");
+        assertThatThrownBy(() -> CertManagerConfig.load(conf)).hasMessageContaining("ca.url must be an https URL");
+        Files.writeString(conf, "database.url = jdbc:h2:mem:x\ntls.certificate=a\ntls.key=b\ntrust.dir=c\nportal.clients=/CN=x\n"
+                + "ca.url=https://ca:11412\nca.ra-certificate=a\nca.ra-key=b\nca.certificate=c\nsubject.base=/C=JP\nmyproxy.host=h\n"
+                + "proxy.default-hours=200\n");
+        assertThatThrownBy(() -> CertManagerConfig.load(conf)).hasMessageContaining("proxy.default-hours");
+    }
+}
