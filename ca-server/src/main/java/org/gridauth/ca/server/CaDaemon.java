@@ -72,7 +72,8 @@ public final class CaDaemon implements AutoCloseable {
             repository = new RepositoryServer(config.httpListen(), config.httpsListen(), tls,
                     new RepositoryContent(key.certificate(), runtime.namespace(), new IgtfInfo(config.alias(), null, config.crlUrl(), config.email(),
                             config.status(), "1"), config.publishDir(), config.cps(), runtime.clock()),
-                    new OcspResponder(key.certificate(), ocspCredential(runtime), runtime.certificates(), runtime.clock(), Duration.ofHours(4)), 4);
+                    new OcspResponder(key.certificate(), ocspCredential(runtime), runtime.certificates(), runtime.clock(), Duration.ofHours(4)),
+                    new org.gridauth.ca.service.GridMapData(runtime.certificates(), runtime.clock(), config.alias())::render, 4);
         } catch (RuntimeException e) {
             raLink.close();
             throw e;

@@ -44,11 +44,19 @@ public final class RepositoryServer implements AutoCloseable {
     private final ExecutorService executor;
     private final RepositoryContent content;
     private final OcspResponder ocsp;
+    private final java.util.function.Supplier<byte[]> gridMapfile;
 
     public RepositoryServer(InetSocketAddress httpAddress, InetSocketAddress httpsAddress, Credential tls, RepositoryContent content,
                             OcspResponder ocsp, int threads) {
+        this(httpAddress, httpsAddress, tls, content, ocsp, null, threads);
+    }
+
+    /** With {@code gridMapfile} (may be null: not served) the grid-mapfile data of R-CA-6, over HTTPS only. */
+    public RepositoryServer(InetSocketAddress httpAddress, InetSocketAddress httpsAddress, Credential tls, RepositoryContent content,
+                            OcspResponder ocsp, java.util.function.Supplier<byte[]> gridMapfile, int threads) {
         this.content = content;
         this.ocsp = ocsp;
+        this.gridMapfile = gridMapfile;
         this.executor = Executors.newFixedThreadPool(threads);
         try {
             NoDelay.ensure();
@@ -103,6 +111,17 @@ public final class RepositoryServer implements AutoCloseable {
                     } else {
                         send(exchange, 403, "text/plain; charset=utf-8",
                                 "The CA fingerprints are published over HTTPS only.\n".getBytes(StandardCharsets.UTF_8));
+                    }
+                }
+                case "/grid-mapfile" -> {
+                    // Names of the CA's users: like the fingerprints, only over an authenticated channel.
+                    if (gridMapfile == null) {
+                        send(exchange, 404, "text/plain; charset=utf-8", "not published here\n".getBytes(StandardCharsets.UTF_8));
+                    } else if (secure) {
+                        send(exchange, 200, "text/plain; charset=utf-8", gridMapfile.get());
+                    } else {
+                        send(exchange, 403, "text/plain; charset=utf-8",
+                                "The grid-mapfile data is published over HTTPS only.\n".getBytes(StandardCharsets.UTF_8));
                     }
                 }
                 default -> send(exchange, 404, "text/plain; charset=utf-8", "not found\n".getBytes(StandardCharsets.UTF_8));

@@ -101,9 +101,10 @@ public final class RepositoryContent {
                 .append("<li><a href=\"cps\">CP/CPS</a></li>\n")
                 .append("<li>OCSP: POST to <code>/ocsp</code></li>\n");
         if (secure) {
-            page.append("<li><a href=\"fingerprints\">CA certificate fingerprints</a></li>\n");
+            page.append("<li><a href=\"fingerprints\">CA certificate fingerprints</a></li>\n")
+                    .append("<li><a href=\"grid-mapfile\">grid-mapfile data</a>: subject DN and HPCI-ID of every valid client certificate</li>\n");
         } else {
-            page.append("<li>Fingerprints are published over HTTPS only.</li>\n");
+            page.append("<li>Fingerprints and grid-mapfile data are published over HTTPS only.</li>\n");
         }
         return page.append("</ul>\n</body></html>\n").toString();
     }

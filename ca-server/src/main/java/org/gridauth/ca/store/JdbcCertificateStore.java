@@ -334,6 +334,27 @@ public final class JdbcCertificateStore {
         return out;
     }
 
+    /** A valid client certificate's subject and HPCI-ID. */
+    public record ClientSubject(String subject, String hpciId) {
+    }
+
+    /** Subjects and HPCI-IDs of the client certificates valid at {@code now}, ordered by subject (grid-mapfile data, R-CA-6). */
+    public java.util.List<ClientSubject> validClientSubjects(Instant now) {
+        return database.inTransaction(connection -> {
+            java.util.List<ClientSubject> out = new java.util.ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT subject_dn, hpci_id FROM ca_certificate WHERE status = 'VALID' AND hpci_id IS NOT NULL AND not_after > ? ORDER BY subject_dn, hpci_id")) {
+                select.setLong(1, now.toEpochMilli());
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new ClientSubject(rs.getString(1), rs.getString(2)));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
     /** The certificate issued (valid or since revoked) for the RA request {@code requestId}, if any. */
     public Optional<CertificateRecord> findByRequest(String requestId) {
         return database.inTransaction(connection -> findByRequest(connection, requestId));

@@ -20,6 +20,8 @@ import org.gridauth.ca.policy.CrlSchedule;
 import org.gridauth.ca.policy.IssueOrder;
 import org.gridauth.ca.policy.RevocationReason;
 import org.gridauth.ca.service.CrlService;
+import org.gridauth.gsi.gridmap.GridMapFile;
+import org.gridauth.ca.service.GridMapData;
 import org.gridauth.ca.service.HsmTestCa;
 import org.gridauth.ca.service.IssuanceService;
 import org.gridauth.ca.service.OcspResponder;
@@ -73,13 +75,22 @@ class RepositoryAndOcspTest {
         revoked = issuance.issue(new IssueOrder(RA, "host", HsmTestCa.csr(TestPki.newKey(), HsmTestCa.ORGANISATION + "/OU=Hosts/CN=bad.example.org",
                 List.of()), null, null)).certificate();
         new RevocationService(store, crls, audit, clock).revoke("operator", revoked.getSerialNumber(), RevocationReason.KEY_COMPROMISE, null);
+        RevocationService revocation = new RevocationService(store, crls, audit, clock);
+        for (String id : List.of("hpci000101", "hpci000102", "hpci000103")) {
+            X509Certificate client = issuance.issue(new IssueOrder(RA, "client", HsmTestCa.csr(TestPki.newKey(),
+                    HsmTestCa.ORGANISATION + "/OU=Users/CN=Taro Yamada " + id, List.of()), id, null)).certificate();
+            if (id.endsWith("3")) {
+                revocation.revoke("HPCI office", client.getSerialNumber(), RevocationReason.AFFILIATION_CHANGED, "account removed");
+            }
+        }
         responder = OcspSigners.issue(ca.key(), new CertificateMaker(clock), store, GridDn.fromOpenSsl(HsmTestCa.ORGANISATION + "/CN=OCSP Responder"));
         Path cps = Files.writeString(dir.resolve("cps.html"), "<html><body>CP/CPS draft</body></html>");
         RepositoryContent content = new RepositoryContent(ca.key().certificate(), HsmTestCa.namespace(),
                 new IgtfInfo("gridauth-hsm-test", URI.create("https://ca.example.org/"), URI.create("http://ca.example.org/crl.pem"),
                         "ca@example.org", "experimental", "1"), publish, cps, clock);
         server = new RepositoryServer(new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("127.0.0.1", 0), TestPki.shared().host(),
-                content, new OcspResponder(ca.key().certificate(), responder, store, clock, Duration.ofHours(1)), 4);
+                content, new OcspResponder(ca.key().certificate(), responder, store, clock, Duration.ofHours(1)),
+                new GridMapData(store, clock, "gridauth-hsm-test")::render, 4);
     }
 
     @AfterAll
@@ -153,6 +164,21 @@ class RepositoryAndOcspTest {
         GridTools.Result bad = GridTools.run(List.of("openssl", "verify", "-crl_check", "-CApath", certificates.toString(), write("b.pem", revoked).toString()));
         assertThat(bad.all()).contains("certificate revoked");
         assertThat(new TrustDirectory(certificates).signingPolicy(hash)).isPresent();
+    }
+
+    @Test
+    @DisplayName("R-CA-6: the repository publishes grid-mapfile data over HTTPS only: subject DN -> HPCI-ID of each valid client certificate, no hosts, no revoked ones")
+    void gridMapfileData() throws Exception {
+        HttpClient client = HttpClient.newBuilder().sslContext(TestPki.anonymousClientTls(TestPki.shared().ca().certificate())).build();
+        assertThat(get(client, "http://127.0.0.1:" + server.httpPort() + "/grid-mapfile").statusCode()).isEqualTo(403);
+        HttpResponse<byte[]> response = get(client, "https://localhost:" + server.httpsPort() + "/grid-mapfile");
+        assertThat(response.statusCode()).isEqualTo(200);
+        GridMapFile file = GridMapFile.parse(new String(response.body(), java.nio.charset.StandardCharsets.UTF_8), "grid-mapfile data");
+        assertThat(file.entries()).extracting(e -> e.dn() + " " + e.accounts()).containsExactly(
+                HsmTestCa.ORGANISATION + "/OU=Users/CN=Taro Yamada hpci000101 [hpci000101]",
+                HsmTestCa.ORGANISATION + "/OU=Users/CN=Taro Yamada hpci000102 [hpci000102]");
+        assertThat(file.permits(GridDn.fromOpenSsl(HsmTestCa.ORGANISATION + "/OU=Users/CN=Taro Yamada hpci000102"), "hpci000102")).isTrue();
+        assertThat(new String(get(client, "https://localhost:" + server.httpsPort() + "/").body())).contains("grid-mapfile");
     }
 
     private static HttpResponse<byte[]> get(HttpClient client, String url) throws Exception {
