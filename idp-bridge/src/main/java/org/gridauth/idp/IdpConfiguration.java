@@ -175,16 +175,43 @@ public class IdpConfiguration {
         IdpProperties.Ldap ldap = properties.ldap();
         EmbeddedDirectoryServer server = embedded.getIfAvailable();
         String url = ldap.url().isBlank() ? server.url() : ldap.url();
-        char[] password = null;
-        if (!ldap.searchBindDn().isBlank()) {
-            if (ldap.searchPasswordFile() == null) {
-                throw new GridAuthException(IdpError.BAD_CONFIGURATION, "gridauth.idp.ldap.search-password-file is required with search-bind-dn");
+        LdapSettings authentication = new LdapSettings(url, ldap.startTls(), ldap.baseDn(), ldap.userFilter(),
+                ldap.searchBindDn().isBlank() ? null : ldap.searchBindDn(),
+                password(ldap.searchBindDn(), ldap.searchPasswordFile(), "gridauth.idp.ldap"), AttributeDefinitions.ldapAttributes(),
+                ldap.poolSize(), ldap.timeout(), trust(ldap.trustCertificates()));
+        IdpProperties.AttributeDirectory a = ldap.attributeDirectory();
+        LdapSettings attributes = null;
+        if (!a.url().isBlank()) {
+            if (a.baseDn().isBlank()) {
+                throw new GridAuthException(IdpError.BAD_CONFIGURATION, "gridauth.idp.ldap.attribute-directory.base-dn is required with its url");
             }
-            password = Files.readString(ldap.searchPasswordFile()).strip().toCharArray();
+            attributes = new LdapSettings(a.url(), a.startTls(), a.baseDn(), a.userFilter(), a.searchBindDn().isBlank() ? null : a.searchBindDn(),
+                    password(a.searchBindDn(), a.searchPasswordFile(), "gridauth.idp.ldap.attribute-directory"),
+                    AttributeDefinitions.ldapAttributes(), ldap.poolSize(), ldap.timeout(), trust(a.trustCertificates()));
+            LOG.info("passwords checked in {}, attributes read from {}", url, a.url());
         }
-        return new LdapDirectory(new LdapSettings(url, ldap.startTls(), ldap.baseDn(), ldap.userFilter(),
-                ldap.searchBindDn().isBlank() ? null : ldap.searchBindDn(), password, AttributeDefinitions.ldapAttributes(),
-                ldap.poolSize(), ldap.timeout()));
+        return new LdapDirectory(authentication, attributes);
+    }
+
+    private static char[] password(String bindDn, Path file, String prefix) throws IOException {
+        if (bindDn.isBlank()) {
+            return null;
+        }
+        if (file == null) {
+            throw new GridAuthException(IdpError.BAD_CONFIGURATION, prefix + ".search-password-file is required with search-bind-dn");
+        }
+        return Files.readString(file).strip().toCharArray();
+    }
+
+    private static java.util.List<java.security.cert.X509Certificate> trust(Path pem) {
+        if (pem == null) {
+            return null;
+        }
+        java.util.List<java.security.cert.X509Certificate> certificates = org.gridauth.gsi.credential.CredentialFiles.readCertificates(pem);
+        if (certificates.isEmpty()) {
+            throw new GridAuthException(IdpError.BAD_CONFIGURATION, pem + " holds no CA certificate");
+        }
+        return certificates;
     }
 
     @Bean

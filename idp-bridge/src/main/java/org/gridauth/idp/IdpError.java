@@ -143,7 +143,12 @@ public enum IdpError implements ErrorCode {
             "The logout response from \"{0}\" does not answer a logout request this identity provider sent in this browser session.",
             "「{0}」からのログアウト応答は、この IdP がこのブラウザーセッションで送ったログアウト要求への応答ではありません。",
             "Close the browser to end every session; the service''s administrator can check its SingleLogoutService configuration.",
-            "すべてのセッションを終了するにはブラウザーを閉じてください。サービス管理者は SingleLogoutService の設定を確認してください。");
+            "すべてのセッションを終了するにはブラウザーを閉じてください。サービス管理者は SingleLogoutService の設定を確認してください。"),
+    NO_ATTRIBUTE_ENTRY(28,
+            "The account \"{0}\" has no single entry in the attribute directory ({1} found) and cannot sign in.",
+            "アカウント「{0}」は属性ディレクトリに一意のエントリがない ({1} 件) ため、サインインできません。",
+            "Contact the HPCI office (help desk); administrators add the account to the attribute directory or correct its user filter.",
+            "HPCI 事務局 (ヘルプデスク) に連絡してください。管理者は属性ディレクトリにアカウントを登録するか、ユーザーフィルターを修正してください。");
 
     private final Text text;
 

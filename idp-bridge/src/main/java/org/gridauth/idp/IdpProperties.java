@@ -79,6 +79,10 @@ public record IdpProperties(
      * @param embeddedSuffix      naming context of the embedded directory
      * @param embeddedLdif        LDIF loaded into the embedded directory; default the bundled demo accounts
      * @param embeddedPort        loopback port of the embedded directory (0: any free port)
+     * @param trustCertificates   PEM file of the CA certificate(s) the directory's TLS certificate must chain to
+     *                            (ldaps:// and StartTLS); default: the Java runtime's trust store
+     * @param attributeDirectory  a second directory the attributes (and account state) are read from; the password is
+     *                            still checked in this one. Empty url: attributes come from this directory
      */
     public record Ldap(
             @DefaultValue("") String url,
@@ -91,7 +95,30 @@ public record IdpProperties(
             @NotNull @DefaultValue("5s") Duration timeout,
             @NotBlank @DefaultValue("dc=hpci,dc=example,dc=jp") String embeddedSuffix,
             Path embeddedLdif,
-            @Min(0) @DefaultValue("0") int embeddedPort) {
+            @Min(0) @DefaultValue("0") int embeddedPort,
+            Path trustCertificates,
+            @Valid @DefaultValue AttributeDirectory attributeDirectory) {
+    }
+
+    /**
+     * The attribute directory (R-IDP-1: authentication DB and attribute DB apart).
+     *
+     * @param url                LDAP URL; empty: none
+     * @param startTls           StartTLS on ldap://
+     * @param baseDn             search base for users
+     * @param userFilter         filter with {user}, the name the user signed in with
+     * @param searchBindDn       DN for searches (empty: anonymous)
+     * @param searchPasswordFile file holding that DN's password
+     * @param trustCertificates  PEM CA certificate(s) for its TLS certificate; default: the Java runtime's trust store
+     */
+    public record AttributeDirectory(
+            @DefaultValue("") String url,
+            @DefaultValue("false") boolean startTls,
+            @DefaultValue("") String baseDn,
+            @NotBlank @DefaultValue("(uid={user})") String userFilter,
+            @DefaultValue("") String searchBindDn,
+            Path searchPasswordFile,
+            Path trustCertificates) {
     }
 
     /**

@@ -42,7 +42,13 @@ public final class LoginService {
             Audit.record("login-throttled", "user", username, "address", address);
             throw new GridAuthException(IdpError.THROTTLED, TIME.format(blocked.get()));
         }
-        Optional<Account> account = UsernameRule.acceptable(username) ? directory.authenticate(username, password) : Optional.empty();
+        Optional<Account> account;
+        try {
+            account = UsernameRule.acceptable(username) ? directory.authenticate(username, password) : Optional.empty();
+        } catch (GridAuthException e) {
+            Audit.record("login-error", "code", e.code().code(), "user", username, "address", address);
+            throw e;
+        }
         if (account.isEmpty()) {
             throttle.recordFailure(username, address);
             Audit.record("login-failed", "code", IdpError.LOGIN_FAILED.code(), "user", username, "address", address);

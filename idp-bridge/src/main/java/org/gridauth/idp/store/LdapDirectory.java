@@ -24,11 +24,20 @@ import org.ldaptive.auth.SearchDnResolver;
 import org.ldaptive.auth.SearchEntryResolver;
 import org.ldaptive.auth.SimpleBindAuthenticationHandler;
 import org.ldaptive.pool.BindConnectionPassivator;
+import org.ldaptive.FilterTemplate;
+import org.ldaptive.SearchOperation;
+import org.ldaptive.SearchRequest;
+import org.ldaptive.SearchResponse;
+import org.ldaptive.SearchScope;
+import org.ldaptive.ssl.SslConfig;
 
 /**
  * {@link Directory} on any LDAP server through ldaptive: the user's DN is found with a search whose filter
  * parameter ldaptive escapes (RFC 4515), the password is checked by binding as that DN on a pooled connection that
- * is re-bound anonymously before it returns to the pool, and the attributes are read with the search pool.
+ * is re-bound anonymously before it returns to the pool, and the attributes are read with the search pool, or, when
+ * an attribute directory is configured (R-IDP-1: authentication DB and attribute DB apart), from that second
+ * directory, where the user is found with its own filter. LDAPS and StartTLS check the server's certificate against
+ * the configured CA certificates (or the Java runtime's trust store) and its host name.
  */
 public final class LdapDirectory implements Directory {
 
@@ -36,8 +45,15 @@ public final class LdapDirectory implements Directory {
     private final PooledConnectionFactory bindPool;
     private final Authenticator authenticator;
     private final String[] attributes;
+    private final PooledConnectionFactory attributePool;
+    private final LdapSettings attributeSettings;
 
     public LdapDirectory(LdapSettings settings) {
+        this(settings, null);
+    }
+
+    /** Authenticates in the directory of {@code settings}; reads attributes from {@code attributeDirectory} when it is not null. */
+    public LdapDirectory(LdapSettings settings, LdapSettings attributeDirectory) {
         ConnectionConfig.Builder search = connection(settings);
         if (settings.searchBindDn() != null) {
             search.connectionInitializers(new BindConnectionInitializer(settings.searchBindDn(), new Credential(settings.searchPassword())));
@@ -46,6 +62,8 @@ public final class LdapDirectory implements Directory {
                 .blockWaitTime(settings.timeout()).name("idp-ldap-search").build();
         this.bindPool = PooledConnectionFactory.builder().config(connection(settings).build()).min(1).max(settings.poolSize())
                 .blockWaitTime(settings.timeout()).passivator(new BindConnectionPassivator()).name("idp-ldap-bind").build();
+        this.attributeSettings = attributeDirectory;
+        this.attributePool = attributeDirectory == null ? null : pool(attributeDirectory, "idp-ldap-attributes");
         try {
             searchPool.initialize();
             bindPool.initialize();
@@ -53,16 +71,55 @@ public final class LdapDirectory implements Directory {
             close();
             throw new GridAuthException(IdpError.DIRECTORY_UNAVAILABLE, e, settings.url() + ": " + e.getMessage());
         }
+        if (attributePool != null) {
+            try {
+                attributePool.initialize();
+            } catch (RuntimeException e) {
+                close();
+                throw new GridAuthException(IdpError.DIRECTORY_UNAVAILABLE, e, attributeDirectory.url() + ": " + e.getMessage());
+            }
+        }
         SearchDnResolver dnResolver = SearchDnResolver.builder().factory(searchPool).dn(settings.baseDn())
                 .filter(settings.userFilter()).subtreeSearch(true).allowMultipleDns(false).build();
         this.authenticator = new Authenticator(dnResolver, new SimpleBindAuthenticationHandler(bindPool));
-        this.authenticator.setEntryResolver(new SearchEntryResolver(searchPool));
-        this.attributes = settings.attributes().toArray(String[]::new);
+        if (attributePool == null) {
+            this.authenticator.setEntryResolver(new SearchEntryResolver(searchPool));
+        }
+        this.attributes = (attributeDirectory != null ? attributeDirectory : settings).attributes().toArray(String[]::new);
+    }
+
+    private static PooledConnectionFactory pool(LdapSettings settings, String name) {
+        ConnectionConfig.Builder config = connection(settings);
+        if (settings.searchBindDn() != null) {
+            config.connectionInitializers(new BindConnectionInitializer(settings.searchBindDn(), new Credential(settings.searchPassword())));
+        }
+        return PooledConnectionFactory.builder().config(config.build()).min(1).max(settings.poolSize())
+                .blockWaitTime(settings.timeout()).name(name).build();
     }
 
     private static ConnectionConfig.Builder connection(LdapSettings settings) {
-        return ConnectionConfig.builder().url(settings.url()).useStartTLS(settings.startTls())
+        ConnectionConfig.Builder builder = ConnectionConfig.builder().url(settings.url()).useStartTLS(settings.startTls())
                 .connectTimeout(settings.timeout()).responseTimeout(settings.timeout());
+        if (settings.trustAnchors() != null) {
+            builder.sslConfig(SslConfig.builder().trustManagers(trustManager(settings.trustAnchors())).build());
+        }
+        return builder;
+    }
+
+    /** A trust manager that accepts server chains ending at one of the given CA certificates (PKIX, no revocation check). */
+    static javax.net.ssl.TrustManager trustManager(List<java.security.cert.X509Certificate> anchors) {
+        try {
+            java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            for (int i = 0; i < anchors.size(); i++) {
+                store.setCertificateEntry("ca-" + i, anchors.get(i));
+            }
+            javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
+            factory.init(store);
+            return factory.getTrustManagers()[0];
+        } catch (java.security.GeneralSecurityException | java.io.IOException e) {
+            throw new IllegalStateException("cannot build the LDAP trust store", e);
+        }
     }
 
     @Override
@@ -73,7 +130,10 @@ public final class LdapDirectory implements Directory {
         }
         AuthenticationResponse response;
         try {
-            response = authenticator.authenticate(new AuthenticationRequest(username, new Credential(password), attributes));
+            // With an attribute directory the bind directory is asked for nothing but the password check.
+            response = authenticator.authenticate(attributePool == null
+                    ? new AuthenticationRequest(username, new Credential(password), attributes)
+                    : new AuthenticationRequest(username, new Credential(password), org.ldaptive.ReturnAttributes.NONE.value()));
         } catch (LdapException e) {
             throw new GridAuthException(IdpError.DIRECTORY_UNAVAILABLE, e, e.getResultCode() + " " + e.getClass().getSimpleName());
         }
@@ -86,7 +146,7 @@ public final class LdapDirectory implements Directory {
             }
             throw new GridAuthException(IdpError.DIRECTORY_UNAVAILABLE, code + " " + ldapCode);
         }
-        LdapEntry entry = response.getLdapEntry();
+        LdapEntry entry = attributePool == null ? response.getLdapEntry() : attributeEntry(username);
         Map<String, List<String>> values = new HashMap<>();
         if (entry != null) {
             for (LdapAttribute attribute : entry.getAttributes()) {
@@ -96,10 +156,26 @@ public final class LdapDirectory implements Directory {
         return Optional.of(new Account(username, response.getResolvedDn(), values));
     }
 
+    /** The user's entry in the attribute directory; GA-IDP-028 when there is none (or more than one). */
+    private LdapEntry attributeEntry(String username) {
+        SearchResponse found;
+        try {
+            SearchOperation search = new SearchOperation(attributePool, SearchRequest.builder().dn(attributeSettings.baseDn())
+                    .scope(SearchScope.SUBTREE).sizeLimit(2).build());
+            found = search.execute(FilterTemplate.builder().filter(attributeSettings.userFilter()).parameter("user", username).build(), attributes);
+        } catch (LdapException e) {
+            throw new GridAuthException(IdpError.DIRECTORY_UNAVAILABLE, e, attributeSettings.url() + ": " + e.getResultCode());
+        }
+        if (found.entrySize() != 1) {
+            throw new GridAuthException(IdpError.NO_ATTRIBUTE_ENTRY, username, found.entrySize());
+        }
+        return found.getEntry();
+    }
+
     @Override
     public void close() {
         // The pools are the only resources; the authenticator's own close() would close the search pool twice.
-        for (PooledConnectionFactory pool : new PooledConnectionFactory[] {searchPool, bindPool}) {
+        for (PooledConnectionFactory pool : new PooledConnectionFactory[] {searchPool, bindPool, attributePool}) {
             if (pool != null && pool.isInitialized()) {
                 pool.close();
             }

@@ -15,12 +15,22 @@ import java.util.List;
  * @param attributes     the LDAP attributes to read for the account
  * @param poolSize       maximum connections per pool
  * @param timeout        connect and response timeout
+ * @param trustAnchors   CA certificates the server's TLS certificate must chain to (LDAPS and StartTLS); null: the
+ *                       Java runtime's default trust store. The host name is checked against the certificate either way.
  */
 public record LdapSettings(String url, boolean startTls, String baseDn, String userFilter, String searchBindDn,
-                           char[] searchPassword, List<String> attributes, int poolSize, Duration timeout) {
+                           char[] searchPassword, List<String> attributes, int poolSize, Duration timeout,
+                           List<java.security.cert.X509Certificate> trustAnchors) {
+
+    /** With the Java runtime's default trust store. */
+    public LdapSettings(String url, boolean startTls, String baseDn, String userFilter, String searchBindDn,
+                        char[] searchPassword, List<String> attributes, int poolSize, Duration timeout) {
+        this(url, startTls, baseDn, userFilter, searchBindDn, searchPassword, attributes, poolSize, timeout, null);
+    }
 
     public LdapSettings {
         attributes = List.copyOf(attributes);
+        trustAnchors = trustAnchors == null ? null : List.copyOf(trustAnchors);
         if (!userFilter.contains("{user}")) {
             throw new IllegalArgumentException("the user filter must contain {user}");
         }
@@ -29,6 +39,6 @@ public record LdapSettings(String url, boolean startTls, String baseDn, String u
     @Override
     public String toString() {
         return "LdapSettings[url=" + url + ", startTls=" + startTls + ", baseDn=" + baseDn + ", userFilter=" + userFilter
-                + ", searchBindDn=" + searchBindDn + ", poolSize=" + poolSize + "]";
+                + ", searchBindDn=" + searchBindDn + ", poolSize=" + poolSize + ", trustAnchors=" + (trustAnchors == null ? "default" : trustAnchors.size()) + "]";
     }
 }

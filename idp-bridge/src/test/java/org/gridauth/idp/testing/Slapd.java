@@ -25,13 +25,23 @@ public final class Slapd implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    private final int tlsPort;
 
-    private Slapd(Process process, int port) {
+    private Slapd(Process process, int port, int tlsPort) {
         this.process = process;
         this.port = port;
+        this.tlsPort = tlsPort;
+    }
+
+    /** The server's TLS certificate and unencrypted key (PEM files); slapd then also listens for LDAPS and offers StartTLS. */
+    public record Tls(Path certificate, Path key) {
     }
 
     public static Slapd start(Path dir, InputStream ldif) throws Exception {
+        return start(dir, ldif, null);
+    }
+
+    public static Slapd start(Path dir, InputStream ldif, Tls tls) throws Exception {
         // Debian installs slapd in /usr/sbin, which is not on every user's PATH.
         Path sbin = Path.of("/usr/sbin/slapd");
         Path slapd = Files.isExecutable(sbin) ? sbin : GridTools.require("slapd", "slapd");
@@ -50,6 +60,8 @@ public final class Slapd implements AutoCloseable {
                 "include /etc/ldap/schema/inetorgperson.schema",
                 "include " + schema,
                 "pidfile " + dir.resolve("slapd.pid"),
+                tls == null ? "" : "TLSCertificateFile " + tls.certificate(),
+                tls == null ? "" : "TLSCertificateKeyFile " + tls.key(),
                 "modulepath /usr/lib/ldap",
                 "moduleload back_mdb",
                 "database mdb",
@@ -65,9 +77,16 @@ public final class Slapd implements AutoCloseable {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        Process process = new ProcessBuilder(List.of(slapd.toString(), "-f", config.toString(), "-h", "ldap://127.0.0.1:" + port + "/", "-d", "0"))
+        int tlsPort = 0;
+        if (tls != null) {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                tlsPort = socket.getLocalPort();
+            }
+        }
+        String listeners = "ldap://127.0.0.1:" + port + "/" + (tls == null ? "" : " ldaps://127.0.0.1:" + tlsPort + "/");
+        Process process = new ProcessBuilder(List.of(slapd.toString(), "-f", config.toString(), "-h", listeners, "-d", "0"))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("slapd.log").toFile()).start();
-        Slapd server = new Slapd(process, port);
+        Slapd server = new Slapd(process, port, tlsPort);
         try {
             server.awaitListening(dir);
             try (LDAPConnection connection = new LDAPConnection("127.0.0.1", port, "cn=admin," + SUFFIX, rootPassword);
@@ -100,6 +119,16 @@ public final class Slapd implements AutoCloseable {
 
     public String url() {
         return "ldap://127.0.0.1:" + port;
+    }
+
+    /** ldap:// with the given host name (for StartTLS, where the name is checked against the certificate). */
+    public String url(String host) {
+        return "ldap://" + host + ":" + port;
+    }
+
+    /** ldaps:// with the given host name; only with {@link Tls}. */
+    public String ldapsUrl(String host) {
+        return "ldaps://" + host + ":" + tlsPort;
     }
 
     @Override
