@@ -101,7 +101,8 @@ public class IdpConfiguration {
 
     /** Scheduled federation metadata for the discovery service, when {@code discovery.metadata-url} is set. */
     @Bean(destroyMethod = "close")
-    MetadataRefresher federationMetadata(IdpProperties properties, DiscoveryCatalog catalog, SpRegistry spRegistry, Clock clock)
+    MetadataRefresher federationMetadata(IdpProperties properties, DiscoveryCatalog catalog, SpRegistry spRegistry,
+                                         org.gridauth.idp.service.ServedSps servedSps, Clock clock)
             throws IOException {
         IdpProperties.Discovery ds = properties.discovery();
         if (ds.metadataUrl() == null) {
@@ -124,7 +125,13 @@ public class IdpConfiguration {
                 xml -> {
                     java.util.List<IdpEntry> all = new java.util.ArrayList<>(baseIdps);
                     all.addAll(FederationMetadata.idps(xml, ds.metadataUrl().toString()));
-                    catalog.replace(all, staticSps.with(new SpRegistry(SpRegistry.fromXml(xml, ds.metadataUrl().toString()))));
+                    SpRegistry federationSps = new SpRegistry(SpRegistry.fromXml(xml, ds.metadataUrl().toString()));
+                    catalog.replace(all, staticSps.with(federationSps));
+                    if (ds.serveFederationSps()) {
+                        servedSps.federation(federationSps);
+                        LOG.info("serving {} SPs of the federation aggregate besides the {} configured", federationSps.all().size(),
+                                spRegistry.all().size());
+                    }
                 });
         refresher.start();
         return refresher;
@@ -136,6 +143,12 @@ public class IdpConfiguration {
         SpRegistry registry = SpRegistry.fromFiles(properties.spMetadata());
         LOG.info("serving {} SPs from {}", registry.all().size(), properties.spMetadata());
         return registry;
+    }
+
+    /** The SPs SSO and logout serve: the configured ones, plus the federation aggregate's (see federationMetadata). */
+    @Bean
+    org.gridauth.idp.service.ServedSps servedSps(SpRegistry spRegistry) {
+        return new org.gridauth.idp.service.ServedSps(spRegistry);
     }
 
     @Bean
@@ -239,7 +252,7 @@ public class IdpConfiguration {
     }
 
     @Bean
-    org.gridauth.idp.service.LogoutService logoutService(SpRegistry sps, IdpEndpoints endpoints, BasicX509Credential idpSigningCredential,
+    org.gridauth.idp.service.LogoutService logoutService(org.gridauth.idp.service.ServedSps sps, IdpEndpoints endpoints, BasicX509Credential idpSigningCredential,
                                                          Clock clock) {
         return new org.gridauth.idp.service.LogoutService(sps, endpoints, new org.gridauth.idp.protocol.RedirectEncoder(idpSigningCredential),
                 new ResponseFactory(endpoints, idpSigningCredential, clock), new RequestFreshness(Duration.ofMinutes(5), Duration.ofMinutes(3)),
@@ -247,7 +260,7 @@ public class IdpConfiguration {
     }
 
     @Bean
-    SsoService ssoService(SpRegistry sps, IdpEndpoints endpoints, ReleasePolicy releasePolicy, PersistentIds persistentIds,
+    SsoService ssoService(org.gridauth.idp.service.ServedSps sps, IdpEndpoints endpoints, ReleasePolicy releasePolicy, PersistentIds persistentIds,
                           BasicX509Credential idpSigningCredential, Clock clock, IdpProperties properties) {
         return new SsoService(sps, new ReplayCache(clock), new RequestFreshness(Duration.ofMinutes(5), Duration.ofMinutes(3)),
                 endpoints, releasePolicy, persistentIds, new ResponseFactory(endpoints, idpSigningCredential, clock), clock,

@@ -143,6 +143,7 @@ public record IdpProperties(
      * @param metadataBackingFile  where the last good copy is kept; default {@code <home>/federation-metadata.xml}
      * @param minRefresh           shortest interval between fetches
      * @param maxRefresh           longest interval (cacheDuration and validUntil can make it shorter)
+     * @param serveFederationSps   the SPs of the fetched aggregate are served by the IdP too (not only known to the DS)
      */
     public record Discovery(
             @DefaultValue({}) List<Path> metadata,
@@ -154,6 +155,7 @@ public record IdpProperties(
             Path metadataCertificate,
             Path metadataBackingFile,
             @NotNull @DefaultValue("10m") Duration minRefresh,
-            @NotNull @DefaultValue("4h") Duration maxRefresh) {
+            @NotNull @DefaultValue("4h") Duration maxRefresh,
+            @DefaultValue("true") boolean serveFederationSps) {
     }
 }

@@ -27,7 +27,7 @@ import org.opensaml.security.credential.UsageType;
 import org.opensaml.xmlsec.signature.X509Data;
 
 /** The SPs this IdP serves, read from SAML metadata files (a single EntityDescriptor or an EntitiesDescriptor). */
-public final class SpRegistry {
+public final class SpRegistry implements SpLookup {
 
     private final Map<String, ServiceProvider> byEntityId;
 
@@ -132,6 +132,7 @@ public final class SpRegistry {
         }
     }
 
+    @Override
     public Optional<ServiceProvider> find(String entityId) {
         return entityId == null ? Optional.empty() : Optional.ofNullable(byEntityId.get(entityId));
     }

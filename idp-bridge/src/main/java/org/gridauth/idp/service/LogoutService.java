@@ -16,7 +16,6 @@ import org.gridauth.idp.protocol.RedirectEncoder;
 import org.gridauth.idp.protocol.RequestSignatures;
 import org.gridauth.idp.protocol.ResponseFactory;
 import org.gridauth.idp.protocol.ServiceProvider;
-import org.gridauth.idp.protocol.SpRegistry;
 import org.gridauth.idp.store.ReplayCache;
 import org.opensaml.saml.common.SignableSAMLObject;
 import org.opensaml.saml.common.xml.SAMLConstants;
@@ -48,7 +47,7 @@ public final class LogoutService {
     public record Inbound(SignableSAMLObject message, ServiceProvider sp, String relayState) {
     }
 
-    private final SpRegistry sps;
+    private final org.gridauth.idp.protocol.SpLookup sps;
     private final IdpEndpoints endpoints;
     private final RedirectEncoder redirects;
     private final ResponseFactory messages;
@@ -56,7 +55,7 @@ public final class LogoutService {
     private final ReplayCache replayCache;
     private final Clock clock;
 
-    public LogoutService(SpRegistry sps, IdpEndpoints endpoints, RedirectEncoder redirects, ResponseFactory messages,
+    public LogoutService(org.gridauth.idp.protocol.SpLookup sps, IdpEndpoints endpoints, RedirectEncoder redirects, ResponseFactory messages,
                          RequestFreshness freshness, ReplayCache replayCache, Clock clock) {
         this.sps = sps;
         this.endpoints = endpoints;

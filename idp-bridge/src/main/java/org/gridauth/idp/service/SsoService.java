@@ -18,7 +18,6 @@ import org.gridauth.idp.protocol.PostForm;
 import org.gridauth.idp.protocol.RequestSignatures;
 import org.gridauth.idp.protocol.ResponseFactory;
 import org.gridauth.idp.protocol.ServiceProvider;
-import org.gridauth.idp.protocol.SpRegistry;
 import org.gridauth.idp.protocol.Subject;
 import org.gridauth.idp.store.ReplayCache;
 import org.opensaml.saml.common.xml.SAMLConstants;
@@ -33,7 +32,7 @@ import org.opensaml.saml.saml2.core.Response;
  */
 public final class SsoService {
 
-    private final SpRegistry sps;
+    private final org.gridauth.idp.protocol.SpLookup sps;
     private final ReplayCache replayCache;
     private final RequestFreshness freshness;
     private final IdpEndpoints endpoints;
@@ -44,13 +43,13 @@ public final class SsoService {
     private final boolean encryptAssertions;
     private final SecureRandom random = new SecureRandom();
 
-    public SsoService(SpRegistry sps, ReplayCache replayCache, RequestFreshness freshness, IdpEndpoints endpoints,
+    public SsoService(org.gridauth.idp.protocol.SpLookup sps, ReplayCache replayCache, RequestFreshness freshness, IdpEndpoints endpoints,
                       ReleasePolicy releasePolicy, PersistentIds persistentIds, ResponseFactory responses, Clock clock) {
         this(sps, replayCache, freshness, endpoints, releasePolicy, persistentIds, responses, clock, true);
     }
 
     /** With {@code encryptAssertions}, assertions to an SP whose metadata has an encryption key are encrypted to it. */
-    public SsoService(SpRegistry sps, ReplayCache replayCache, RequestFreshness freshness, IdpEndpoints endpoints,
+    public SsoService(org.gridauth.idp.protocol.SpLookup sps, ReplayCache replayCache, RequestFreshness freshness, IdpEndpoints endpoints,
                       ReleasePolicy releasePolicy, PersistentIds persistentIds, ResponseFactory responses, Clock clock,
                       boolean encryptAssertions) {
         this.encryptAssertions = encryptAssertions;

@@ -20,6 +20,12 @@ public final class SignedAggregates {
 
     /** A signed aggregate with the given IdP entityIDs. */
     public static byte[] aggregate(BasicX509Credential signer, Instant validUntil, Duration cacheDuration, String... entityIds) throws Exception {
+        return aggregate(signer, validUntil, cacheDuration, java.util.List.of(entityIds), java.util.List.of());
+    }
+
+    /** A signed aggregate with the given IdP entityIDs and SP EntityDescriptors (XML, e.g. {@link TestSp#metadataXml()}). */
+    public static byte[] aggregate(BasicX509Credential signer, Instant validUntil, Duration cacheDuration, java.util.List<String> entityIds,
+                                   java.util.List<String> spEntityDescriptors) throws Exception {
         StringBuilder xml = new StringBuilder("<md:EntitiesDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\" ID=\"_fed"
                 + System.nanoTime() + "\" Name=\"urn:test:federation\">");
         for (String id : entityIds) {
@@ -28,6 +34,7 @@ public final class SignedAggregates {
                     .append("\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect\" Location=\"").append(id)
                     .append("/sso\"/></md:IDPSSODescriptor></md:EntityDescriptor>");
         }
+        spEntityDescriptors.forEach(xml::append);
         xml.append("</md:EntitiesDescriptor>");
         EntitiesDescriptor root = (EntitiesDescriptor) OpenSaml.parse(xml.toString().getBytes(StandardCharsets.UTF_8));
         root.releaseDOM();

@@ -35,6 +35,8 @@ class DiscoveryFederationUrlTest {
     static final int PORT;
     static final HttpServer FEDERATION;
     static final TestSp SP;
+    /** An SP known only from the federation aggregate. */
+    static final TestSp FEDERATED;
 
     static {
         try {
@@ -44,8 +46,10 @@ class DiscoveryFederationUrlTest {
                 PORT = socket.getLocalPort();
             }
             SigningKeys.generate(DIR.resolve("fed.crt"), DIR.resolve("fed.key"), "federation", Clock.systemUTC());
+            FEDERATED = new TestSp(DIR, "https://federated.test/sp", "https://federated.test/Shibboleth.sso/SAML2/POST", true);
             byte[] aggregate = SignedAggregates.aggregate(SigningKeys.load(DIR.resolve("fed.crt"), DIR.resolve("fed.key")),
-                    Instant.now().plus(Duration.ofDays(7)), Duration.ofHours(1), "https://fetched.test/idp");
+                    Instant.now().plus(Duration.ofDays(7)), Duration.ofHours(1), java.util.List.of("https://fetched.test/idp"),
+                    java.util.List.of(FEDERATED.metadataXml()));
             FEDERATION = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
             FEDERATION.createContext("/fed.xml", exchange -> {
                 exchange.sendResponseHeaders(200, aggregate.length);
@@ -82,5 +86,32 @@ class DiscoveryFederationUrlTest {
         String page = new Browser("http://127.0.0.1:" + PORT).get("/ds?entityID=" + URLEncoder.encode(SP.entityId, StandardCharsets.UTF_8)).body();
         assertThat(page).contains("https://fetched.test/idp");
         assertThat(DIR.resolve("home/federation-metadata.xml")).exists();
+    }
+
+    @Test
+    @DisplayName("R-IDP-4: an SP known only from the verified federation aggregate is served: its signed request is checked with the key from the aggregate and the Response goes to its ACS")
+    void federationSpServed() throws Exception {
+        String base = "http://127.0.0.1:" + PORT;
+        Browser browser = new Browser(base);
+        org.opensaml.saml.saml2.core.AuthnRequest request = FEDERATED.authnRequest(base + "/idp/profile/SAML2/Redirect/SSO", null);
+        // Its metadata in the aggregate says AuthnRequestsSigned: unsigned is refused, signed with its key accepted.
+        assertThat(browser.get("/idp/profile/SAML2/Redirect/SSO?" + TestSp.redirectQuery(OpenSaml.toXml(request), null, null)).body())
+                .contains("GA-IDP-005");
+        request = FEDERATED.authnRequest(base + "/idp/profile/SAML2/Redirect/SSO", null);
+        assertThat(browser.get("/idp/profile/SAML2/Redirect/SSO?" + TestSp.redirectQuery(OpenSaml.toXml(request), null, FEDERATED.credential))
+                .headers().firstValue("Location")).hasValue("/idp/login");
+        var page = browser.get("/idp/login");
+        var answer = browser.post("/idp/login", java.util.Map.of("csrf", Browser.field(page.body(), "csrf"), "username", "taro",
+                "password", "taro-demo-Pass1"));
+        assertThat(Browser.formAction(answer.body())).isEqualTo(FEDERATED.acsUrl);
+        var response = org.gridauth.idp.testing.SamlResponses.decode(Browser.field(answer.body(), "SAMLResponse"));
+        assertThat(response.getInResponseTo()).isEqualTo(request.getID());
+        org.gridauth.idp.testing.SamlResponses.verifyResponseSignature(response,
+                org.gridauth.gsi.credential.CredentialFiles.readCertificates(DIR.resolve("home/idp-signing.crt")).get(0));
+        // An SP in neither the configuration nor the aggregate is still unknown.
+        TestSp stranger = new TestSp(DIR, "https://stranger.test/sp", "https://stranger.test/acs", false);
+        assertThat(new Browser(base).get("/idp/profile/SAML2/Redirect/SSO?"
+                + TestSp.redirectQuery(OpenSaml.toXml(stranger.authnRequest(base + "/idp/profile/SAML2/Redirect/SSO", null)), null, null)).body())
+                .contains("GA-IDP-001");
     }
 }
