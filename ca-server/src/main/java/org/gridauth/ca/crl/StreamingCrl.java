@@ -144,22 +144,38 @@ public final class StreamingCrl {
 
     // DER helpers
 
-    /** UTCTime for 1950..2049, GeneralizedTime otherwise (RFC 5280 4.1.2.5), whole seconds, Z. */
+    /**
+     * UTCTime for 1950..2049, GeneralizedTime otherwise (RFC 5280 4.1.2.5), whole seconds, Z. Digits are written
+     * directly: String.format took a third of the encoding time of a million entries.
+     */
     static byte[] time(Instant instant) {
         ZonedDateTime t = instant.atZone(ZoneOffset.UTC);
         int year = t.getYear();
-        boolean utc = year >= 1950 && year < 2050;
-        String text = utc ? String.format(java.util.Locale.ROOT, "%02d%02d%02d%02d%02d%02dZ", year % 100, t.getMonthValue(), t.getDayOfMonth(),
-                t.getHour(), t.getMinute(), t.getSecond())
-                : String.format(java.util.Locale.ROOT, "%04d%02d%02d%02d%02d%02dZ", year, t.getMonthValue(), t.getDayOfMonth(), t.getHour(),
-                t.getMinute(), t.getSecond());
-        byte[] out = new byte[2 + text.length()];
-        out[0] = (byte) (utc ? 0x17 : 0x18);
-        out[1] = (byte) text.length();
-        for (int i = 0; i < text.length(); i++) {
-            out[2 + i] = (byte) text.charAt(i);
+        if (year < 0 || year > 9999) {
+            throw new IllegalArgumentException("a CRL time must be between the years 0 and 9999: " + instant);
         }
+        boolean utc = year >= 1950 && year < 2050;
+        byte[] out = new byte[utc ? 15 : 17];
+        out[0] = (byte) (utc ? 0x17 : 0x18);
+        out[1] = (byte) (out.length - 2);
+        int at = 2;
+        if (!utc) {
+            at = digits(out, at, year / 100);
+        }
+        at = digits(out, at, year % 100);
+        at = digits(out, at, t.getMonthValue());
+        at = digits(out, at, t.getDayOfMonth());
+        at = digits(out, at, t.getHour());
+        at = digits(out, at, t.getMinute());
+        at = digits(out, at, t.getSecond());
+        out[at] = 'Z';
         return out;
+    }
+
+    private static int digits(byte[] out, int at, int twoDigits) {
+        out[at] = (byte) ('0' + twoDigits / 10);
+        out[at + 1] = (byte) ('0' + twoDigits % 10);
+        return at + 2;
     }
 
     private static int lengthOfLength(long length) {
