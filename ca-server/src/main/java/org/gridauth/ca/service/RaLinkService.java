@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
@@ -41,8 +42,12 @@ public final class RaLinkService {
 
     private static final Logger LOG = LoggerFactory.getLogger(RaLinkService.class);
 
-    /** One HTTP answer: status and JSON body. */
-    public record Reply(int status, byte[] body) {
+    /** One HTTP answer: status, JSON body, and the GA-CA code of an error answer (else null). */
+    public record Reply(int status, byte[] body, String errorCode) {
+
+        public Reply(int status, byte[] body) {
+            this(status, body, null);
+        }
     }
 
     /** How long a claimed request may stay unanswered before a retry takes it over. */
@@ -161,38 +166,50 @@ public final class RaLinkService {
             LOG.info("RA link: request {} ({}) repeated; answering with the certificate issued for it", requestId, operation);
             return recovery.leftBehind().get().orElseThrow(() -> new GridAuthException(CaError.INTERNAL, "request " + requestId + " has no certificate"));
         }
+        Instant mine;
         if (claim instanceof JdbcRequestLog.Unfinished unfinished) {
             Optional<Reply> found = recovery.leftBehind().get();
             if (found.isPresent()) {
                 LOG.warn("RA link: request {} ({}) was carried out but its answer was not stored; answering with its result", requestId, operation);
-                storeAnswer(requestId, recovery.byCertificate(), found.get());
+                storeAnswer(requestId, unfinished.since(), recovery.byCertificate(), found.get());
                 return found.get();
             }
-            if (!requests.takeOver(requestId, unfinished, STALE)) {
-                throw new GridAuthException(CaError.REQUEST_IN_PROGRESS, requestId);
-            }
+            mine = requests.takeOver(requestId, unfinished, STALE).map(JdbcRequestLog.Claimed::at)
+                    .orElseThrow(() -> new GridAuthException(CaError.REQUEST_IN_PROGRESS, requestId));
             LOG.warn("RA link: request {} ({}) unfinished since {}; a retry takes it over", requestId, operation, unfinished.since());
             recovery.beforeRerun().run();
+        } else {
+            mine = ((JdbcRequestLog.Claimed) claim).at();
         }
         Reply reply;
         try {
             reply = guarded(work);
         } catch (RuntimeException e) {
-            requests.release(requestId);
+            requests.release(requestId, mine);
             throw e;
         }
+        if (CaError.REQUEST_IN_PROGRESS.code().equals(reply.errorCode())) {
+            // The request ID already holds a certificate (an earlier copy completed after this one took over): that is the answer.
+            Optional<Reply> found = recovery.leftBehind().get();
+            if (found.isPresent()) {
+                storeAnswer(requestId, mine, recovery.byCertificate(), found.get());
+                return found.get();
+            }
+            requests.release(requestId, mine);
+            return reply;
+        }
         if (reply.status() >= 500) {
-            requests.release(requestId);
+            requests.release(requestId, mine);
         } else if (!(recovery.byCertificate() && reply.status() == 200)) {
             // A 200 issuance was answered in the transaction that recorded its certificate.
-            requests.finish(requestId, reply.status(), new String(reply.body(), StandardCharsets.UTF_8));
+            requests.finish(requestId, mine, reply.status(), new String(reply.body(), StandardCharsets.UTF_8));
         }
         return reply;
     }
 
-    private void storeAnswer(String requestId, boolean byCertificate, Reply reply) {
+    private void storeAnswer(String requestId, Instant claim, boolean byCertificate, Reply reply) {
         try {
-            requests.finish(requestId, reply.status(), byCertificate ? null : new String(reply.body(), StandardCharsets.UTF_8));
+            requests.finish(requestId, claim, reply.status(), byCertificate ? null : new String(reply.body(), StandardCharsets.UTF_8));
         } catch (GridAuthException e) {
             // The next retry finds the result again.
             LOG.error("RA link: could not store the answer to request {}: {}", requestId, e.getMessage());
@@ -203,7 +220,7 @@ public final class RaLinkService {
         try {
             return work.get();
         } catch (GridAuthException e) {
-            return new Reply(RaCodec.status(e.code()), codec.write(codec.error(e)));
+            return new Reply(RaCodec.status(e.code()), codec.write(codec.error(e)), e.code().code());
         } catch (RuntimeException e) {
             LOG.error("RA link: request failed", e);
             GridAuthException internal = new GridAuthException(CaError.INTERNAL, e, e.getClass().getSimpleName());

@@ -24,8 +24,8 @@ public final class JdbcRequestLog {
     public sealed interface Claim permits Claimed, Stored, AnsweredByCertificate, Unfinished {
     }
 
-    /** The ID was new and is now claimed: do the work. */
-    public record Claimed() implements Claim {
+    /** The ID was new and is now claimed (at {@code at}, which names this claim): do the work. */
+    public record Claimed(Instant at) implements Claim {
     }
 
     /** A stored answer: send it again. */
@@ -68,16 +68,17 @@ public final class JdbcRequestLog {
                 if (earlier.isPresent()) {
                     return earlier.get();
                 }
+                long now = clock.millis();
                 try (PreparedStatement insert = connection.prepareStatement(
                         "INSERT INTO ca_ra_request (request_id, ra_dn, operation, request_sha256, state, created_at) VALUES (?, ?, ?, ?, 'IN_PROGRESS', ?)")) {
                     insert.setString(1, requestId);
                     insert.setString(2, raDn);
                     insert.setString(3, operation);
                     insert.setString(4, requestSha256);
-                    insert.setLong(5, clock.millis());
+                    insert.setLong(5, now);
                     insert.executeUpdate();
                 }
-                return new Claimed();
+                return new Claimed(Instant.ofEpochMilli(now));
             });
         } catch (GridAuthException e) {
             if (e.code() == CaError.DATABASE_UNAVAILABLE && CaDatabase.isUniqueViolation(e)) {
@@ -107,21 +108,52 @@ public final class JdbcRequestLog {
 
     /**
      * Takes over an unfinished request whose first copy has had {@code stale} to finish: restarts its clock, so of
-     * several retries arriving together only one takes it over. Returns false if another retry took it first, it
-     * was finished meanwhile, or it is not yet stale.
+     * several retries arriving together only one takes it over, and the first copy, should it still be alive, can
+     * no longer store an answer or release the ID ({@link #finish(String, Instant, int, String)},
+     * {@link #release(String, Instant)}). Returns the new claim, or nothing if another retry took it first, it was
+     * finished meanwhile, or it is not yet stale.
      */
-    public boolean takeOver(String requestId, Unfinished seen, Duration stale) {
+    public Optional<Claimed> takeOver(String requestId, Unfinished seen, Duration stale) {
         if (clock.instant().isBefore(seen.since().plus(stale))) {
-            return false;
+            return Optional.empty();
         }
         return database.inTransaction(connection -> {
+            long now = Math.max(clock.millis(), seen.since().toEpochMilli() + 1);
             try (PreparedStatement update = connection.prepareStatement(
                     "UPDATE ca_ra_request SET created_at = ? WHERE request_id = ? AND state = 'IN_PROGRESS' AND created_at = ?")) {
-                update.setLong(1, clock.millis());
+                update.setLong(1, now);
                 update.setString(2, requestId);
                 update.setLong(3, seen.since().toEpochMilli());
-                return update.executeUpdate() == 1;
+                return update.executeUpdate() == 1 ? Optional.of(new Claimed(Instant.ofEpochMilli(now))) : Optional.empty();
             }
+        });
+    }
+
+    /** Stores the answer of the copy holding {@code claim}; a copy whose request was taken over stores nothing. */
+    public void finish(String requestId, Instant claim, int status, String body) {
+        database.inTransaction(connection -> {
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE ca_ra_request SET state = 'DONE', http_status = ?, response_body = ? WHERE request_id = ? AND state = 'IN_PROGRESS' AND created_at = ?")) {
+                update.setInt(1, status);
+                update.setString(2, body);
+                update.setString(3, requestId);
+                update.setLong(4, claim.toEpochMilli());
+                update.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Gives the ID back after a failure a retry may cure, if {@code claim} still holds it (not taken over). */
+    public void release(String requestId, Instant claim) {
+        database.inTransaction(connection -> {
+            try (PreparedStatement delete = connection.prepareStatement(
+                    "DELETE FROM ca_ra_request WHERE request_id = ? AND state = 'IN_PROGRESS' AND created_at = ?")) {
+                delete.setString(1, requestId);
+                delete.setLong(2, claim.toEpochMilli());
+                delete.executeUpdate();
+            }
+            return null;
         });
     }
 

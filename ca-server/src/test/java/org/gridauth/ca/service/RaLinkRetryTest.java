@@ -184,6 +184,20 @@ class RaLinkRetryTest {
     }
 
     @Test
+    @DisplayName("R-CA-1: even with its request log row lost, a retried issuance is answered with the certificate its request ID holds and issues nothing new")
+    void requestRowLost() throws Exception {
+        byte[] body = issueBody("iss-00000005", "row.example.org").getBytes(StandardCharsets.UTF_8);
+        String serial = call(service.issue(RA, body), 200).get("serial").asText();
+        try (Connection c = raw.getConnection(); Statement s = c.createStatement()) {
+            assertThat(s.executeUpdate("DELETE FROM ca_ra_request WHERE request_id = 'iss-00000005'")).isEqualTo(1);
+        }
+        assertThat(call(service.issue(RA, body), 200).get("serial").asText()).isEqualTo(serial);
+        assertThat(call(service.issue(RA, body), 200).get("serial").asText()).isEqualTo(serial);
+        assertThat(serials("status = 'VALID'")).containsExactly(serial);
+        assertThat(serials("status <> 'VALID'")).isEmpty();
+    }
+
+    @Test
     @DisplayName("R-CA-1: a request whose first copy died after reserving a serial gets GA-CA-031 for 5 minutes, then a retry takes it over; the old reservation can never complete")
     void deadFirstCopyTakenOver() throws Exception {
         byte[] body = issueBody("iss-00000004", "dead.example.org").getBytes(StandardCharsets.UTF_8);

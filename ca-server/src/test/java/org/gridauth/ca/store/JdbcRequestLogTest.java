@@ -40,4 +40,27 @@ class JdbcRequestLogTest {
         log.release("req-7654321");
         assertThat(log.begin("req-7654321", "/CN=ra", "revoke", hash)).isEmpty();
     }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    @DisplayName("R-CA-1: an unanswered request is taken over only after the stale time and by one retry; the copy it was taken from can no longer answer or release it")
+    void takeOver(String name, Supplier<DataSource> database) {
+        org.gridauth.ca.service.MutableClock clock = new org.gridauth.ca.service.MutableClock(java.time.Instant.now());
+        JdbcRequestLog log = new JdbcRequestLog(new CaDatabase(database.get()), clock);
+        String hash = "c".repeat(64);
+        JdbcRequestLog.Claimed first = (JdbcRequestLog.Claimed) log.claim("req-takeover", "/CN=ra", "issue", hash);
+        JdbcRequestLog.Unfinished seen = (JdbcRequestLog.Unfinished) log.claim("req-takeover", "/CN=ra", "issue", hash);
+        assertThat(seen.since()).isEqualTo(first.at());
+        java.time.Duration stale = java.time.Duration.ofMinutes(5);
+        assertThat(log.takeOver("req-takeover", seen, stale)).isEmpty();
+        clock.advance(java.time.Duration.ofMinutes(6));
+        JdbcRequestLog.Claimed second = log.takeOver("req-takeover", seen, stale).orElseThrow();
+        assertThat(log.takeOver("req-takeover", seen, stale)).isEmpty();
+
+        log.release("req-takeover", first.at());
+        log.finish("req-takeover", first.at(), 400, "{\"from\":\"first\"}");
+        assertThat(log.claim("req-takeover", "/CN=ra", "issue", hash)).isEqualTo(new JdbcRequestLog.Unfinished(second.at()));
+        log.finish("req-takeover", second.at(), 200, "{\"from\":\"second\"}");
+        assertThat(log.claim("req-takeover", "/CN=ra", "issue", hash)).isEqualTo(new JdbcRequestLog.Stored(200, "{\"from\":\"second\"}"));
+    }
 }
