@@ -5,7 +5,6 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -212,6 +211,7 @@ public final class CrlService {
     /** Writes DER and PEM in one pass over the encoded CRL, each synced to disk before it may be published. */
     private Staged stage(StreamingCrl.Signed signed, String issuerHash) throws IOException {
         Files.createDirectories(publishDir);
+        removeStaleTemporaries();
         List<Path> temporary = new ArrayList<>();
         try {
             Path der = temporary(temporary, "crl.der");
@@ -264,6 +264,22 @@ public final class CrlService {
         }
     }
 
+    /** Temporary files a crashed CA process left (an hour old: no CRL takes that long to write). */
+    private void removeStaleTemporaries() {
+        Instant before = clock.instant().minus(java.time.Duration.ofHours(1));
+        try (var files = Files.newDirectoryStream(publishDir, ".*.tmp")) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                if ((name.startsWith(".crl.") || name.contains(".r0.")) && Files.getLastModifiedTime(file).toInstant().isBefore(before)) {
+                    Files.deleteIfExists(file);
+                    LOG.info("removed {} left by an interrupted CRL publication", file);
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot clean temporary files in {}: {}", publishDir, e.getMessage());
+        }
+    }
+
     private Path temporary(List<Path> made, String name) throws IOException {
         Path file = Files.createTempFile(publishDir, "." + name + ".", ".tmp");
         made.add(file);
@@ -312,7 +328,4 @@ public final class CrlService {
         }
     }
 
-    static UncheckedIOException unchecked(IOException e) {
-        return new UncheckedIOException(e);
-    }
 }
