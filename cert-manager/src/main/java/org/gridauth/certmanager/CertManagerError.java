@@ -133,6 +133,11 @@ public enum CertManagerError implements ErrorCode {
             "{0}「{1}」はありません。",
             "Check the identifier; it may have been removed.",
             "識別子を確認してください。削除された可能性があります。"),
+    PASSPHRASE_LOCKED(25,
+            "The stored key of HPCI-ID \"{0}\" is locked after repeated wrong passphrases until {1}.",
+            "HPCI-ID「{0}」の保管鍵はパスフレーズの誤りが続いたため {1} までロックされています。",
+            "Wait until the time shown and enter the right passphrase; if you forgot it, revoke the certificate and get a new one.",
+            "表示された時刻まで待ってから正しいパスフレーズを入力してください。忘れた場合は証明書を失効させて新しい証明書を取得してください。"),
 
     // --- registries, grid-mapfile templates and the sites' feed (GA-CM-1xx) ---
     ;

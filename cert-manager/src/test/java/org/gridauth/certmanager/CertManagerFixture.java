@@ -158,7 +158,8 @@ public final class CertManagerFixture implements AutoCloseable {
                 "client", 2048, new PassphraseRule(12)), store, requests, audit, ca, target, Optional.of(notifier), vault, clock);
         ProxyService proxies = new ProxyService(store, audit, vault, new ProxyMaker(clock), new ProxyLifetimePolicy(Duration.ofHours(12),
                 Duration.ofHours(168)), new PassphraseRule(8), hpciId -> memberships.getOrDefault(hpciId, List.of()),
-                Optional.of(new AttributeAuthority(acIssuer, VO_HOST, 15000, clock)), target, clock);
+                Optional.of(new AttributeAuthority(acIssuer, VO_HOST, 15000, clock)), target,
+                org.gridauth.certmanager.store.JdbcPassphraseGuard.defaults(database, clock), clock);
         RevocationService revocations = new RevocationService(store, audit, ca, clock);
         server = new CertManagerServer(new InetSocketAddress("127.0.0.1", 0), pki.host(), validator, 4)
                 .route("/v1/", new PortalApi(Set.of(portal.subject()), certificates, proxies, revocations, new Mappings(store, clock), audit))

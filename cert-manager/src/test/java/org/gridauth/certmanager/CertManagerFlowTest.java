@@ -316,6 +316,20 @@ class CertManagerFlowTest {
     }
 
     @Test
+    @DisplayName("R-CM-2: five wrong key passphrases lock the stored key for a while, even for the right passphrase")
+    void lockout() throws Exception {
+        ok(post("/v1/certificates", issueBody("lic-lockout-01", "HPCI000113", "Kenta", "STORE")));
+        Map<String, Object> wrong = proxyBody("HPCI000113", "DOWNLOAD");
+        wrong.put("keyPassphrase", "guess number one");
+        ok(post("/v1/proxies", proxyBody("HPCI000113", "DOWNLOAD")));
+        for (int i = 0; i < 5; i++) {
+            refused(post("/v1/proxies", wrong), 403, "GA-CM-003");
+        }
+        refused(post("/v1/proxies", proxyBody("HPCI000113", "DOWNLOAD")), 403, "GA-CM-025");
+        refused(post("/v1/proxies", wrong), 403, "GA-CM-025");
+    }
+
+    @Test
     @DisplayName("R-CA-8, R-RS-4: a revocation through the certificate manager revokes at the CA and marks the mapping")
     void revoke() throws Exception {
         JsonNode issued = ok(post("/v1/certificates", issueBody("lic-revoke-01", "HPCI000111", "Juro", "STORE")));

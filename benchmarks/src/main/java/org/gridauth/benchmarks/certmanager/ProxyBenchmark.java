@@ -88,7 +88,8 @@ public final class ProxyBenchmark {
         ChainValidator validator = ChainValidator.strict(pki.trustDir());
         ProxyService service = new ProxyService(store, new JdbcAuditLog(database, clock), vault, maker, ProxyLifetimePolicy.defaults(),
                 new PassphraseRule(8), hpci -> List.of("/hpci", "/hpci/proj"), Optional.of(new AttributeAuthority(aa, "voms.example.org", 15000, clock)),
-                new MyProxyTarget("localhost", 7512, new MyProxyClient(validator, Duration.ofSeconds(5))), clock);
+                new MyProxyTarget("localhost", 7512, new MyProxyClient(validator, Duration.ofSeconds(5))),
+                org.gridauth.certmanager.store.JdbcPassphraseGuard.defaults(database, clock), clock);
 
         byte[] tbs = new byte[600];
         new SecureRandom().nextBytes(tbs);

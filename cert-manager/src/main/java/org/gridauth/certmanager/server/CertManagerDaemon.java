@@ -95,7 +95,7 @@ public final class CertManagerDaemon implements AutoCloseable {
             CertificateService certificates = new CertificateService(new CertificateService.IssuanceSettings(config.subjectBase(), config.caProfile(),
                     config.keyBits(), config.keyPassphrase()), store, requests, audit, ca, myproxy, notifier, vault, clock);
             ProxyService proxies = new ProxyService(store, audit, vault, new ProxyMaker(clock), config.proxyLifetime(), config.storagePassphrase(),
-                    membership, aa, myproxy, clock);
+                    membership, aa, myproxy, org.gridauth.certmanager.store.JdbcPassphraseGuard.defaults(database, clock), clock);
             CertManagerServer server = new CertManagerServer(config.listen(), tls, validator, config.threads());
             server.route("/v1/", new PortalApi(new HashSet<>(config.portalClients()), certificates, proxies,
                     new RevocationService(store, audit, ca, clock), new Mappings(store, clock), audit));

@@ -132,7 +132,7 @@ public final class PortalApi implements HttpHandler {
     private static int statusOf(GridAuthException e) {
         if (e.code() instanceof CertManagerError error) {
             return switch (error) {
-                case CLIENT_NOT_AUTHORIZED, NOT_YOUR_ACCOUNT, WRONG_PASSPHRASE -> 403;
+                case CLIENT_NOT_AUTHORIZED, NOT_YOUR_ACCOUNT, WRONG_PASSPHRASE, PASSPHRASE_LOCKED -> 403;
                 case NOT_FOUND, NO_ACCOUNT -> 404;
                 case CN_IN_USE, VALID_CERTIFICATE_EXISTS, ACCOUNT_CONFLICT, REQUEST_IN_PROGRESS -> 409;
                 case CA_UNREACHABLE, MYPROXY_UNREACHABLE, DATABASE_UNAVAILABLE -> 503;

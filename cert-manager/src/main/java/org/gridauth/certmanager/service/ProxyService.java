@@ -23,6 +23,7 @@ import org.gridauth.certmanager.store.Account;
 import org.gridauth.certmanager.store.CredentialRecord;
 import org.gridauth.certmanager.store.JdbcAuditLog;
 import org.gridauth.certmanager.store.JdbcCredentialStore;
+import org.gridauth.certmanager.store.JdbcPassphraseGuard;
 import org.gridauth.certmanager.store.Location;
 import org.gridauth.gsi.credential.Credential;
 import org.gridauth.gsi.credential.CredentialFiles;
@@ -48,11 +49,13 @@ public final class ProxyService {
     private final VoMembership membership;
     private final Optional<AttributeAuthority> attributeAuthority;
     private final MyProxyTarget myproxy;
+    private final JdbcPassphraseGuard guard;
     private final Clock clock;
 
     public ProxyService(JdbcCredentialStore store, JdbcAuditLog audit, KeyVault vault, ProxyMaker proxies, ProxyLifetimePolicy lifetimes,
                         PassphraseRule storageRule, VoMembership membership, Optional<AttributeAuthority> attributeAuthority,
-                        MyProxyTarget myproxy, Clock clock) {
+                        MyProxyTarget myproxy, JdbcPassphraseGuard guard, Clock clock) {
+        this.guard = guard;
         this.store = store;
         this.audit = audit;
         this.vault = vault;
@@ -104,7 +107,15 @@ public final class ProxyService {
                 .filter(c -> c.location() == Location.STORE && c.encryptedKey() != null && c.usableAt(clock.instant()))
                 .orElseThrow(() -> new GridAuthException(CertManagerError.NO_STORED_CREDENTIAL, account.localName()));
         X509Certificate certificate = Pem.decode(stored.certificatePem().getBytes(StandardCharsets.US_ASCII), "stored certificate").certificates().get(0);
-        PrivateKey key = vault.open(stored.encryptedKey(), r.keyPassphrase(), certificate, account.localName());
+        guard.checkNotLocked(r.hpciId());
+        PrivateKey key;
+        try {
+            key = vault.open(stored.encryptedKey(), r.keyPassphrase(), certificate, account.localName());
+        } catch (GridAuthException e) {
+            guard.failed(r.hpciId());
+            throw e;
+        }
+        guard.succeeded(r.hpciId());
         Credential user = new Credential(key, List.of(certificate));
         List<AttributeCertificate> acs = new ArrayList<>();
         vo.ifPresent(v -> acs.add(attributeAuthority.get().issue(certificate, v.vo(), fqans, lifetime)));

@@ -129,6 +129,29 @@ class JdbcCredentialStoreTest {
         assertThat(requests.begin("req-00000001", "HPCI7")).get().extracting(JdbcIssueRequests.IssueRequestState::replyKey).isNull();
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    @DisplayName("R-CM-2: repeated wrong passphrases lock the account for the lock time; old failures age out; success clears the count")
+    void passphraseGuard(String name, java.util.function.Supplier<DataSource> data) {
+        MutableClock clock = new MutableClock(NOW);
+        JdbcPassphraseGuard guard = new JdbcPassphraseGuard(new CmDatabase(data.get()), clock, 3, Duration.ofMinutes(10), Duration.ofMinutes(5));
+        assertThat(guard.failed("HPCI8")).isFalse();
+        assertThat(guard.failed("HPCI8")).isFalse();
+        guard.succeeded("HPCI8");
+        assertThat(guard.failed("HPCI8")).as("success cleared the count").isFalse();
+        assertThat(guard.failed("HPCI8")).isFalse();
+        assertThat(guard.failed("HPCI8")).isTrue();
+        assertThatThrownBy(() -> guard.checkNotLocked("HPCI8")).hasMessageContaining("GA-CM-025");
+        guard.checkNotLocked("HPCI9");
+        clock.now = NOW.plus(Duration.ofMinutes(6));
+        guard.checkNotLocked("HPCI8");
+        clock.now = NOW.plus(Duration.ofMinutes(20));
+        assertThat(guard.failed("HPCI8")).isFalse();
+        clock.now = NOW.plus(Duration.ofMinutes(40));
+        assertThat(guard.failed("HPCI8")).as("failures older than the window do not count").isFalse();
+        assertThat(guard.failed("HPCI8")).isFalse();
+    }
+
     /** A clock tests can move. */
     static final class MutableClock extends Clock {
         Instant now;
