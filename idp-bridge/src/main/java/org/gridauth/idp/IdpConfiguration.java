@@ -54,6 +54,12 @@ public class IdpConfiguration {
         return Clock.systemUTC();
     }
 
+    /** Structured audit records (JSON lines) besides the audit log lines. */
+    @Bean(destroyMethod = "close")
+    org.gridauth.idp.service.Audit.Sink auditSink(IdpProperties properties) throws IOException {
+        return org.gridauth.idp.service.Audit.writeTo(properties.effectiveAuditFile());
+    }
+
     @Bean
     IdpEndpoints idpEndpoints(IdpProperties properties) {
         OpenSaml.init();
@@ -175,12 +181,27 @@ public class IdpConfiguration {
             return null;
         }
         Path ldif = properties.ldap().embeddedLdif();
+        Path adminPasswordFile = properties.home().resolve("embedded-directory-admin.password");
+        if (!Files.exists(adminPasswordFile)) {
+            byte[] secret = new byte[24];
+            new SecureRandom().nextBytes(secret);
+            Files.createDirectories(properties.home());
+            AtomicFiles.write(adminPasswordFile, java.util.HexFormat.of().formatHex(secret).getBytes(StandardCharsets.US_ASCII), AtomicFiles.OWNER_READ_WRITE);
+        }
+        EmbeddedDirectoryServer.Admin admin = new EmbeddedDirectoryServer.Admin(embeddedAdminDn(properties),
+                Files.readString(adminPasswordFile).strip().toCharArray());
         try (InputStream in = ldif != null ? Files.newInputStream(ldif) : IdpConfiguration.class.getResourceAsStream("/demo-accounts.ldif")) {
-            EmbeddedDirectoryServer server = EmbeddedDirectoryServer.start(properties.ldap().embeddedSuffix(), properties.ldap().embeddedPort(), in);
+            EmbeddedDirectoryServer server = EmbeddedDirectoryServer.start(properties.ldap().embeddedSuffix(), properties.ldap().embeddedPort(), in,
+                    admin, properties.ldap().embeddedStateFile());
             LOG.info("embedded directory {} on {} loaded from {}", properties.ldap().embeddedSuffix(), server.url(),
                     ldif != null ? ldif : "the bundled demo accounts");
             return server;
         }
+    }
+
+    /** The embedded directory's administrator (password in {@code <home>/embedded-directory-admin.password}), for the account command. */
+    public static String embeddedAdminDn(IdpProperties properties) {
+        return "cn=admin," + properties.ldap().embeddedSuffix();
     }
 
     @Bean(destroyMethod = "close")

@@ -148,7 +148,27 @@ public enum IdpError implements ErrorCode {
             "The account \"{0}\" has no single entry in the attribute directory ({1} found) and cannot sign in.",
             "アカウント「{0}」は属性ディレクトリに一意のエントリがない ({1} 件) ため、サインインできません。",
             "Contact the HPCI office (help desk); administrators add the account to the attribute directory or correct its user filter.",
-            "HPCI 事務局 (ヘルプデスク) に連絡してください。管理者は属性ディレクトリにアカウントを登録するか、ユーザーフィルターを修正してください。");
+            "HPCI 事務局 (ヘルプデスク) に連絡してください。管理者は属性ディレクトリにアカウントを登録するか、ユーザーフィルターを修正してください。"),
+    ACCOUNT_EXISTS(29,
+            "An account with {0} \"{1}\" already exists.",
+            "{0}「{1}」のアカウントはすでに存在します。",
+            "Choose another user name; an HPCI-ID is never given to a second account, even after deletion.",
+            "別のユーザー名を選んでください。HPCI-ID は削除後も別のアカウントには割り当てません。"),
+    ACCOUNT_UNKNOWN(30,
+            "There is no account \"{0}\" in the directory.",
+            "ディレクトリにアカウント「{0}」はありません。",
+            "Check the user name with the list command.",
+            "list コマンドでユーザー名を確認してください。"),
+    ACCOUNT_CHANGE_REFUSED(31,
+            "The account \"{0}\" cannot be changed this way: {1}.",
+            "アカウント「{0}」はこの方法では変更できません: {1}。",
+            "A deleted account stays deleted (register a new one); the user name and HPCI-ID never change; the state changes only with suspend, reinstate and delete.",
+            "削除したアカウントは元に戻せません (新規に登録してください)。ユーザー名と HPCI-ID は変更できません。状態は suspend、reinstate、delete でのみ変更します。"),
+    NOTIFICATION_FAILED(32,
+            "The notification to {0} could not be written: {1}.",
+            "{0} への通知を書き出せませんでした: {1}。",
+            "The account change itself was made; check the outbox directory (permissions, disk space) and notify the user by hand.",
+            "アカウントの変更自体は完了しています。送信待ちディレクトリ (権限、空き容量) を確認し、利用者には手作業で通知してください。");
 
     private final Text text;
 

@@ -31,6 +31,7 @@ import jakarta.validation.constraints.NotNull;
  * @param displayNameEn      mdui:DisplayName in English (the name users see in discovery services)
  * @param displayNameJa      mdui:DisplayName in Japanese
  * @param encryptAssertions  encrypt assertions to SPs whose metadata has an encryption key
+ * @param auditFile          structured audit records (JSON lines); default {@code <home>/audit.jsonl}
  */
 @Validated
 @ConfigurationProperties("gridauth.idp")
@@ -49,7 +50,13 @@ public record IdpProperties(
         @Valid @DefaultValue Discovery discovery,
         @NotBlank @DefaultValue("HPCI Account IdP") String displayNameEn,
         @NotBlank @DefaultValue("HPCI アカウント IdP") String displayNameJa,
-        @DefaultValue("true") boolean encryptAssertions) {
+        @DefaultValue("true") boolean encryptAssertions,
+        Path auditFile) {
+
+    /** Where structured audit records (one JSON object per line) go; default {@code <home>/audit.jsonl}. */
+    public Path effectiveAuditFile() {
+        return auditFile != null ? auditFile : home.resolve("audit.jsonl");
+    }
 
     public String effectiveEntityId() {
         return entityId == null || entityId.isBlank() ? stripSlash(baseUrl) + "/idp/shibboleth" : entityId;
@@ -79,6 +86,8 @@ public record IdpProperties(
      * @param embeddedSuffix      naming context of the embedded directory
      * @param embeddedLdif        LDIF loaded into the embedded directory; default the bundled demo accounts
      * @param embeddedPort        loopback port of the embedded directory (0: any free port)
+     * @param embeddedStateFile   LDIF file the embedded directory is loaded from when it exists and written to after
+     *                            each change (so accounts changed with the admin command survive a restart); empty: none
      * @param trustCertificates   PEM file of the CA certificate(s) the directory's TLS certificate must chain to
      *                            (ldaps:// and StartTLS); default: the Java runtime's trust store
      * @param attributeDirectory  a second directory the attributes (and account state) are read from; the password is
@@ -96,6 +105,7 @@ public record IdpProperties(
             @NotBlank @DefaultValue("dc=hpci,dc=example,dc=jp") String embeddedSuffix,
             Path embeddedLdif,
             @Min(0) @DefaultValue("0") int embeddedPort,
+            Path embeddedStateFile,
             Path trustCertificates,
             @Valid @DefaultValue AttributeDirectory attributeDirectory) {
     }

@@ -107,7 +107,7 @@ public final class LdapDirectory implements Directory {
     }
 
     /** A trust manager that accepts server chains ending at one of the given CA certificates (PKIX, no revocation check). */
-    static javax.net.ssl.TrustManager trustManager(List<java.security.cert.X509Certificate> anchors) {
+    public static javax.net.ssl.TrustManager trustManager(List<java.security.cert.X509Certificate> anchors) {
         try {
             java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
             store.load(null, null);

@@ -29,5 +29,11 @@ class SecretsNotLoggedTest extends IdpServerTestBase {
         String key = Files.readString(DIR.resolve("home/idp-signing.key"));
         String keyBody = key.lines().filter(l -> !l.startsWith("-----")).findFirst().orElseThrow();
         assertThat(log).doesNotContain(keyBody);
+
+        // The same decisions as structured records (JSON lines) in the audit file, and no password there either.
+        String audit = Files.readString(DIR.resolve("home/audit.jsonl"));
+        assertThat(audit).contains("\"event\":\"login-failed\",\"code\":\"GA-IDP-009\",\"user\":\"taro\"",
+                "\"event\":\"login-ok\",\"user\":\"taro\"").doesNotContain(wrong).doesNotContain(TARO_PASSWORD);
+        assertThat(audit.lines()).allSatisfy(line -> assertThat(line).startsWith("{\"time\":\"").endsWith("}"));
     }
 }
