@@ -1,0 +1,214 @@
+package org.gridauth.gridmap.cli;
+
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import org.gridauth.gridmap.GridmapError;
+import org.gridauth.gridmap.check.GridMapChecker;
+import org.gridauth.gridmap.crl.CrlFetcher;
+import org.gridauth.gridmap.crl.CrlOutcome;
+import org.gridauth.gridmap.trust.TrustInstaller;
+import org.gridauth.gsi.error.GridAuthException;
+
+/** The {@code gridmap} command for resource sites (R-RS-2..4). Runs from cron or a systemd timer as root. */
+public final class GridmapCommand {
+
+    static final String DEFAULT_DIR = "/etc/grid-security/certificates";
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Map<String, String> environment;
+    private final Clock clock;
+
+    public GridmapCommand(PrintStream out, PrintStream err, Map<String, String> environment, Clock clock) {
+        this.out = out;
+        this.err = err;
+        this.environment = environment;
+        this.clock = clock;
+    }
+
+    public static void main(String[] args) {
+        System.exit(new GridmapCommand(System.out, System.err, System.getenv(), Clock.systemUTC()).run(args).code());
+    }
+
+    public ExitCode run(String... args) {
+        if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
+            out.print(HELP);
+            return args.length == 0 ? ExitCode.USAGE : ExitCode.OK;
+        }
+        try {
+            Options options = Options.parse(args);
+            return switch (args[0]) {
+                case "crl" -> crl(options);
+                case "trust" -> trust(options);
+                case "check" -> check(options);
+                default -> throw new GridAuthException(GridmapError.USAGE, "unknown command \"" + args[0] + "\"");
+            };
+        } catch (GridAuthException e) {
+            err.println("gridmap: " + e.getMessage());
+            err.println("  " + e.localizedMessage(Locale.JAPANESE));
+            err.println("  What to do: " + e.action(Locale.ENGLISH));
+            return e.code() == GridmapError.USAGE ? ExitCode.USAGE : ExitCode.FAILED;
+        }
+    }
+
+    private Path trustDir(Options options) {
+        String dir = options.value("dir").orElse(environment.getOrDefault("X509_CERT_DIR", DEFAULT_DIR));
+        return Path.of(dir);
+    }
+
+    private ExitCode crl(Options options) {
+        options.allow("dir", "timeout", "aging-tolerance", "quiet");
+        CrlFetcher fetcher = new CrlFetcher(Duration.ofSeconds(options.number("timeout", 30)), Duration.ofHours(options.number("aging-tolerance", 24)),
+                clock);
+        List<CrlOutcome> outcomes = fetcher.refreshAll(trustDir(options));
+        boolean failed = false;
+        for (CrlOutcome outcome : outcomes) {
+            if (outcome.failed()) {
+                failed = true;
+                err.println("gridmap crl: " + outcome.hash() + " " + outcome.ca() + ": " + outcome.message());
+            } else if (!options.flag("quiet")) {
+                out.println(outcome.hash() + " " + outcome.ca() + ": " + outcome.message());
+            }
+        }
+        if (outcomes.isEmpty()) {
+            err.println("gridmap crl: no CA certificates (<hash>.0) in " + trustDir(options));
+            return ExitCode.FAILED;
+        }
+        return failed ? ExitCode.FAILED : ExitCode.OK;
+    }
+
+    private ExitCode trust(Options options) {
+        options.allow("dir", "repository", "fingerprint", "timeout");
+        URI repository = URI.create(options.value("repository").orElseThrow(() -> new GridAuthException(GridmapError.USAGE, "--repository is required")));
+        String fingerprint = options.value("fingerprint").orElseThrow(() -> new GridAuthException(GridmapError.USAGE,
+                "--fingerprint is required (the CA's SHA-256 fingerprint from its HTTPS page)"));
+        TrustInstaller.Installed installed = new TrustInstaller(Duration.ofSeconds(options.number("timeout", 30))).install(repository, fingerprint,
+                trustDir(options));
+        out.println("installed " + installed.subject() + " as " + installed.hash() + ".0 (SHA-256 " + installed.sha256() + ") with "
+                + installed.files().size() + " files in " + trustDir(options));
+        return ExitCode.OK;
+    }
+
+    private ExitCode check(Options options) {
+        options.allow("dir", "no-trust-check");
+        if (options.positional().size() != 1) {
+            throw new GridAuthException(GridmapError.USAGE, "check takes one grid-mapfile");
+        }
+        Path file = Path.of(options.positional().get(0));
+        Optional<Path> dir = options.flag("no-trust-check") ? Optional.empty() : Optional.of(trustDir(options));
+        List<GridMapChecker.Problem> problems = new GridMapChecker().check(file, dir);
+        for (GridMapChecker.Problem problem : problems) {
+            err.println(new GridAuthException(GridmapError.GRIDMAP_INVALID, file, problem.line(), problem.message()).getMessage());
+        }
+        if (problems.isEmpty()) {
+            out.println(file + ": OK");
+        }
+        return problems.isEmpty() ? ExitCode.OK : ExitCode.FAILED;
+    }
+
+    /** --name value, --flag, and positional arguments after the command. */
+    record Options(Map<String, String> values, List<String> positional) {
+        private static final List<String> FLAGS = List.of("quiet", "no-trust-check", "dry-run", "force");
+
+        static Options parse(String[] args) {
+            Map<String, String> values = new HashMap<>();
+            List<String> positional = new ArrayList<>();
+            for (int i = 1; i < args.length; i++) {
+                String a = args[i];
+                if (a.startsWith("--")) {
+                    String name = a.substring(2);
+                    int eq = name.indexOf('=');
+                    if (eq > 0) {
+                        values.put(name.substring(0, eq), name.substring(eq + 1));
+                    } else if (FLAGS.contains(name)) {
+                        values.put(name, "true");
+                    } else if (i + 1 < args.length) {
+                        values.put(name, args[++i]);
+                    } else {
+                        throw new GridAuthException(GridmapError.USAGE, "--" + name + " needs a value");
+                    }
+                } else {
+                    positional.add(a);
+                }
+            }
+            return new Options(values, positional);
+        }
+
+        void allow(String... names) {
+            for (String key : values.keySet()) {
+                if (!List.of(names).contains(key)) {
+                    throw new GridAuthException(GridmapError.USAGE, "unknown option --" + key);
+                }
+            }
+        }
+
+        Optional<String> value(String name) {
+            return Optional.ofNullable(values.get(name));
+        }
+
+        boolean flag(String name) {
+            return values.containsKey(name);
+        }
+
+        long number(String name, long fallback) {
+            String v = values.get(name);
+            if (v == null) {
+                return fallback;
+            }
+            try {
+                long n = Long.parseLong(v);
+                if (n < 0) {
+                    throw new NumberFormatException();
+                }
+                return n;
+            } catch (NumberFormatException e) {
+                throw new GridAuthException(GridmapError.USAGE, "--" + name + " must be a non-negative number, not \"" + v + "\"");
+            }
+        }
+    }
+
+    static final String HELP = """
+            NAME
+                gridmap - grid-mapfile, CRL and trust-anchor maintenance for resource sites
+
+            SYNOPSIS
+                gridmap crl   [--dir DIR] [--timeout SECONDS] [--aging-tolerance HOURS] [--quiet]
+                gridmap trust --repository URL --fingerprint SHA256 [--dir DIR] [--timeout SECONDS]
+                gridmap check [--dir DIR | --no-trust-check] GRID-MAPFILE
+                gridmap help
+
+            DESCRIPTION
+                crl    For every CA (<hash>.0) in the trust directory, download its CRL from <hash>.crl_url
+                       (or crl_url in <hash>.info), verify the signature with the CA's key, refuse a CRL whose
+                       nextUpdate is in the past or lastUpdate in the future (beyond the aging tolerance, default
+                       24 h) or that is older than the installed one, and install <hash>.r0 atomically.
+                trust  Download the CA's trust bundle (URL/trust-bundle.tar.gz), check that the CA certificate's
+                       SHA-256 fingerprint is the one given (take it from the CA's HTTPS page), then install
+                       <hash>.0, .signing_policy, .namespaces, .crl_url, .info and .r0.
+                check  Report every problem of a grid-mapfile with its line: unreadable lines, DNs listed twice,
+                       DNs no trusted CA may issue.
+
+                DIR defaults to $X509_CERT_DIR, else /etc/grid-security/certificates.
+
+            EXIT STATUS
+                0  success
+                1  something failed (details on standard error); installed files are left as they were
+                2  usage error; nothing was done
+                3  (sync) the certificate manager's feed could not be read; the grid-mapfile is unchanged
+                4  (sync) the safety limit refused the change; rerun with --force after checking
+
+            FILES
+                /etc/grid-security/certificates   trust directory
+                /etc/grid-security/grid-mapfile    grid-mapfile
+            """;
+}
