@@ -9,6 +9,9 @@ import java.util.Optional;
 import org.gridauth.gsi.error.GridAuthException;
 import org.gridauth.idp.IdpError;
 import org.ldaptive.BindConnectionInitializer;
+import org.ldaptive.BindOperation;
+import org.ldaptive.BindResponse;
+import org.ldaptive.SimpleBindRequest;
 import org.ldaptive.ConnectionConfig;
 import org.ldaptive.Credential;
 import org.ldaptive.LdapAttribute;
@@ -16,14 +19,6 @@ import org.ldaptive.LdapEntry;
 import org.ldaptive.LdapException;
 import org.ldaptive.PooledConnectionFactory;
 import org.ldaptive.ResultCode;
-import org.ldaptive.auth.AuthenticationRequest;
-import org.ldaptive.auth.AuthenticationResponse;
-import org.ldaptive.auth.AuthenticationResultCode;
-import org.ldaptive.auth.Authenticator;
-import org.ldaptive.auth.SearchDnResolver;
-import org.ldaptive.auth.SearchEntryResolver;
-import org.ldaptive.auth.SimpleBindAuthenticationHandler;
-import org.ldaptive.pool.BindConnectionPassivator;
 import org.ldaptive.FilterTemplate;
 import org.ldaptive.SearchOperation;
 import org.ldaptive.SearchRequest;
@@ -33,8 +28,8 @@ import org.ldaptive.ssl.SslConfig;
 
 /**
  * {@link Directory} on any LDAP server through ldaptive: the user's DN is found with a search whose filter
- * parameter ldaptive escapes (RFC 4515), the password is checked by binding as that DN on a pooled connection that
- * is re-bound anonymously before it returns to the pool, and the attributes are read with the search pool, or, when
+ * parameter ldaptive escapes (RFC 4515) and that reads the attributes in the same request, and the password is checked
+ * by binding as that DN on a connection of a second pool used for binds only; or, when
  * an attribute directory is configured (R-IDP-1: authentication DB and attribute DB apart), from that second
  * directory, where the user is found with its own filter. LDAPS and StartTLS check the server's certificate against
  * the configured CA certificates (or the Java runtime's trust store) and its host name.
@@ -43,7 +38,8 @@ public final class LdapDirectory implements Directory {
 
     private final PooledConnectionFactory searchPool;
     private final PooledConnectionFactory bindPool;
-    private final Authenticator authenticator;
+    private final SearchRequest userSearch;
+    private final String userFilter;
     private final String[] attributes;
     private final PooledConnectionFactory attributePool;
     private final LdapSettings attributeSettings;
@@ -60,8 +56,10 @@ public final class LdapDirectory implements Directory {
         }
         this.searchPool = PooledConnectionFactory.builder().config(search.build()).min(1).max(settings.poolSize())
                 .blockWaitTime(settings.timeout()).name("idp-ldap-search").build();
+        // The bind pool is used for nothing but binds, each of which replaces the connection's identity, so a
+        // connection is not re-bound anonymously on its way back (that was one LDAP round trip more per sign-in).
         this.bindPool = PooledConnectionFactory.builder().config(connection(settings).build()).min(1).max(settings.poolSize())
-                .blockWaitTime(settings.timeout()).passivator(new BindConnectionPassivator()).name("idp-ldap-bind").build();
+                .blockWaitTime(settings.timeout()).name("idp-ldap-bind").build();
         this.attributeSettings = attributeDirectory;
         this.attributePool = attributeDirectory == null ? null : pool(attributeDirectory, "idp-ldap-attributes");
         try {
@@ -79,12 +77,8 @@ public final class LdapDirectory implements Directory {
                 throw new GridAuthException(IdpError.DIRECTORY_UNAVAILABLE, e, attributeDirectory.url() + ": " + e.getMessage());
             }
         }
-        SearchDnResolver dnResolver = SearchDnResolver.builder().factory(searchPool).dn(settings.baseDn())
-                .filter(settings.userFilter()).subtreeSearch(true).allowMultipleDns(false).build();
-        this.authenticator = new Authenticator(dnResolver, new SimpleBindAuthenticationHandler(bindPool));
-        if (attributePool == null) {
-            this.authenticator.setEntryResolver(new SearchEntryResolver(searchPool));
-        }
+        this.userSearch = SearchRequest.builder().dn(settings.baseDn()).scope(SearchScope.SUBTREE).sizeLimit(2).build();
+        this.userFilter = settings.userFilter();
         this.attributes = (attributeDirectory != null ? attributeDirectory : settings).attributes().toArray(String[]::new);
     }
 
@@ -128,32 +122,37 @@ public final class LdapDirectory implements Directory {
             // An empty password would be an unauthenticated bind (RFC 4513 5.1.2), which succeeds on many servers.
             return Optional.empty();
         }
-        AuthenticationResponse response;
+        // One search finds the DN and, without an attribute directory, reads the attributes too; then one bind checks
+        // the password. (ldaptive's Authenticator searched twice and re-bound anonymously: four round trips.)
+        LdapEntry found;
         try {
-            // With an attribute directory the bind directory is asked for nothing but the password check.
-            response = authenticator.authenticate(attributePool == null
-                    ? new AuthenticationRequest(username, new Credential(password), attributes)
-                    : new AuthenticationRequest(username, new Credential(password), org.ldaptive.ReturnAttributes.NONE.value()));
+            SearchResponse response = new SearchOperation(searchPool, userSearch).execute(FilterTemplate.builder().filter(userFilter).parameter("user", username).build(),
+                    attributePool == null ? attributes : new String[] {"1.1"});
+            if (response.getResultCode() == ResultCode.SIZE_LIMIT_EXCEEDED || response.entrySize() != 1) {
+                return Optional.empty();
+            }
+            found = response.getEntry();
         } catch (LdapException e) {
             throw new GridAuthException(IdpError.DIRECTORY_UNAVAILABLE, e, e.getResultCode() + " " + e.getClass().getSimpleName());
         }
-        if (!response.isSuccess()) {
-            AuthenticationResultCode code = response.getAuthenticationResultCode();
-            ResultCode ldapCode = response.getResultCode();
-            if (code == AuthenticationResultCode.DN_RESOLUTION_FAILURE || code == AuthenticationResultCode.INVALID_CREDENTIAL
-                    || ldapCode == ResultCode.INVALID_CREDENTIALS || ldapCode == ResultCode.INAPPROPRIATE_AUTHENTICATION) {
-                return Optional.empty();
-            }
-            throw new GridAuthException(IdpError.DIRECTORY_UNAVAILABLE, code + " " + ldapCode);
+        BindResponse bind;
+        try {
+            bind = new BindOperation(bindPool).execute(new SimpleBindRequest(found.getDn(), new Credential(password)));
+        } catch (LdapException e) {
+            throw new GridAuthException(IdpError.DIRECTORY_UNAVAILABLE, e, e.getResultCode() + " " + e.getClass().getSimpleName());
         }
-        LdapEntry entry = attributePool == null ? response.getLdapEntry() : attributeEntry(username);
+        if (bind.getResultCode() == ResultCode.INVALID_CREDENTIALS || bind.getResultCode() == ResultCode.INAPPROPRIATE_AUTHENTICATION) {
+            return Optional.empty();
+        }
+        if (bind.getResultCode() != ResultCode.SUCCESS) {
+            throw new GridAuthException(IdpError.DIRECTORY_UNAVAILABLE, String.valueOf(bind.getResultCode()));
+        }
+        LdapEntry entry = attributePool == null ? found : attributeEntry(username);
         Map<String, List<String>> values = new HashMap<>();
-        if (entry != null) {
-            for (LdapAttribute attribute : entry.getAttributes()) {
-                values.put(attribute.getName(), new ArrayList<>(attribute.getStringValues()));
-            }
+        for (LdapAttribute attribute : entry.getAttributes()) {
+            values.put(attribute.getName(), new ArrayList<>(attribute.getStringValues()));
         }
-        return Optional.of(new Account(username, response.getResolvedDn(), values));
+        return Optional.of(new Account(username, found.getDn(), values));
     }
 
     /** The user's entry in the attribute directory; GA-IDP-028 when there is none (or more than one). */
@@ -174,7 +173,7 @@ public final class LdapDirectory implements Directory {
 
     @Override
     public void close() {
-        // The pools are the only resources; the authenticator's own close() would close the search pool twice.
+        // The pools are the only resources.
         for (PooledConnectionFactory pool : new PooledConnectionFactory[] {searchPool, bindPool, attributePool}) {
             if (pool != null && pool.isInitialized()) {
                 pool.close();
