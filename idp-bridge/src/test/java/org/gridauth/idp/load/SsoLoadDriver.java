@@ -50,6 +50,8 @@ public final class SsoLoadDriver {
         // "response" (default): the SP's metadata does not ask for signed assertions, as Shibboleth SP's generated
         // metadata; "both": WantAssertionsSigned="true", so assertion and Response are signed (two RSA signatures).
         assertionSigned = args.length > 3 && args[3].equals("both");
+        // "process": the IdP runs as a JVM of its own, so its CPU time per sign-on can be read from /proc.
+        boolean separate = args.length > 4 && args[4].equals("process");
         OpenSaml.init();
         Path dir = Files.createTempDirectory("idp-load");
         StringBuilder ldif = new StringBuilder("dn: dc=hpci,dc=example,dc=jp\nobjectClass: domain\ndc: hpci\n\n"
@@ -71,23 +73,39 @@ public final class SsoLoadDriver {
         if (!assertionSigned) {
             sp.responseSignatureOnly();
         }
-        ConfigurableApplicationContext idp = SpringApplication.run(IdpApplication.class, "--server.port=" + port, "--gridauth.idp.base-url=" + base,
+        String[] idpArgs = {"--server.port=" + port, "--gridauth.idp.base-url=" + base,
                 "--gridauth.idp.home=" + dir.resolve("home"), "--gridauth.idp.sp-metadata[0]=" + sp.writeMetadata(dir),
                 "--gridauth.idp.ldap.embedded-ldif=" + dir.resolve("accounts.ldif"), "--logging.level.gridauth.idp.audit=WARN",
-                "--gridauth.idp.throttle.max-per-address=1000000");
+                "--gridauth.idp.throttle.max-per-address=1000000"};
+        ConfigurableApplicationContext idp = null;
+        Process process = null;
+        if (separate) {
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                    System.getProperty("java.class.path"), IdpApplication.class.getName()));
+            command.addAll(List.of(idpArgs));
+            process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("idp.log").toFile()).start();
+            awaitIdp(base, process);
+        } else {
+            idp = SpringApplication.run(IdpApplication.class, idpArgs);
+        }
         try {
             idpCertificate = org.gridauth.gsi.credential.CredentialFiles.readCertificates(dir.resolve("home/idp-signing.crt")).get(0);
             HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
             // Warm-up: JIT, pools, parser pool.
-            run(client, base, sp, 200, clients, accounts, 0);
-            long[] latencies = run(client, base, sp, logins, clients, accounts, 200);
-            System.out.println(report(accounts, logins, clients, latencies));
+            run(client, base, sp, separate ? 1000 : 200, clients, accounts, 0);
+            long cpuBefore = process == null ? 0 : cpuMillis(process.pid());
+            long[] latencies = run(client, base, sp, logins, clients, accounts, separate ? 1000 : 200);
+            String line = report(accounts, logins, clients, latencies);
+            if (process != null) {
+                line += String.format(", IdP process CPU %.1f ms per sign-on", (cpuMillis(process.pid()) - cpuBefore) / (double) logins);
+            }
+            System.out.println(line);
         } catch (Exception e) {
             e.printStackTrace(System.out);
-            idp.close();
+            stop(idp, process);
             System.exit(1);
         }
-        idp.close();
+        stop(idp, process);
         // ldaptive's netty and the HTTP client leave non-daemon threads; exec:java would wait for them.
         System.exit(0);
     }
@@ -149,6 +167,42 @@ public final class SsoLoadDriver {
             if (decoded.getAssertions().isEmpty() || (decoded.getAssertions().get(0).getSignature() != null) != assertionSigned || !decoded.getAssertions().get(0).getSubject().getNameID().getValue().matches("[A-Za-z0-9+/=]+")) {
                 throw new IllegalStateException("unexpected response for " + user);
             }
+        }
+    }
+
+    private static void awaitIdp(String base, Process process) throws Exception {
+        HttpClient probe = HttpClient.newHttpClient();
+        for (int i = 0; i < 600; i++) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the IdP process exited");
+            }
+            try {
+                if (probe.send(HttpRequest.newBuilder(URI.create(base + "/idp/shibboleth")).build(), HttpResponse.BodyHandlers.discarding())
+                        .statusCode() == 200) {
+                    return;
+                }
+            } catch (java.io.IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("the IdP did not start within 60 s");
+    }
+
+    /** User + system CPU time of a process (Linux /proc, clock ticks of 10 ms). */
+    private static long cpuMillis(long pid) throws java.io.IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
+    }
+
+    private static void stop(ConfigurableApplicationContext idp, Process process) throws InterruptedException {
+        if (idp != null) {
+            idp.close();
+        }
+        if (process != null) {
+            process.destroy();
+            process.waitFor();
         }
     }
 
