@@ -51,13 +51,20 @@ public final class GridmapCommand {
                 case "crl" -> crl(options);
                 case "trust" -> trust(options);
                 case "check" -> check(options);
+                case "sync" -> sync(options);
                 default -> throw new GridAuthException(GridmapError.USAGE, "unknown command \"" + args[0] + "\"");
             };
         } catch (GridAuthException e) {
             err.println("gridmap: " + e.getMessage());
             err.println("  " + e.localizedMessage(Locale.JAPANESE));
             err.println("  What to do: " + e.action(Locale.ENGLISH));
-            return e.code() == GridmapError.USAGE ? ExitCode.USAGE : ExitCode.FAILED;
+            if (e.code() == GridmapError.USAGE || e.code() == GridmapError.BINDING_INVALID) {
+                return ExitCode.USAGE;
+            }
+            if (e.code() == GridmapError.FEED_UNAVAILABLE || e.code() == GridmapError.FEED_INVALID) {
+                return ExitCode.FEED_UNAVAILABLE;
+            }
+            return e.code() == GridmapError.SAFETY_LIMIT ? ExitCode.SAFETY_LIMIT : ExitCode.FAILED;
         }
     }
 
@@ -114,6 +121,39 @@ public final class GridmapCommand {
             out.println(file + ": OK");
         }
         return problems.isEmpty() ? ExitCode.OK : ExitCode.FAILED;
+    }
+
+    private ExitCode sync(Options options) {
+        options.allow("dir", "feed", "cert", "key", "state", "output", "binding", "max-drop-percent", "resource", "dry-run", "force", "timeout", "quiet");
+        URI feed = URI.create(options.value("feed").orElseThrow(() -> new GridAuthException(GridmapError.USAGE, "--feed is required")));
+        Path cert = Path.of(options.value("cert").orElse("/etc/grid-security/hostcert.pem"));
+        Path key = Path.of(options.value("key").orElse("/etc/grid-security/hostkey.pem"));
+        org.gridauth.gridmap.sync.Binding binding = org.gridauth.gridmap.sync.Binding.parse(options.value("binding")
+                .orElseThrow(() -> new GridAuthException(GridmapError.USAGE, "--binding is required (map:<file> or template:<pattern>)")));
+        org.gridauth.gsi.credential.Credential host;
+        try {
+            host = org.gridauth.gsi.credential.CredentialFiles.readUserCredential(cert, key, null);
+        } catch (GridAuthException e) {
+            throw new GridAuthException(GridmapError.USAGE, "the host credential " + cert + " / " + key + " cannot be read: " + e.getMessage());
+        }
+        long maxDrop = options.number("max-drop-percent", 10);
+        org.gridauth.gridmap.sync.GridMapSync sync = new org.gridauth.gridmap.sync.GridMapSync(
+                new org.gridauth.gridmap.sync.FeedClient(feed, host, trustDir(options), Duration.ofSeconds(options.number("timeout", 60))), feed, clock);
+        org.gridauth.gridmap.sync.GridMapSync.Outcome outcome = sync.run(new org.gridauth.gridmap.sync.GridMapSync.Settings(
+                Path.of(options.value("output").orElse("/etc/grid-security/grid-mapfile")),
+                Path.of(options.value("state").orElse("/var/lib/gridauth/gridmap")), binding, (int) Math.min(100, maxDrop), options.flag("force"),
+                options.flag("dry-run"), options.value("resource")));
+        for (String problem : outcome.rejected()) {
+            err.println("gridmap sync: rejected " + problem);
+        }
+        if (options.flag("dry-run")) {
+            outcome.diff().forEach(out::println);
+        }
+        if (!options.flag("quiet") || options.flag("dry-run")) {
+            out.println((outcome.written() ? "wrote " : "would write ") + outcome.entries() + " entries (+" + outcome.added() + " -" + outcome.removed()
+                    + ", " + outcome.unbound() + " without a local account, " + outcome.rejected().size() + " rejected), cursor " + outcome.cursor());
+        }
+        return outcome.rejected().isEmpty() ? ExitCode.OK : ExitCode.FAILED;
     }
 
     /** --name value, --flag, and positional arguments after the command. */
@@ -185,6 +225,8 @@ public final class GridmapCommand {
                 gridmap crl   [--dir DIR] [--timeout SECONDS] [--aging-tolerance HOURS] [--quiet]
                 gridmap trust --repository URL --fingerprint SHA256 [--dir DIR] [--timeout SECONDS]
                 gridmap check [--dir DIR | --no-trust-check] GRID-MAPFILE
+                gridmap sync  --feed URL --binding RULE [--cert FILE] [--key FILE] [--dir DIR] [--state DIR]
+                              [--output FILE] [--resource ID] [--max-drop-percent N] [--dry-run] [--force] [--quiet]
                 gridmap help
 
             DESCRIPTION
@@ -197,6 +239,16 @@ public final class GridmapCommand {
                        <hash>.0, .signing_policy, .namespaces, .crl_url, .info and .r0.
                 check  Report every problem of a grid-mapfile with its line: unreadable lines, DNs listed twice,
                        DNs no trusted CA may issue.
+                sync   Read the certificate manager's feed for this site (mutual TLS with the host certificate,
+                       default /etc/grid-security/hostcert.pem and hostkey.pem; only the changes since the last
+                       run), bind each valid researcher to local accounts with RULE, and replace the grid-mapfile
+                       (default /etc/grid-security/grid-mapfile) atomically, keeping the previous one as .bak.
+                       RULE: map:FILE (lines "ePPN-or-HPCI-ID account[,account]") or template:PATTERN with
+                       {hpciId}, {localAccount}, {eppnUser}, {hpciNumber} (e.g. template:hpci{hpciNumber}).
+                       Researchers without an account get no line. A run that would remove more than
+                       --max-drop-percent (default 10) of the entries stops with status 4 unless --force;
+                       --dry-run prints the change and writes nothing. State and lock: --state (default
+                       /var/lib/gridauth/gridmap).
 
                 DIR defaults to $X509_CERT_DIR, else /etc/grid-security/certificates.
 

@@ -1,0 +1,118 @@
+package org.gridauth.gridmap.sync;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.gridauth.gridmap.GridmapError;
+import org.gridauth.gsi.error.GridAuthException;
+
+/**
+ * A site's own rule from a feed entry to local accounts (R-RS-2: "the final DN to local-account binding follows
+ * each site's own method"). An empty list means the researcher has no account here (yet) and gets no line.
+ */
+public interface Binding {
+
+    List<String> accounts(FeedEntry entry);
+
+    /** Account names as Globus accepts them in a grid-mapfile. */
+    Pattern ACCOUNT = Pattern.compile("[A-Za-z0-9._][A-Za-z0-9._-]{0,31}");
+
+    /**
+     * {@code map:<file>} — lines "&lt;ePPN or HPCI-ID&gt; account[,account…]" (# comments), the site's account
+     * register; {@code template:<pattern>} — e.g. {@code hpci{hpciNumber}} or {@code {localAccount}}.
+     */
+    static Binding parse(String rule) {
+        if (rule.startsWith("map:")) {
+            return MapFile.load(Path.of(rule.substring(4)), rule);
+        }
+        if (rule.startsWith("template:")) {
+            return new Template(rule.substring(9), rule);
+        }
+        throw new GridAuthException(GridmapError.BINDING_INVALID, rule, "it must start with map: or template:");
+    }
+
+    /** The site's account register. */
+    record MapFile(Map<String, List<String>> accounts) implements Binding {
+
+        static MapFile load(Path file, String rule) {
+            Map<String, List<String>> accounts = new HashMap<>();
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new GridAuthException(GridmapError.BINDING_INVALID, rule, "cannot read " + file + ": " + e.getMessage());
+            }
+            for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i).strip();
+                if (line.isEmpty() || line.startsWith("#")) {
+                    continue;
+                }
+                String[] parts = line.split("\\s+", 2);
+                if (parts.length != 2) {
+                    throw new GridAuthException(GridmapError.BINDING_INVALID, rule, file + " line " + (i + 1) + " needs a key and an account");
+                }
+                List<String> names = Arrays.stream(parts[1].split(",")).map(String::strip).toList();
+                for (String name : names) {
+                    if (!ACCOUNT.matcher(name).matches()) {
+                        throw new GridAuthException(GridmapError.BINDING_INVALID, rule, file + " line " + (i + 1) + ": \"" + name
+                                + "\" is not an account name");
+                    }
+                }
+                accounts.put(parts[0], names);
+            }
+            return new MapFile(Map.copyOf(accounts));
+        }
+
+        @Override
+        public List<String> accounts(FeedEntry entry) {
+            List<String> byEppn = entry.eppn() == null ? null : accounts.get(entry.eppn());
+            if (byEppn != null) {
+                return byEppn;
+            }
+            return entry.hpciId() == null ? List.of() : accounts.getOrDefault(entry.hpciId(), List.of());
+        }
+    }
+
+    /** A naming template; entries whose placeholders are empty, or whose result is no account name, get no line. */
+    record Template(String pattern, String rule) implements Binding {
+        private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z]+)}");
+
+        public Template {
+            Matcher m = PLACEHOLDER.matcher(pattern);
+            while (m.find()) {
+                if (!List.of("hpciId", "localAccount", "eppnUser", "hpciNumber").contains(m.group(1))) {
+                    throw new GridAuthException(GridmapError.BINDING_INVALID, rule, "unknown placeholder {" + m.group(1) + "}");
+                }
+            }
+        }
+
+        @Override
+        public List<String> accounts(FeedEntry entry) {
+            Matcher m = PLACEHOLDER.matcher(pattern);
+            StringBuilder out = new StringBuilder();
+            while (m.find()) {
+                String value = switch (m.group(1)) {
+                    case "hpciId" -> entry.hpciId();
+                    case "localAccount" -> entry.localAccount();
+                    case "eppnUser" -> entry.eppn() == null || !entry.eppn().contains("@") ? null : entry.eppn().substring(0, entry.eppn().indexOf('@'));
+                    default -> entry.hpciId() == null ? null : entry.hpciId().replaceAll("[^0-9]", "");
+                };
+                if (value == null || value.isEmpty()) {
+                    return List.of();
+                }
+                m.appendReplacement(out, Matcher.quoteReplacement(value));
+            }
+            m.appendTail(out);
+            String account = out.toString().toLowerCase(java.util.Locale.ROOT);
+            return ACCOUNT.matcher(account).matches() ? List.of(account) : List.of();
+        }
+    }
+}
