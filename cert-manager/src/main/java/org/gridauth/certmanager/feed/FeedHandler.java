@@ -116,10 +116,11 @@ public final class FeedHandler implements HttpHandler {
             try (FeedJson json = FeedJson.begin(body, since == null ? "full" : "changes", site.siteId(), since, snapshot.cursor())) {
                 count = since == null ? snapshot.full(json) : snapshot.changesSince(since, json);
                 json.end(count);
+                // Recorded before the response is closed: a site that has its answer finds the read in the audit trail.
+                audit(caller, site.siteId(), "ok", (since == null ? "full" : "changes since " + since) + ": " + count + " entries, cursor " + snapshot.cursor());
             }
             body.close();
             LOG.info("feed for site {}: {} {} entries, cursor {}", site.siteId(), since == null ? "full" : "changes since " + since, count, snapshot.cursor());
-            audit(caller, site.siteId(), "ok", (since == null ? "full" : "changes since " + since) + ": " + count + " entries, cursor " + snapshot.cursor());
         }
     }
 

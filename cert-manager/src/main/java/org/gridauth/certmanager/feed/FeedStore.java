@@ -38,8 +38,9 @@ import org.slf4j.LoggerFactory;
  * query ordered by serial. Changes since a cursor (change C, time T) at read time t: every certificate that may
  * have changed, with its current status: (a) certificates with change_seq &gt; C of researchers related to the
  * site, (b) certificates of researchers whose access at the site a registry import numbered &gt; C changed,
- * (c) valid certificates whose end of validity lies in (T, t], and (d) valid certificates of members of projects
- * whose period starts or ends in (T, t]. Reporting an entry that did not change is harmless (its status is
+ * (c) valid certificates whose end of validity lies in (T, t], and (d) valid certificates, not expired by T, of
+ * members of projects whose period starts or ends in (T, t] (one expired by T was reported as expired already and
+ * stays so). Reporting an entry that did not change is harmless (its status is
  * simply repeated); a change is never left out.
  */
 public final class FeedStore {
@@ -218,9 +219,9 @@ public final class FeedStore {
                             + RELATED, since.time(), now, siteId);
                     collect(serials, "SELECT c.serial FROM cm_project p JOIN cm_resource_project rp ON rp.project_id = p.project_id"
                             + " JOIN cm_resource r ON r.resource_id = rp.resource_id JOIN cm_project_member m ON m.project_id = p.project_id"
-                            + " JOIN cm_credential c ON c.valid_hpci_id = m.hpci_id WHERE r.site_id = ?"
+                            + " JOIN cm_credential c ON c.valid_hpci_id = m.hpci_id WHERE r.site_id = ? AND c.not_after > ?"
                             + " AND ((p.period_start > ? AND p.period_start <= ?) OR (p.period_end > ? AND p.period_end <= ?))",
-                            siteId, since.time(), now, since.time(), now);
+                            siteId, since.time(), since.time(), now, since.time(), now);
                 }
                 long count = 0;
                 List<String> all = new ArrayList<>(serials);

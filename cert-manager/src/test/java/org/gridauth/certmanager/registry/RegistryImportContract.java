@@ -308,6 +308,51 @@ abstract class RegistryImportContract {
                 .anySatisfy(a -> assertThat(a).startsWith("site-unregister ok site-c"));
     }
 
+    void templateFixtures() {
+        importAll("csv");
+        fixture.account("hpci000001", "taro", "taro@example.ac.jp");
+        fixture.account("hpci000002", "hanako", "hanako@example.ac.jp");
+        fixture.account("hpci000003", "jiro", "jiro@example.ac.jp");
+        fixture.account("hpci000004", "saburo", "saburo@example.ac.jp");
+        fixture.credential("0A", "hpci000001", "/C=JP/O=GridAuth Test/OU=Users/CN=Taro Yamada", NOW.plus(java.time.Duration.ofDays(30)));
+        fixture.setStatus("0A", "SUPERSEDED");
+        fixture.credential("0B", "hpci000001", "/C=JP/O=GridAuth Test/OU=Users/CN=Taro Yamada", NOW.plus(java.time.Duration.ofDays(365)));
+        fixture.credential("0C", "hpci000002", "/C=JP/O=GridAuth Test/OU=Users/CN=Hanako \"Hana\" Suzuki", NOW.plus(java.time.Duration.ofDays(1)),
+                "MYPROXY", "hanako-mp");
+        fixture.credential("0D", "hpci000003", "/C=JP/O=GridAuth Test/OU=Users/CN=Jiro Sato", NOW.plus(java.time.Duration.ofDays(365)));
+        fixture.credential("0E", "hpci000004", "/C=JP/O=GridAuth Test/OU=Users/CN=Saburo O'Neil", NOW.plus(java.time.Duration.ofDays(365)));
+    }
+
+    @Test
+    @DisplayName("R-CM-4: the grid-mapfile template of a resource lists who may log in there, in grid-mapfile format with provenance")
+    void template() throws Exception {
+        templateFixtures();
+        GridMapTemplates templates = new GridMapTemplates(fixture.database, clock);
+
+        GridMapTemplates.Template template = templates.forResource("res-a", GridMapTemplates.Accounts.HPCI_ID);
+        String text = template.text();
+        org.gridauth.gsi.gridmap.GridMapFile parsed = org.gridauth.gsi.gridmap.GridMapFile.parse(text, "template");
+
+        assertThat(parsed.entries()).as("superseded 0A, suspended hpci000003 and hpci000004 without a current project left out").containsExactly(
+                new org.gridauth.gsi.gridmap.GridMapEntry("/C=JP/O=GridAuth Test/OU=Users/CN=Hanako \"Hana\" Suzuki", List.of("hpci000002")),
+                new org.gridauth.gsi.gridmap.GridMapEntry("/C=JP/O=GridAuth Test/OU=Users/CN=Taro Yamada", List.of("hpci000001")));
+        assertThat(text).contains("\"/C=JP/O=GridAuth Test/OU=Users/CN=Hanako \\\"Hana\\\" Suzuki\" hpci000002\n")
+                .contains("# hpci000001 eppn=taro@example.ac.jp projects=hp260001 serial=0B valid-until=2027-06-01T00:00:00Z\n")
+                .startsWith("# grid-mapfile template for resource \"res-a\" (Supercomputer A) at site \"site-a\"\n");
+        assertThat(parsed.permits(org.gridauth.gsi.dn.GridDn.fromRfc2253("CN=Taro Yamada,OU=Users,O=GridAuth Test,C=JP"), "hpci000001")).isTrue();
+        assertThat(templates.forResource("res-a", GridMapTemplates.Accounts.LOCAL_ACCOUNT).entries())
+                .extracting(e -> e.accounts().get(0)).containsExactly("hanako-mp", "taro");
+        assertThat(templates.forResource("res-b", GridMapTemplates.Accounts.HPCI_ID).entries()).singleElement()
+                .extracting(e -> e.accounts().get(0)).isEqualTo("hpci000001");
+        assertThat(templates.forResource("res-z", GridMapTemplates.Accounts.HPCI_ID).entries()).isEmpty();
+
+        clock.advance(java.time.Duration.ofDays(2));
+        assertThat(templates.forResource("res-a", GridMapTemplates.Accounts.HPCI_ID).entries()).as("0C expired")
+                .extracting(org.gridauth.gsi.gridmap.GridMapEntry::dn).containsExactly("/C=JP/O=GridAuth Test/OU=Users/CN=Taro Yamada");
+        assertThat(catchThrowableOfType(() -> templates.forResource("res-nope", GridMapTemplates.Accounts.HPCI_ID), GridAuthException.class))
+                .hasMessage("GA-CM-106: No provided resource \"res-nope\" in the resource registry.");
+    }
+
     /** CSV text as a source named "inline". */
     record CsvSourceOf(String text) implements RegistrySource {
         @Override
