@@ -17,7 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
-import java.util.TreeSet;
+import java.util.TreeMap;
 
 import javax.sql.DataSource;
 
@@ -34,14 +34,14 @@ import org.slf4j.LoggerFactory;
  * Reads a site's feed from the mapping database and the registries. Each read is a {@link Snapshot}: one
  * read-only transaction with snapshot isolation, so the cursor, the ETag and the entries describe the same state.
  *
- * <p>Full read: the entries that are {@link AccessStatus#VALID} now on the site's resources, from one indexed
- * query ordered by serial. Changes since a cursor (change C, time T) at read time t: every certificate that may
- * have changed, with its current status: (a) certificates with change_seq &gt; C of researchers related to the
- * site, (b) certificates of researchers whose access at the site a registry import numbered &gt; C changed,
- * (c) valid certificates whose end of validity lies in (T, t], and (d) valid certificates, not expired by T, of
- * members of projects whose period starts or ends in (T, t] (one expired by T was reported as expired already and
- * stays so). Reporting an entry that did not change is harmless (its status is
- * simply repeated); a change is never left out.
+ * <p>Full read: the entries that are {@link AccessStatus#VALID} now on the site's resources (see {@link
+ * Snapshot#full}). Changes since a cursor (change C, time T) at read time t: every certificate that may have
+ * changed, with its current status: (a) certificates with change_seq &gt; C of researchers with a membership (any
+ * period) on one of the site's resources, (b) certificates of researchers whose access at the site a registry
+ * import numbered &gt; C changed, (c) valid certificates of researchers as in (a) whose end of validity lies in
+ * (T, t], and (d) valid certificates, not expired by T, of members of the site's projects whose period starts or
+ * ends in (T, t] (one expired by T was reported as expired already and stays so). Reporting an entry that did not
+ * change is harmless (its status is simply repeated); a change is never left out.
  */
 public final class FeedStore {
 
@@ -49,8 +49,6 @@ public final class FeedStore {
     private static final int BATCH = 500;
     private static final String ENTRY_COLUMNS = "c.serial, c.subject_dn, c.hpci_id, a.eppn, a.local_name, c.location, c.myproxy_username,"
             + " c.status, c.not_after, h.status";
-    private static final String RELATED = "EXISTS (SELECT 1 FROM cm_project_member m JOIN cm_resource_project rp ON rp.project_id = m.project_id"
-            + " JOIN cm_resource r ON r.resource_id = rp.resource_id WHERE m.hpci_id = c.hpci_id AND r.site_id = ?)";
 
     private final DataSource dataSource;
     private final Clock clock;
@@ -106,6 +104,8 @@ public final class FeedStore {
             if (h2) {
                 try (Statement s = connection.createStatement()) {
                     s.execute("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL SNAPSHOT");
+                    // Stream rows instead of materialising the whole result (which H2 spills to disk when large).
+                    s.execute("SET LAZY_QUERY_EXECUTION TRUE");
                 }
             } else {
                 connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
@@ -147,41 +147,55 @@ public final class FeedStore {
             }
         }
 
-        /** Writes every entry valid now on the site's resources, in serial order; returns how many. */
+        /**
+         * Writes every entry valid now on the site's resources; returns how many. Three reads, none of them a join
+         * the database has to sort: the site's resources and their projects (small), the members of the site's
+         * current projects (grants by HPCI-ID, in memory), then the valid certificates in the order of the unique
+         * index on their HPCI-ID, streamed. Entries come out ordered by HPCI-ID (one valid certificate each).
+         */
         public long full(EntrySink sink) throws IOException {
             long count = 0;
-            try (PreparedStatement select = connection.prepareStatement("SELECT " + ENTRY_COLUMNS + ", r.resource_id, p.period_start, p.period_end"
-                    + " FROM cm_resource r"
-                    + " JOIN cm_resource_project rp ON rp.resource_id = r.resource_id"
-                    + " JOIN cm_project p ON p.project_id = rp.project_id"
-                    + " JOIN cm_project_member m ON m.project_id = p.project_id"
-                    + " JOIN cm_researcher h ON h.hpci_id = m.hpci_id"
-                    + " JOIN cm_credential c ON c.valid_hpci_id = m.hpci_id"
-                    + " JOIN cm_account a ON a.hpci_id = c.hpci_id"
-                    + " WHERE r.site_id = ? AND p.period_start <= ? AND p.period_end > ? AND h.status = 'ACTIVE' AND c.not_after > ?"
-                    + " ORDER BY c.serial")) {
-                select.setFetchSize(1000);
-                select.setString(1, siteId);
-                select.setLong(2, now);
-                select.setLong(3, now);
-                select.setLong(4, now);
-                try (ResultSet rs = select.executeQuery()) {
-                    Row row = null;
-                    List<AccessPolicy.Grant> grants = new ArrayList<>();
-                    while (rs.next()) {
-                        String serial = rs.getString(1);
-                        if (row != null && !row.serial.equals(serial)) {
-                            count += emitIfValid(row, grants, sink);
-                            grants.clear();
-                            row = null;
-                        }
-                        if (row == null) {
-                            row = Row.read(rs);
-                        }
-                        grants.add(new AccessPolicy.Grant(rs.getString(11), rs.getLong(12), rs.getLong(13)));
+            try {
+                Map<String, List<AccessPolicy.Grant>> byProject = siteProjects();
+                List<String> current = new ArrayList<>();
+                byProject.forEach((project, grants) -> {
+                    if (grants.stream().anyMatch(g -> g.currentAt(now))) {
+                        current.add(project);
                     }
-                    if (row != null) {
-                        count += emitIfValid(row, grants, sink);
+                });
+                Map<String, List<AccessPolicy.Grant>> grants = new HashMap<>();
+                for (int from = 0; from < current.size(); from += BATCH) {
+                    List<String> batch = current.subList(from, Math.min(current.size(), from + BATCH));
+                    try (PreparedStatement select = connection.prepareStatement("SELECT hpci_id, project_id FROM cm_project_member WHERE project_id IN ("
+                            + String.join(",", Collections.nCopies(batch.size(), "?")) + ")")) {
+                        bind(select, batch.toArray());
+                        select.setFetchSize(1000);
+                        try (ResultSet rs = select.executeQuery()) {
+                            while (rs.next()) {
+                                grants.computeIfAbsent(rs.getString(1), k -> new ArrayList<>(2)).addAll(byProject.get(rs.getString(2)));
+                            }
+                        }
+                    }
+                }
+                if (grants.isEmpty()) {
+                    return 0;
+                }
+                try (PreparedStatement select = connection.prepareStatement("SELECT " + ENTRY_COLUMNS + " FROM cm_credential c"
+                        + " JOIN cm_account a ON a.hpci_id = c.hpci_id LEFT JOIN cm_researcher h ON h.hpci_id = c.valid_hpci_id"
+                        + " WHERE c.valid_hpci_id IS NOT NULL ORDER BY c.valid_hpci_id")) {
+                    select.setFetchSize(1000);
+                    try (ResultSet rs = select.executeQuery()) {
+                        while (rs.next()) {
+                            List<AccessPolicy.Grant> held = grants.get(rs.getString(3));
+                            if (held == null) {
+                                continue;
+                            }
+                            FeedEntry entry = Row.read(rs).entry(held, now);
+                            if (entry.status() == AccessStatus.VALID) {
+                                sink.entry(entry);
+                                count++;
+                            }
+                        }
                     }
                 }
             } catch (SQLException e) {
@@ -190,13 +204,21 @@ public final class FeedStore {
             return count;
         }
 
-        private int emitIfValid(Row row, List<AccessPolicy.Grant> grants, EntrySink sink) throws IOException {
-            FeedEntry entry = row.entry(grants, now);
-            if (entry.status() != AccessStatus.VALID) {
-                return 0;
+        /** The site's projects, each with a grant per site resource admitting it (any period). */
+        private Map<String, List<AccessPolicy.Grant>> siteProjects() throws SQLException {
+            Map<String, List<AccessPolicy.Grant>> byProject = new HashMap<>();
+            try (PreparedStatement select = connection.prepareStatement("SELECT rp.project_id, r.resource_id, p.period_start, p.period_end"
+                    + " FROM cm_resource r JOIN cm_resource_project rp ON rp.resource_id = r.resource_id"
+                    + " JOIN cm_project p ON p.project_id = rp.project_id WHERE r.site_id = ?")) {
+                select.setString(1, siteId);
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        byProject.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+                                .add(new AccessPolicy.Grant(rs.getString(2), rs.getLong(3), rs.getLong(4)));
+                    }
+                }
             }
-            sink.entry(entry);
-            return 1;
+            return byProject;
         }
 
         /**
@@ -210,27 +232,34 @@ public final class FeedStore {
                 throw new GridAuthException(CertManagerError.FEED_CURSOR_AHEAD, since, cursor.change());
             }
             try {
-                TreeSet<String> serials = new TreeSet<>();
-                collect(serials, "SELECT c.serial FROM cm_credential c WHERE c.change_seq > ? AND " + RELATED, since.change(), siteId);
-                collect(serials, "SELECT c.serial FROM cm_site_change sc JOIN cm_credential c ON c.hpci_id = sc.hpci_id"
+                // Serial -> whether the site must hear of it even without a membership at the site now (the import
+                // change log and project boundaries name site-related entries; the others are filtered below).
+                TreeMap<String, Boolean> serials = new TreeMap<>();
+                collect(serials, false, "SELECT c.serial FROM cm_credential c WHERE c.change_seq > ?", since.change());
+                collect(serials, true, "SELECT c.serial FROM cm_site_change sc JOIN cm_credential c ON c.hpci_id = sc.hpci_id"
                         + " WHERE sc.site_id = ? AND sc.seq > ? AND (c.status = 'VALID' OR c.change_seq > ?)", siteId, since.change(), since.change());
                 if (since.time() < now) {
-                    collect(serials, "SELECT c.serial FROM cm_credential c WHERE c.status = 'VALID' AND c.not_after > ? AND c.not_after <= ? AND "
-                            + RELATED, since.time(), now, siteId);
-                    collect(serials, "SELECT c.serial FROM cm_project p JOIN cm_resource_project rp ON rp.project_id = p.project_id"
+                    collect(serials, false, "SELECT c.serial FROM cm_credential c WHERE c.status = 'VALID' AND c.not_after > ? AND c.not_after <= ?",
+                            since.time(), now);
+                    collect(serials, true, "SELECT c.serial FROM cm_project p JOIN cm_resource_project rp ON rp.project_id = p.project_id"
                             + " JOIN cm_resource r ON r.resource_id = rp.resource_id JOIN cm_project_member m ON m.project_id = p.project_id"
                             + " JOIN cm_credential c ON c.valid_hpci_id = m.hpci_id WHERE r.site_id = ? AND c.not_after > ?"
                             + " AND ((p.period_start > ? AND p.period_start <= ?) OR (p.period_end > ? AND p.period_end <= ?))",
                             siteId, since.time(), since.time(), now, since.time(), now);
                 }
                 long count = 0;
-                List<String> all = new ArrayList<>(serials);
+                Map<String, List<AccessPolicy.Grant>> byProject = siteProjects();
+                List<String> all = new ArrayList<>(serials.keySet());
                 for (int from = 0; from < all.size(); from += BATCH) {
                     List<String> batch = all.subList(from, Math.min(all.size(), from + BATCH));
                     List<Row> rows = rows(batch);
-                    Map<String, List<AccessPolicy.Grant>> grants = grants(rows);
+                    Map<String, List<AccessPolicy.Grant>> grants = grants(rows, byProject);
                     for (Row row : rows) {
-                        sink.entry(row.entry(grants.getOrDefault(row.hpciId, List.of()), now));
+                        List<AccessPolicy.Grant> held = grants.get(row.hpciId);
+                        if (held == null && !serials.get(row.serial)) {
+                            continue;  // a researcher this site has nothing to do with
+                        }
+                        sink.entry(row.entry(held == null ? List.of() : held, now));
                         count++;
                     }
                 }
@@ -240,12 +269,12 @@ public final class FeedStore {
             }
         }
 
-        private void collect(TreeSet<String> serials, String sql, Object... parameters) throws SQLException {
+        private void collect(TreeMap<String, Boolean> serials, boolean siteRelated, String sql, Object... parameters) throws SQLException {
             try (PreparedStatement select = connection.prepareStatement(sql)) {
                 bind(select, parameters);
                 try (ResultSet rs = select.executeQuery()) {
                     while (rs.next()) {
-                        serials.add(rs.getString(1));
+                        serials.merge(rs.getString(1), siteRelated, Boolean::logicalOr);
                     }
                 }
             }
@@ -267,23 +296,22 @@ public final class FeedStore {
             }
         }
 
-        private Map<String, List<AccessPolicy.Grant>> grants(List<Row> rows) throws SQLException {
+        /** The site grants of the researchers of these rows: their memberships (by the HPCI-ID index) x the site's projects. */
+        private Map<String, List<AccessPolicy.Grant>> grants(List<Row> rows, Map<String, List<AccessPolicy.Grant>> byProject) throws SQLException {
             Map<String, List<AccessPolicy.Grant>> grants = new HashMap<>();
             List<String> ids = rows.stream().map(r -> r.hpciId).distinct().toList();
             if (ids.isEmpty()) {
                 return grants;
             }
-            List<Object> parameters = new ArrayList<>();
-            parameters.add(siteId);
-            parameters.addAll(ids);
-            try (PreparedStatement select = connection.prepareStatement("SELECT m.hpci_id, r.resource_id, p.period_start, p.period_end"
-                    + " FROM cm_project_member m JOIN cm_project p ON p.project_id = m.project_id"
-                    + " JOIN cm_resource_project rp ON rp.project_id = p.project_id JOIN cm_resource r ON r.resource_id = rp.resource_id"
-                    + " WHERE r.site_id = ? AND m.hpci_id IN (" + String.join(",", Collections.nCopies(ids.size(), "?")) + ")")) {
-                bind(select, parameters.toArray());
+            try (PreparedStatement select = connection.prepareStatement("SELECT hpci_id, project_id FROM cm_project_member WHERE hpci_id IN ("
+                    + String.join(",", Collections.nCopies(ids.size(), "?")) + ")")) {
+                bind(select, ids.toArray());
                 try (ResultSet rs = select.executeQuery()) {
                     while (rs.next()) {
-                        grants.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new AccessPolicy.Grant(rs.getString(2), rs.getLong(3), rs.getLong(4)));
+                        List<AccessPolicy.Grant> site = byProject.get(rs.getString(2));
+                        if (site != null) {
+                            grants.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).addAll(site);
+                        }
                     }
                 }
             }
@@ -307,6 +335,7 @@ public final class FeedStore {
                 if (h2) {
                     try (Statement s = connection.createStatement()) {
                         s.execute("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED");
+                        s.execute("SET LAZY_QUERY_EXECUTION FALSE");
                     }
                 } else {
                     connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
