@@ -370,6 +370,30 @@ abstract class FeedContract {
     }
 
     @Test
+    @DisplayName("R-CM-3: a change numbered before a read but committed after it is still reported by the next changes response")
+    void commitOrder() throws Exception {
+        SiteCopy copy = new SiteCopy();
+        copy.apply(get(clientA, "/v1/feed"));
+        try (java.sql.Connection writer = fixture.dataSource.getConnection()) {
+            writer.setAutoCommit(false);
+            long seq = org.gridauth.certmanager.store.CmDatabase.nextChange(writer);
+            try (java.sql.PreparedStatement update = writer.prepareStatement(
+                    "UPDATE cm_credential SET status = 'REVOKED', valid_hpci_id = NULL, change_seq = ? WHERE serial = 'c3'")) {
+                update.setLong(1, seq);
+                update.executeUpdate();
+            }
+            // Read while the revocation is numbered but not committed: the site still sees c3 as valid.
+            Reply during = get(clientA, "/v1/feed?since=" + copy.cursor);
+            assertThat(during.serials()).isEmpty();
+            copy.apply(during);
+            assertThat(copy.valid).containsKey("c3");
+            writer.commit();
+        }
+        assertThat(sync(copy).statuses()).containsExactly(Map.entry("c3", "revoked"));
+        assertThat(copy.valid).doesNotContainKey("c3");
+    }
+
+    @Test
     @DisplayName("R-CM-3: an unknown host certificate gets 403 with GA-CM-102 and an audit record")
     void unknownSite() throws Exception {
         Reply refused = get(client(stranger), "/v1/feed");
