@@ -1,0 +1,15 @@
+package org.gridauth.certmanager.feed;
+
+import javax.sql.DataSource;
+
+import org.gridauth.gsi.testing.TestDatabases;
+import org.junit.jupiter.api.DisplayName;
+
+@DisplayName("Sites' feed over HTTPS, on H2")
+class FeedOnH2Test extends FeedContract {
+
+    @Override
+    DataSource database() {
+        return TestDatabases.h2();
+    }
+}
