@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 public final class Audit {
 
     private static final Logger LOG = LoggerFactory.getLogger("gridauth.idp.audit");
-    private static volatile Sink sink;
+    private static final java.util.List<Sink> SINKS = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private Audit() {
     }
@@ -50,22 +50,20 @@ public final class Audit {
 
         @Override
         public synchronized void close() throws IOException {
-            if (sink == this) {
-                sink = null;
-            }
+            SINKS.remove(this);
             writer.close();
         }
     }
 
-    /** From now on records also go to {@code file} (appended, created if missing). */
-    public static synchronized Sink writeTo(Path file) throws IOException {
-        Sink previous = sink;
-        Sink next = new Sink(file);
-        sink = next;
-        if (previous != null) {
-            previous.close();
-        }
-        return next;
+    /**
+     * From now on records also go to {@code file} (appended, created if missing), until the returned sink is closed.
+     * A process has one (the IdP's, or the account command's); where several are open at once, as with several IdP
+     * application contexts in one test JVM, each receives every record.
+     */
+    public static Sink writeTo(Path file) throws IOException {
+        Sink sink = new Sink(file);
+        SINKS.add(sink);
+        return sink;
     }
 
     public static void record(String event, Object... keyValues) {
@@ -74,8 +72,7 @@ public final class Audit {
             line.append(' ').append(keyValues[i]).append('=').append(clean(keyValues[i + 1]));
         }
         LOG.info(line.toString());
-        Sink target = sink;
-        if (target != null) {
+        if (!SINKS.isEmpty()) {
             StringBuilder json = new StringBuilder("{\"time\":\"").append(Instant.now()).append("\",\"event\":");
             json(event, json);
             for (int i = 0; i + 1 < keyValues.length; i += 2) {
@@ -84,7 +81,8 @@ public final class Audit {
                 json.append(':');
                 value(keyValues[i + 1], json);
             }
-            target.write(json.append('}').toString());
+            String record = json.append('}').toString();
+            SINKS.forEach(sink -> sink.write(record));
         }
     }
 
