@@ -96,38 +96,9 @@ class ShibbolethSpInteropTest {
     void signOnThroughShibbolethSp() throws Exception {
         HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager(null, CookiePolicy.ACCEPT_ALL))
                 .followRedirects(HttpClient.Redirect.NEVER).build();
-        HttpResponse<String> protectedPage = get(browser, SP.baseUrl() + "/secure/env.cgi");
-        assertThat(protectedPage.statusCode()).isEqualTo(302);
-        String toDs = protectedPage.headers().firstValue("Location").orElseThrow();
-        assertThat(toDs).startsWith("http://127.0.0.1:" + PORT + "/ds?entityID=");
-        HttpResponse<String> dsPage = get(browser, toDs);
-        assertThat(dsPage.statusCode()).isEqualTo(200);
-        assertThat(dsPage.body()).contains("HPCI Account IdP");
-        Map<String, String> choice = new LinkedHashMap<>();
-        for (String name : new String[] {"entityID", "return", "returnIDParam", "policy"}) {
-            String value = Browser.field(dsPage.body(), name);
-            if (value != null) {
-                choice.put(name, value);
-            }
-        }
-        choice.put("idp", "http://127.0.0.1:" + PORT + "/idp/shibboleth");
-        HttpResponse<String> chosen = post(browser, "http://127.0.0.1:" + PORT + "/ds", choice);
-        assertThat(chosen.statusCode()).isEqualTo(302);
-        HttpResponse<String> spLogin = get(browser, chosen.headers().firstValue("Location").orElseThrow());
-        assertThat(spLogin.statusCode()).as(spLogin.body()).isEqualTo(302);
-        String toIdp = spLogin.headers().firstValue("Location").orElseThrow();
-        assertThat(toIdp).startsWith("http://127.0.0.1:" + PORT + "/idp/profile/SAML2/Redirect/SSO?SAMLRequest=");
-
-        assertThat(get(browser, toIdp).headers().firstValue("Location")).hasValue("/idp/login");
-        HttpResponse<String> loginPage = get(browser, "http://127.0.0.1:" + PORT + "/idp/login");
-        HttpResponse<String> answer = post(browser, "http://127.0.0.1:" + PORT + "/idp/login",
-                Map.of("csrf", Browser.field(loginPage.body(), "csrf"), "username", "taro", "password", "taro-demo-Pass1"));
-        assertThat(answer.statusCode()).isEqualTo(200);
-        String acs = Browser.formAction(answer.body());
-        assertThat(acs).isEqualTo(SP.baseUrl() + "/Shibboleth.sso/SAML2/POST");
-        Map<String, String> form = new LinkedHashMap<>();
-        form.put("SAMLResponse", Browser.field(answer.body(), "SAMLResponse"));
-        form.put("RelayState", Browser.field(answer.body(), "RelayState"));
+        IdpAnswer answer = idpAnswer(browser);
+        String acs = answer.acs();
+        Map<String, String> form = answer.form();
         HttpResponse<String> atSp = post(browser, acs, form);
         assertThat(atSp.statusCode()).as(atSp.body() + SP.shibdLog()).isEqualTo(302);
 
@@ -188,6 +159,65 @@ class ShibbolethSpInteropTest {
         } finally {
             driver.quit();
         }
+    }
+
+    /** What the IdP's POST form sends to the SP: the ACS URL and the form fields. */
+    private record IdpAnswer(String acs, Map<String, String> form) {
+    }
+
+    /** Shibboleth SP -> DS -> IdP login as taro, up to the IdP's answer (not yet posted to the SP). */
+    private static IdpAnswer idpAnswer(HttpClient browser) throws Exception {
+        HttpResponse<String> protectedPage = get(browser, SP.baseUrl() + "/secure/env.cgi");
+        assertThat(protectedPage.statusCode()).isEqualTo(302);
+        String toDs = protectedPage.headers().firstValue("Location").orElseThrow();
+        assertThat(toDs).startsWith("http://127.0.0.1:" + PORT + "/ds?entityID=");
+        HttpResponse<String> dsPage = get(browser, toDs);
+        assertThat(dsPage.statusCode()).isEqualTo(200);
+        assertThat(dsPage.body()).contains("HPCI Account IdP");
+        Map<String, String> choice = new LinkedHashMap<>();
+        for (String name : new String[] {"entityID", "return", "returnIDParam", "policy"}) {
+            String value = Browser.field(dsPage.body(), name);
+            if (value != null) {
+                choice.put(name, value);
+            }
+        }
+        choice.put("idp", "http://127.0.0.1:" + PORT + "/idp/shibboleth");
+        HttpResponse<String> chosen = post(browser, "http://127.0.0.1:" + PORT + "/ds", choice);
+        assertThat(chosen.statusCode()).isEqualTo(302);
+        HttpResponse<String> spLogin = get(browser, chosen.headers().firstValue("Location").orElseThrow());
+        assertThat(spLogin.statusCode()).as(spLogin.body()).isEqualTo(302);
+        String toIdp = spLogin.headers().firstValue("Location").orElseThrow();
+        assertThat(toIdp).startsWith("http://127.0.0.1:" + PORT + "/idp/profile/SAML2/Redirect/SSO?SAMLRequest=");
+
+        assertThat(get(browser, toIdp).headers().firstValue("Location")).hasValue("/idp/login");
+        HttpResponse<String> loginPage = get(browser, "http://127.0.0.1:" + PORT + "/idp/login");
+        HttpResponse<String> answer = post(browser, "http://127.0.0.1:" + PORT + "/idp/login",
+                Map.of("csrf", Browser.field(loginPage.body(), "csrf"), "username", "taro", "password", "taro-demo-Pass1"));
+        assertThat(answer.statusCode()).isEqualTo(200);
+        String acs = Browser.formAction(answer.body());
+        assertThat(acs).isEqualTo(SP.baseUrl() + "/Shibboleth.sso/SAML2/POST");
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("SAMLResponse", Browser.field(answer.body(), "SAMLResponse"));
+        form.put("RelayState", Browser.field(answer.body(), "RelayState"));
+        return new IdpAnswer(acs, form);
+    }
+
+    @Test
+    @DisplayName("R-IDP-1: shibd refuses the IdP's Response with its signature removed, the only signature when the SP's metadata does not ask for signed assertions")
+    void unsignedResponseRefused() throws Exception {
+        HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager(null, CookiePolicy.ACCEPT_ALL))
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+        IdpAnswer answer = idpAnswer(browser);
+        String xml = new String(java.util.Base64.getDecoder().decode(answer.form().get("SAMLResponse")), StandardCharsets.UTF_8);
+        assertThat(xml).contains("EncryptedAssertion");
+        String stripped = xml.replaceFirst("(?s)<ds:Signature[ >].*?</ds:Signature>", "");
+        assertThat(stripped).isNotEqualTo(xml).doesNotContain("<ds:Signature");
+        Map<String, String> form = new LinkedHashMap<>(answer.form());
+        form.put("SAMLResponse", java.util.Base64.getEncoder().encodeToString(stripped.getBytes(StandardCharsets.UTF_8)));
+        HttpResponse<String> atSp = post(browser, answer.acs(), form);
+        assertThat(atSp.statusCode()).as(atSp.body()).isNotEqualTo(302);
+        // No session was made: the protected page still sends the browser away to sign in.
+        assertThat(get(browser, SP.baseUrl() + "/secure/env.cgi").statusCode()).isEqualTo(302);
     }
 
     /** Waits up to 20 s for the browser to reach a state. */

@@ -42,7 +42,10 @@ public final class ShibbolethSp implements AutoCloseable {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        TestSp sp = new TestSp(dir, "https://sp.interop.test/shibboleth", "http://127.0.0.1:" + port + "/Shibboleth.sso/SAML2/POST", false, true);
+        // Metadata as Shibboleth SP generates it (no WantAssertionsSigned): the IdP signs the Response only, and the
+        // assertion is encrypted to the SP's key, so shibd must accept a signed Response around an unsigned assertion.
+        TestSp sp = new TestSp(dir, "https://sp.interop.test/shibboleth", "http://127.0.0.1:" + port + "/Shibboleth.sso/SAML2/POST", false, true)
+                .responseSignatureOnly();
         return new ShibbolethSp(dir, port, sp);
     }
 
