@@ -35,7 +35,12 @@ public final class Audit {
             if (file.getParent() != null) {
                 Files.createDirectories(file.getParent());
             }
-            this.writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            if (!Files.exists(file)) {
+                // User names and client addresses: readable by the IdP's user only.
+                Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            }
+            this.writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         }
 
         synchronized void write(String line) {

@@ -145,6 +145,7 @@ class AccountCommandTest {
         assertThat(mails.get(3)).contains("To: kenji.sato@example.ac.jp");
         assertThat(body(mails.get(4))).contains("削除", "deleted");
 
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve("audit.jsonl")))).isEqualTo("rw-------");
         String audit = Files.readString(home.resolve("audit.jsonl"));
         assertThat(audit.lines().filter(l -> l.startsWith("{\"time\":\"")).map(l -> l.replaceAll(".*\"event\":\"([^\"]+)\".*", "$1")).toList())
                 .containsSubsequence("account-registered", "account-suspended", "account-reinstated", "account-changed", "account-deleted");
