@@ -99,7 +99,7 @@ public final class CertManagerDaemon implements AutoCloseable {
             CertManagerServer server = new CertManagerServer(config.listen(), tls, validator, config.threads());
             server.route("/v1/", new PortalApi(new HashSet<>(config.portalClients()), certificates, proxies,
                     new RevocationService(store, audit, ca, clock), new Mappings(store, clock), audit));
-            Registries.routes(server, database, audit, clock);
+            Registries.routes(server, pool, database, clock);
             server.start();
             ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "cert-manager-housekeeping");
