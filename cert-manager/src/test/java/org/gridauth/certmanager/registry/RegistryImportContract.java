@@ -238,7 +238,7 @@ abstract class RegistryImportContract {
                 "6: the end date 2026-03-31 is before the start date 2027-04-01",
                 "7: unknown HPCI-ID \"hpci999999\" (not in the HPCI-ID registry of the certificate manager)",
                 "8: \"group\" value \"/ocean\" is not valid (expected a group path below the VO such as analysis/ocean, without the VO and leading '/')",
-                "7: role \"NULL\" means no role in VOMS: leave the role empty");
+                "8: role \"NULL\" means no role in VOMS: leave the role empty");
     }
 
     @Test
