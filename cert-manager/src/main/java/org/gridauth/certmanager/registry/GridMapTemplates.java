@@ -9,7 +9,11 @@ import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
@@ -90,40 +94,64 @@ public final class GridMapTemplates {
                 throw new GridAuthException(CertManagerError.UNKNOWN_RESOURCE, resourceId);
             }
             long change = ChangeCounter.current(c);
-            List<Line> lines = new ArrayList<>();
-            List<String> skipped = new ArrayList<>();
-            try (PreparedStatement select = c.prepareStatement("SELECT c.serial, c.subject_dn, c.hpci_id, a.eppn, a.local_name, c.location,"
-                    + " c.myproxy_username, c.status, c.not_after, h.status, p.project_id, p.period_start, p.period_end"
-                    + " FROM cm_resource_project rp JOIN cm_project p ON p.project_id = rp.project_id"
-                    + " JOIN cm_project_member m ON m.project_id = p.project_id"
-                    + " JOIN cm_researcher h ON h.hpci_id = m.hpci_id"
-                    + " JOIN cm_credential c ON c.valid_hpci_id = m.hpci_id"
-                    + " JOIN cm_account a ON a.hpci_id = c.hpci_id"
-                    + " WHERE rp.resource_id = ? AND p.period_start <= ? AND p.period_end > ? AND h.status = 'ACTIVE' AND c.not_after > ?"
-                    + " ORDER BY c.subject_dn, c.serial")) {
+            // As the sites' feed does: the resource's current projects and their members in memory, then the valid
+            // certificates streamed in the order of their unique HPCI-ID index, so that no database sorts a large join.
+            Map<String, AccessPolicy.Grant> projects = new HashMap<>();
+            try (PreparedStatement select = c.prepareStatement("SELECT p.project_id, p.period_start, p.period_end FROM cm_resource_project rp"
+                    + " JOIN cm_project p ON p.project_id = rp.project_id WHERE rp.resource_id = ?")) {
                 select.setString(1, resourceId);
-                select.setLong(2, now);
-                select.setLong(3, now);
-                select.setLong(4, now);
                 try (ResultSet rs = select.executeQuery()) {
-                    Candidate current = null;
                     while (rs.next()) {
-                        if (current == null || !current.serial.equals(rs.getString(1))) {
-                            if (current != null) {
-                                current.addTo(lines, skipped, accounts, now);
-                            }
-                            boolean myproxy = "MYPROXY".equals(rs.getString(6)) && rs.getString(7) != null;
-                            current = new Candidate(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                                    myproxy ? rs.getString(7) : rs.getString(5), rs.getString(8), rs.getLong(9), ResearcherStatus.valueOf(rs.getString(10)));
+                        AccessPolicy.Grant grant = new AccessPolicy.Grant(resourceId, rs.getLong(2), rs.getLong(3));
+                        if (grant.currentAt(now)) {
+                            projects.put(rs.getString(1), grant);
                         }
-                        current.projects.add(rs.getString(11));
-                        current.grants.add(new AccessPolicy.Grant(resourceId, rs.getLong(12), rs.getLong(13)));
-                    }
-                    if (current != null) {
-                        current.addTo(lines, skipped, accounts, now);
                     }
                 }
             }
+            Map<String, TreeSet<String>> memberships = new HashMap<>();
+            List<String> current = new ArrayList<>(projects.keySet());
+            for (int from = 0; from < current.size(); from += 500) {
+                List<String> batch = current.subList(from, Math.min(current.size(), from + 500));
+                try (PreparedStatement select = c.prepareStatement("SELECT hpci_id, project_id FROM cm_project_member WHERE project_id IN ("
+                        + String.join(",", Collections.nCopies(batch.size(), "?")) + ")")) {
+                    for (int i = 0; i < batch.size(); i++) {
+                        select.setString(i + 1, batch.get(i));
+                    }
+                    try (ResultSet rs = select.executeQuery()) {
+                        while (rs.next()) {
+                            memberships.computeIfAbsent(rs.getString(1), k -> new TreeSet<>()).add(rs.getString(2));
+                        }
+                    }
+                }
+            }
+            List<Line> lines = new ArrayList<>();
+            List<String> skipped = new ArrayList<>();
+            if (!memberships.isEmpty()) {
+                try (PreparedStatement select = c.prepareStatement("SELECT c.serial, c.subject_dn, c.hpci_id, a.eppn, a.local_name, c.location,"
+                        + " c.myproxy_username, c.status, c.not_after, h.status FROM cm_credential c"
+                        + " JOIN cm_account a ON a.hpci_id = c.hpci_id LEFT JOIN cm_researcher h ON h.hpci_id = c.valid_hpci_id"
+                        + " WHERE c.valid_hpci_id IS NOT NULL ORDER BY c.valid_hpci_id")) {
+                    select.setFetchSize(1000);
+                    try (ResultSet rs = select.executeQuery()) {
+                        while (rs.next()) {
+                            TreeSet<String> held = memberships.get(rs.getString(3));
+                            if (held == null || rs.getString(10) == null) {
+                                continue;
+                            }
+                            boolean myproxy = "MYPROXY".equals(rs.getString(6)) && rs.getString(7) != null;
+                            Candidate candidate = new Candidate(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                                    myproxy ? rs.getString(7) : rs.getString(5), rs.getString(8), rs.getLong(9), ResearcherStatus.valueOf(rs.getString(10)));
+                            for (String project : held) {
+                                candidate.projects.add(project);
+                                candidate.grants.add(projects.get(project));
+                            }
+                            candidate.addTo(lines, skipped, accounts, now);
+                        }
+                    }
+                }
+            }
+            lines.sort(Comparator.comparing((Line l) -> l.entry().dn()).thenComparing(Line::provenance));
             return new Template(resource, Instant.ofEpochMilli(now), change, accounts, mergeSameDn(lines), skipped);
         });
     }

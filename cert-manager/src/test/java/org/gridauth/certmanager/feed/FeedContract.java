@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -431,9 +430,5 @@ abstract class FeedContract {
         assertThat(post.body()).contains("GA-CM-107");
 
         assertThat(get(clientA, "/v1/feedx").status()).isEqualTo(404);
-    }
-
-    static X509Certificate certificateOf(Credential credential) {
-        return credential.certificate();
     }
 }

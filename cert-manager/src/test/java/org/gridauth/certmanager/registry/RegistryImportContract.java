@@ -111,6 +111,33 @@ abstract class RegistryImportContract {
     }
 
     @Test
+    @DisplayName("R-CM-4, R-RS-4: a re-import counts what changed and numbers the (site, researcher) pairs whose access changed")
+    void reimportCountsChanges() {
+        importAll("csv");
+        ImportReport report = importer.importRegistry(RegistryKind.RESEARCHERS, new CsvSourceOf("hpci_id,eppn,given_name,family_name,email,status\n"
+                + "hpci000001,taro@example.ac.jp,Taro,Yamada,taro@example.ac.jp,active\n"
+                + "hpci000002,hanako@example.ac.jp,Hanako,Suzuki,hanako@example.ac.jp,active\n"
+                + "hpci000003,jiro@example.ac.jp,Jiro,\"Sato, Jr.\",jiro@example.ac.jp,active\n"
+                + "hpci000004,saburo@example.ac.jp,Saburo,O'Neil,saburo-new@example.ac.jp,active\n"
+                + "hpci000005,shiro@example.ac.jp,Shiro,Ito,shiro@example.ac.jp,active\n"), "operator:alice");
+
+        assertThat(report.counts()).containsExactly(Map.entry(RegistryKind.RESEARCHERS, new ImportReport.Counts(5, 1, 0, 2)));
+        assertThat(report.siteEntryChanges()).as("hpci000003 reinstated at site-a; an e-mail change and a newcomer change no access").isEqualTo(1);
+        List<String> changes = fixture.database.inTransaction(c -> {
+            List<String> rows = new java.util.ArrayList<>();
+            try (Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery("SELECT site_id, seq, hpci_id FROM cm_site_change WHERE seq = "
+                    + report.change())) {
+                while (rs.next()) {
+                    rows.add(rs.getString(1) + " " + rs.getLong(2) + " " + rs.getString(3));
+                }
+            }
+            return rows;
+        });
+        assertThat(changes).containsExactly("site-a " + report.change() + " hpci000003");
+        assertThat(report.change()).isEqualTo(fixture.counter());
+    }
+
+    @Test
     @DisplayName("R-CM-4: the JSON files give exactly what the CSV files give")
     void importsJson() {
         importAll("json");
@@ -235,6 +262,14 @@ abstract class RegistryImportContract {
                 "6: unknown member \"colour\"",
                 "6: \"hpci_id\" is missing",
                 "7: status \"on leave\" must be active, suspended or deleted");
+        importer.importRegistry(RegistryKind.RESEARCHERS, RegistrySource.file(file("researchers.csv")), "operator:alice");
+        assertThat(problems(RegistryKind.PROJECTS, "projects-bad.json")).as("members' problems on the members' lines").containsExactly(
+                "1: unknown member \"extra\" (expected \"format\" and \"projects\")",
+                "7: role \"NULL\" means no role in VOMS: leave the role empty",
+                "8: unknown HPCI-ID \"hpci000404\" (not in the HPCI-ID registry of the certificate manager)",
+                "9: unknown member \"person\" in a project member",
+                "11: unknown member \"hpci_id\"",
+                "11: \"members\" must be an array");
         assertThat(problems(RegistryKind.PROJECTS, "projects-syntax.json")).singleElement().asString()
                 .startsWith("4: not valid JSON: Unexpected character ('\"'");
     }
