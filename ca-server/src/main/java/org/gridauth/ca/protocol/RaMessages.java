@@ -41,6 +41,24 @@ public final class RaMessages {
         }
     }
 
+    /**
+     * POST /v1/issue-batch: up to {@link RaCodec#MAX_BATCH_ITEMS} items, each exactly a {@link IssueRequest} body
+     * with its own request ID. Items are read one by one ({@link RaCodec#convert}), so a malformed item is refused
+     * alone.
+     */
+    public record IssueBatchRequest(java.util.List<com.fasterxml.jackson.databind.JsonNode> requests) {
+        public IssueBatchRequest {
+            require(requests, "requests");
+            if (requests.isEmpty()) {
+                throw new GridAuthException(CaError.RA_REQUEST_INVALID, "requests is empty");
+            }
+            if (requests.size() > RaCodec.MAX_BATCH_ITEMS) {
+                throw new GridAuthException(CaError.RA_REQUEST_INVALID, "a batch holds at most " + RaCodec.MAX_BATCH_ITEMS + " requests, not "
+                        + requests.size());
+            }
+        }
+    }
+
     /** POST /v1/revoke. */
     public record RevokeRequest(String requestId, String serial, String reason, String note) {
         public RevokeRequest {

@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The RA link (R-CA-1): HTTPS on 11412/tcp, TLS 1.2 or 1.3 with a client certificate that must be one of the
- * configured RA certificates. Routes: {@code POST /v1/issue}, {@code POST /v1/revoke}, {@code POST /v1/crl},
+ * configured RA certificates. Routes: {@code POST /v1/issue}, {@code POST /v1/issue-batch}, {@code POST /v1/revoke}, {@code POST /v1/crl},
  * {@code GET /v1/certificates/<serial hex>}. Bodies are JSON ({@link org.gridauth.ca.protocol.RaMessages}).
  */
 public final class RaLinkServer implements AutoCloseable {
@@ -108,9 +108,10 @@ public final class RaLinkServer implements AutoCloseable {
         String method = exchange.getRequestMethod();
         String path = exchange.getRequestURI().getPath();
         if ("POST".equals(method)) {
-            byte[] body = readBody(exchange.getRequestBody());
+            byte[] body = readBody(exchange.getRequestBody(), "/v1/issue-batch".equals(path) ? RaCodec.MAX_BATCH_BODY : RaCodec.MAX_BODY);
             return switch (path) {
                 case "/v1/issue" -> service.issue(ra, body);
+                case "/v1/issue-batch" -> service.issueBatch(ra, body);
                 case "/v1/revoke" -> service.revoke(ra, body);
                 case "/v1/crl" -> service.crlNow(ra, body);
                 default -> notFound(path);
@@ -127,9 +128,9 @@ public final class RaLinkServer implements AutoCloseable {
         return new RaLinkService.Reply(404, codec.write(codec.error(e)));
     }
 
-    private static byte[] readBody(InputStream in) throws IOException {
-        byte[] body = in.readNBytes(RaCodec.MAX_BODY + 1);
-        return body;
+    /** Reads at most one byte more than {@code limit}, so that the codec refuses an oversized body without reading it all. */
+    private static byte[] readBody(InputStream in, int limit) throws IOException {
+        return in.readNBytes(limit + 1);
     }
 
     private static X509Certificate clientCertificate(HttpExchange exchange) {

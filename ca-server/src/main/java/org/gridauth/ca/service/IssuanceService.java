@@ -2,8 +2,16 @@ package org.gridauth.ca.service;
 
 import java.math.BigInteger;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntConsumer;
+import java.util.stream.IntStream;
 
 import org.gridauth.ca.CaError;
 import org.gridauth.ca.audit.AuditEvent;
@@ -33,6 +41,13 @@ public final class IssuanceService {
 
     private static final Logger LOG = LoggerFactory.getLogger(IssuanceService.class);
     private static final int SERIAL_ATTEMPTS = 5;
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
+    /** Threads that decide and sign a batch's certificates beside the request's own thread (one token session each). */
+    private static final ExecutorService BATCH_WORKERS = Executors.newFixedThreadPool(CORES, runnable -> {
+        Thread thread = new Thread(runnable, "ca-batch-worker");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private final CaKey caKey;
     private final CaPolicy caPolicy;
@@ -59,15 +74,185 @@ public final class IssuanceService {
         BigInteger serial = reserve(order, decision);
         X509Certificate certificate;
         try {
-            IssuanceRequest request = IssuanceRequest.of(decision.certificate(), decision.subject(), decision.publicKey(), serial)
-                    .withDnsNames(decision.dnsNames())
-                    .withLinks(caPolicy.crl(), caPolicy.ocsp(), caPolicy.caIssuers())
-                    .withPolicies(caPolicy.policyOids());
-            certificate = maker.issue(request, caKey.certificate(), caKey.signer());
+            certificate = sign(decision, serial);
         } catch (RuntimeException e) {
             abandon(order, decision, serial, e);
             throw new GridAuthException(CaError.ISSUANCE_FAILED, e, decision.subject().toOpenSsl(), e.getMessage(), JdbcCertificateStore.hex(serial));
         }
+        AuditEvent event = issueEvent(order, decision, serial, certificate);
+        long sequence;
+        try {
+            sequence = order.replaces() == null ? store.complete(certificate, event, order.requestId()).sequence()
+                    : store.completeRenewal(certificate, order.replaces(), decision.hpciId(),
+                            new AuditEvent("REVOKE", order.requester(), "serial " + JdbcCertificateStore.hex(order.replaces()),
+                                    Map.of("serial", JdbcCertificateStore.hex(order.replaces()), "reason", "superseded",
+                                            "by", JdbcCertificateStore.hex(serial))), event, order.requestId()).sequence();
+        } catch (RuntimeException e) {
+            // Signed but not recorded: the certificate is dropped here and never handed out.
+            abandon(order, decision, serial, e);
+            throw e;
+        }
+        LOG.info("issued {} certificate serial {} to {} for {}", decision.profile(), JdbcCertificateStore.hex(serial), decision.subject().toOpenSsl(),
+                order.requester());
+        return new IssuedCertificate(certificate, sequence);
+    }
+
+    /** What became of one order of a batch: the certificate issued, or the error the caller of {@link #issue} would have got. */
+    public record Outcome(IssuedCertificate issued, GridAuthException error) {
+    }
+
+    /**
+     * Issues a batch with as few transactions as correctness allows. Each order is decided on its own (a refusal,
+     * audited, refuses only that order); the serials of all accepted orders are reserved in ONE transaction (PENDING
+     * rows: never reused; R-CA-4 holds within the batch, so a second order for the same HPCI-ID is refused); the
+     * certificates are signed in parallel (the token signer is per thread); then every certificate, its audit
+     * record (chained in the batch's order) and its request's answer are recorded in ONE transaction. A crash
+     * before that commit leaves PENDING rows that start-up abandons; nothing is handed out before it. Renewals
+     * ({@code replaces}) are issued one by one with {@link #issue}.
+     *
+     * @return one outcome per order, in order
+     */
+    public List<Outcome> issueBatch(List<IssueOrder> orders) {
+        int n = orders.size();
+        Outcome[] out = new Outcome[n];
+        IssuanceDecision[] decisions = new IssuanceDecision[n];
+        onAllCores(IntStream.range(0, n).filter(i -> orders.get(i).replaces() == null).boxed().toList(), i -> {
+            try {
+                decisions[i] = decide(orders.get(i));
+            } catch (GridAuthException e) {
+                out[i] = new Outcome(null, e);
+            }
+        });
+        for (int i = 0; i < n; i++) {
+            if (orders.get(i).replaces() != null) {
+                try {
+                    out[i] = new Outcome(issue(orders.get(i)), null);
+                } catch (GridAuthException e) {
+                    out[i] = new Outcome(null, e);
+                }
+            }
+        }
+        List<Integer> accepted = new ArrayList<>();
+        List<JdbcCertificateStore.Reservation> reservations = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            if (decisions[i] != null) {
+                accepted.add(i);
+                reservations.add(new JdbcCertificateStore.Reservation(decisions[i].profile(), decisions[i].subject().toOpenSsl(),
+                        decisions[i].hpciId(), orders.get(i).requestId()));
+            }
+        }
+        if (accepted.isEmpty()) {
+            return List.of(out);
+        }
+        List<JdbcCertificateStore.Reserved> reserved;
+        try {
+            reserved = store.reserveAll(reservations, maker::randomSerial);
+        } catch (GridAuthException e) {
+            for (int i : accepted) {
+                refuse(orders.get(i), decisions[i].subject().toOpenSsl(), e);
+                out[i] = new Outcome(null, e);
+            }
+            return List.of(out);
+        }
+        BigInteger[] serials = new BigInteger[n];
+        List<Integer> toSign = new ArrayList<>();
+        for (int k = 0; k < accepted.size(); k++) {
+            int i = accepted.get(k);
+            JdbcCertificateStore.Reserved r = reserved.get(k);
+            if (r.refusal() != null) {
+                refuse(orders.get(i), decisions[i].subject().toOpenSsl(), r.refusal());
+                out[i] = new Outcome(null, r.refusal());
+            } else {
+                serials[i] = r.serial();
+                toSign.add(i);
+            }
+        }
+        X509Certificate[] certificates = new X509Certificate[n];
+        RuntimeException[] failures = new RuntimeException[n];
+        onAllCores(toSign, i -> {
+            try {
+                certificates[i] = sign(decisions[i], serials[i]);
+            } catch (RuntimeException e) {
+                failures[i] = e;
+            }
+        });
+        List<Integer> signed = new ArrayList<>();
+        for (int i : toSign) {
+            if (failures[i] != null) {
+                abandon(orders.get(i), decisions[i], serials[i], failures[i]);
+                out[i] = new Outcome(null, new GridAuthException(CaError.ISSUANCE_FAILED, failures[i], decisions[i].subject().toOpenSsl(),
+                        failures[i].getMessage(), JdbcCertificateStore.hex(serials[i])));
+            } else {
+                signed.add(i);
+            }
+        }
+        if (signed.isEmpty()) {
+            return List.of(out);
+        }
+        List<JdbcCertificateStore.Completion> completions = new ArrayList<>(signed.size());
+        for (int i : signed) {
+            completions.add(new JdbcCertificateStore.Completion(certificates[i], issueEvent(orders.get(i), decisions[i], serials[i], certificates[i]),
+                    orders.get(i).requestId()));
+        }
+        List<org.gridauth.ca.audit.AuditRecord> records;
+        try {
+            records = store.completeAll(completions);
+        } catch (RuntimeException e) {
+            // Signed but not recorded: none of these certificates is handed out; their serials are abandoned.
+            GridAuthException failure = e instanceof GridAuthException g ? g : new GridAuthException(CaError.INTERNAL, e, e.getClass().getSimpleName());
+            abandonAll(orders, decisions, serials, signed, e);
+            for (int i : signed) {
+                out[i] = new Outcome(null, failure);
+            }
+            return List.of(out);
+        }
+        for (int k = 0; k < signed.size(); k++) {
+            int i = signed.get(k);
+            out[i] = new Outcome(new IssuedCertificate(certificates[i], records.get(k).sequence()), null);
+        }
+        LOG.info("issued a batch of {} certificates ({} orders) for {}", signed.size(), n, orders.get(0).requester());
+        return List.of(out);
+    }
+
+    /**
+     * Runs {@code work} for every index, spread over the cores: the calling thread takes its share and the batch
+     * workers the rest (each thread keeps its own token session). Blocks without spinning until all are done.
+     */
+    private static void onAllCores(List<Integer> indexes, IntConsumer work) {
+        int stripes = Math.min(CORES, indexes.size());
+        List<Future<?>> others = new ArrayList<>(stripes);
+        for (int stripe = 1; stripe < stripes; stripe++) {
+            int first = stripe;
+            others.add(BATCH_WORKERS.submit(() -> {
+                for (int k = first; k < indexes.size(); k += stripes) {
+                    work.accept(indexes.get(k));
+                }
+            }));
+        }
+        for (int k = 0; k < indexes.size(); k += Math.max(1, stripes)) {
+            work.accept(indexes.get(k));
+        }
+        for (Future<?> other : others) {
+            try {
+                other.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new GridAuthException(CaError.INTERNAL, e, "interrupted while a batch was issued");
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : new GridAuthException(CaError.INTERNAL, e.getCause(), "batch worker failed");
+            }
+        }
+    }
+
+    private X509Certificate sign(IssuanceDecision decision, BigInteger serial) {
+        IssuanceRequest request = IssuanceRequest.of(decision.certificate(), decision.subject(), decision.publicKey(), serial)
+                .withDnsNames(decision.dnsNames())
+                .withLinks(caPolicy.crl(), caPolicy.ocsp(), caPolicy.caIssuers())
+                .withPolicies(caPolicy.policyOids());
+        return maker.issue(request, caKey.certificate(), caKey.signer());
+    }
+
+    private static AuditEvent issueEvent(IssueOrder order, IssuanceDecision decision, BigInteger serial, X509Certificate certificate) {
         Map<String, String> details = new LinkedHashMap<>();
         details.put("serial", JdbcCertificateStore.hex(serial));
         details.put("profile", decision.profile());
@@ -82,21 +267,24 @@ public final class IssuanceService {
         if (order.replaces() != null) {
             details.put("replaces", JdbcCertificateStore.hex(order.replaces()));
         }
-        AuditEvent event = new AuditEvent("ISSUE", order.requester(), decision.subject().toOpenSsl(), details);
-        long sequence;
-        try {
-            sequence = order.replaces() == null ? store.complete(certificate, event, order.requestId()).sequence()
-                    : store.completeRenewal(certificate, order.replaces(), decision.hpciId(),
-                            new AuditEvent("REVOKE", order.requester(), "serial " + JdbcCertificateStore.hex(order.replaces()),
-                                    Map.of("serial", JdbcCertificateStore.hex(order.replaces()), "reason", "superseded",
-                                            "by", JdbcCertificateStore.hex(serial))), event, order.requestId()).sequence();
-        } catch (RuntimeException e) {
-            // Signed but not recorded: the certificate is dropped here and never handed out.
-            abandon(order, decision, serial, e);
-            throw e;
+        return new AuditEvent("ISSUE", order.requester(), decision.subject().toOpenSsl(), details);
+    }
+
+    private void abandonAll(List<IssueOrder> orders, IssuanceDecision[] decisions, BigInteger[] serials, List<Integer> which, RuntimeException cause) {
+        LOG.error("a batch of {} signed certificates could not be recorded: {}", which.size(), cause.getMessage());
+        List<BigInteger> abandoned = new ArrayList<>();
+        List<AuditEvent> events = new ArrayList<>();
+        for (int i : which) {
+            abandoned.add(serials[i]);
+            events.add(new AuditEvent("ISSUE_FAILED", orders.get(i).requester(), decisions[i].subject().toOpenSsl(),
+                    Map.of("serial", JdbcCertificateStore.hex(serials[i]), "reason", String.valueOf(cause.getMessage()))));
         }
-        LOG.info("issued {} certificate serial {} to {} for {}", decision.profile(), details.get("serial"), decision.subject().toOpenSsl(), order.requester());
-        return new IssuedCertificate(certificate, sequence);
+        try {
+            store.abandonAll(abandoned, events);
+        } catch (GridAuthException e) {
+            // Left PENDING; abandonStale() at the next start-up records them.
+            LOG.error("could not mark {} serials abandoned: {}", abandoned.size(), e.getMessage());
+        }
     }
 
     private IssuanceDecision decide(IssueOrder order) {

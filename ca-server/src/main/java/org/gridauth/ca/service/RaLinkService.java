@@ -7,10 +7,18 @@ import java.security.NoSuchAlgorithmException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 
 import org.gridauth.ca.CaError;
 import org.gridauth.ca.audit.AuditEvent;
@@ -20,6 +28,7 @@ import org.gridauth.ca.protocol.RaCodec;
 import org.gridauth.ca.protocol.RaMessages.CertificateReply;
 import org.gridauth.ca.protocol.RaMessages.CrlReply;
 import org.gridauth.ca.protocol.RaMessages.CrlRequest;
+import org.gridauth.ca.protocol.RaMessages.IssueBatchRequest;
 import org.gridauth.ca.protocol.RaMessages.IssueRequest;
 import org.gridauth.ca.protocol.RaMessages.RevokeReply;
 import org.gridauth.ca.protocol.RaMessages.RevokeRequest;
@@ -71,30 +80,131 @@ public final class RaLinkService {
     }
 
     public Reply issue(String ra, byte[] body) {
-        return guarded(() -> {
-            IssueRequest request = codec.read(body, IssueRequest.class);
-            String id = request.requestId();
-            Recovery recovery = new Recovery(() -> certificates.findByRequest(id).map(r -> ok(reply(r))), true,
-                    () -> certificates.abandonPendingOfRequest(id, new AuditEvent("ISSUE_ABANDONED", ra, "request " + id,
-                            Map.of("request", id, "reason", "a retry took over the request, unfinished after " + STALE.toMinutes() + " minutes"))));
-            return once(ra, "issue", id, codec.write(request), recovery, () -> {
-                IssuedCertificate issued = issuance.issue(new IssueOrder(ra, request.profile(), request.csr().getBytes(StandardCharsets.US_ASCII),
-                        request.hpciId(), request.lifetimeDays(), request.replaces() == null ? null : new BigInteger(request.replaces(), 16), id));
-                if (request.replaces() != null && crls.schedule().onRevocation()) {
-                    String superseded = request.replaces().toLowerCase(java.util.Locale.ROOT);
-                    try {
-                        crls.issueNow(ra, "renewal superseded serial " + superseded);
-                    } catch (GridAuthException e) {
-                        // The renewal stands; the CA's hourly ensureFresh() publishes the CRL once the HSM or database is back.
-                        LOG.error("serial {} is superseded but the new CRL could not be made yet: {}", superseded, e.getMessage());
-                    }
+        return guarded(() -> issue(ra, codec.read(body, IssueRequest.class)));
+    }
+
+    private Reply issue(String ra, IssueRequest request) {
+        String id = request.requestId();
+        return once(ra, "issue", id, codec.write(request), issueRecovery(ra, id), () -> {
+            IssuedCertificate issued = issuance.issue(order(ra, request));
+            if (request.replaces() != null && crls.schedule().onRevocation()) {
+                String superseded = request.replaces().toLowerCase(java.util.Locale.ROOT);
+                try {
+                    crls.issueNow(ra, "renewal superseded serial " + superseded);
+                } catch (GridAuthException e) {
+                    // The renewal stands; the CA's hourly ensureFresh() publishes the CRL once the HSM or database is back.
+                    LOG.error("serial {} is superseded but the new CRL could not be made yet: {}", superseded, e.getMessage());
                 }
-                X509Certificate certificate = issued.certificate();
-                // Recorded as VALID in the transaction that answered the request ID: no read back needed.
-                return ok(new CertificateReply(JdbcCertificateStore.hex(certificate.getSerialNumber()), CertificateStatus.VALID.name(),
-                        GridDn.of(certificate.getSubjectX500Principal()).toOpenSsl(), Pem.encode(certificate), null, null));
-            });
+            }
+            return issued(issued.certificate());
         });
+    }
+
+    /**
+     * POST /v1/issue-batch: each item is carried out as {@link #issue} would carry it out alone (same request-ID
+     * rules, same answer, same errors), and the answer lists them in order. The new request IDs are claimed in one
+     * transaction and issued together by {@link IssuanceService#issueBatch} (one reservation and one recording
+     * transaction for the batch); repeated, unfinished and renewal items run one by one through {@link #issue}.
+     */
+    public Reply issueBatch(String ra, byte[] body) {
+        return guarded(() -> {
+            IssueBatchRequest batch = codec.read(body, IssueBatchRequest.class, RaCodec.MAX_BATCH_BODY);
+            int n = batch.requests().size();
+            Reply[] replies = new Reply[n];
+            IssueRequest[] parsed = new IssueRequest[n];
+            List<Integer> claimable = new ArrayList<>();
+            List<JdbcRequestLog.Item> items = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                try {
+                    parsed[i] = codec.convert(batch.requests().get(i), IssueRequest.class);
+                } catch (GridAuthException e) {
+                    replies[i] = error(e);
+                    continue;
+                }
+                if (parsed[i].replaces() == null) {
+                    claimable.add(i);
+                    items.add(new JdbcRequestLog.Item(parsed[i].requestId(), sha256(codec.write(parsed[i]))));
+                }
+            }
+            List<JdbcRequestLog.ItemClaim> claims = items.isEmpty() ? List.of() : requests.claimAll(items, ra, "issue");
+            List<Integer> fresh = new ArrayList<>();
+            List<Instant> mine = new ArrayList<>();
+            for (int k = 0; k < claims.size(); k++) {
+                int i = claimable.get(k);
+                JdbcRequestLog.ItemClaim claim = claims.get(k);
+                if (claim.refusal() != null) {
+                    replies[i] = error(claim.refusal());
+                } else if (claim.claim() instanceof JdbcRequestLog.Claimed claimed) {
+                    fresh.add(i);
+                    mine.add(claimed.at());
+                }
+                // Anything else (answered, unfinished) is settled one by one below, as a retry of /v1/issue.
+            }
+            if (!fresh.isEmpty()) {
+                List<IssueOrder> orders = new ArrayList<>(fresh.size());
+                for (int i : fresh) {
+                    orders.add(order(ra, parsed[i]));
+                }
+                List<IssuanceService.Outcome> outcomes;
+                try {
+                    outcomes = issuance.issueBatch(orders);
+                } catch (RuntimeException e) {
+                    for (int k = 0; k < fresh.size(); k++) {
+                        requests.release(parsed[fresh.get(k)].requestId(), mine.get(k));
+                    }
+                    throw e;
+                }
+                for (int k = 0; k < fresh.size(); k++) {
+                    int i = fresh.get(k);
+                    IssuanceService.Outcome outcome = outcomes.get(k);
+                    Reply reply = outcome.error() == null ? issued(outcome.issued().certificate()) : error(outcome.error());
+                    String id = parsed[i].requestId();
+                    Instant at = mine.get(k);
+                    replies[i] = guarded(() -> settle(id, at, issueRecovery(ra, id), reply));
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                if (replies[i] == null) {
+                    IssueRequest request = parsed[i];
+                    replies[i] = guarded(() -> issue(ra, request));
+                }
+            }
+            ObjectNode answer = codec.object();
+            ArrayNode results = answer.putArray("results");
+            for (int i = 0; i < n; i++) {
+                ObjectNode item = results.addObject();
+                JsonNode id = parsed[i] != null ? new TextNode(parsed[i].requestId()) : batch.requests().get(i).path("requestId");
+                item.set("requestId", id.isTextual() ? id : NullNode.getInstance());
+                if (replies[i].status() == 200) {
+                    item.setAll((ObjectNode) codec.tree(replies[i].body()));
+                } else {
+                    item.put("httpStatus", replies[i].status());
+                    item.set("error", codec.tree(replies[i].body()));
+                }
+            }
+            return ok(answer);
+        });
+    }
+
+    private Recovery issueRecovery(String ra, String id) {
+        return new Recovery(() -> certificates.findByRequest(id).map(r -> ok(reply(r))), true,
+                () -> certificates.abandonPendingOfRequest(id, new AuditEvent("ISSUE_ABANDONED", ra, "request " + id,
+                        Map.of("request", id, "reason", "a retry took over the request, unfinished after " + STALE.toMinutes() + " minutes"))));
+    }
+
+    private static IssueOrder order(String ra, IssueRequest request) {
+        return new IssueOrder(ra, request.profile(), request.csr().getBytes(StandardCharsets.US_ASCII), request.hpciId(), request.lifetimeDays(),
+                request.replaces() == null ? null : new BigInteger(request.replaces(), 16), request.requestId());
+    }
+
+    /** Recorded as VALID in the transaction that answered the request ID: no read back needed. */
+    private Reply issued(X509Certificate certificate) {
+        return ok(new CertificateReply(JdbcCertificateStore.hex(certificate.getSerialNumber()), CertificateStatus.VALID.name(),
+                GridDn.of(certificate.getSubjectX500Principal()).toOpenSsl(), Pem.encode(certificate), null, null));
+    }
+
+    private Reply error(GridAuthException e) {
+        return new Reply(RaCodec.status(e.code()), codec.write(codec.error(e)), e.code().code());
     }
 
     public Reply revoke(String ra, byte[] body) {
@@ -188,6 +298,11 @@ public final class RaLinkService {
             requests.release(requestId, mine);
             throw e;
         }
+        return settle(requestId, mine, recovery, reply);
+    }
+
+    /** After the work of the copy holding claim {@code mine}: stores its answer, gives the ID back, or answers from what an earlier copy left. */
+    private Reply settle(String requestId, Instant mine, Recovery recovery, Reply reply) {
         if (CaError.REQUEST_IN_PROGRESS.code().equals(reply.errorCode())) {
             // The request ID already holds a certificate (an earlier copy completed after this one took over): that is the answer.
             Optional<Reply> found = recovery.leftBehind().get();
@@ -220,7 +335,7 @@ public final class RaLinkService {
         try {
             return work.get();
         } catch (GridAuthException e) {
-            return new Reply(RaCodec.status(e.code()), codec.write(codec.error(e)), e.code().code());
+            return error(e);
         } catch (RuntimeException e) {
             LOG.error("RA link: request failed", e);
             GridAuthException internal = new GridAuthException(CaError.INTERNAL, e, e.getClass().getSimpleName());

@@ -80,6 +80,57 @@ public final class JdbcAuditTrail implements AuditTrail {
         return new AuditRecord(sequence, time, event.type(), event.actor(), event.subject(), details, previous, hash);
     }
 
+    /**
+     * Appends several records, in the order given, within the caller's transaction: the head is moved once for all
+     * of them (a batch of issuances records its certificates and their chained audit records in one commit).
+     */
+    public List<AuditRecord> appendAll(Connection connection, List<AuditEvent> events) throws SQLException {
+        if (events.isEmpty()) {
+            return List.of();
+        }
+        try (PreparedStatement bump = connection.prepareStatement("UPDATE ca_audit_head SET seq = seq + ? WHERE id = 1")) {
+            bump.setLong(1, events.size());
+            if (bump.executeUpdate() != 1) {
+                throw new SQLException("the audit head row is missing");
+            }
+        }
+        long sequence;
+        String previous;
+        try (PreparedStatement head = connection.prepareStatement("SELECT seq, hash FROM ca_audit_head WHERE id = 1");
+             ResultSet rs = head.executeQuery()) {
+            rs.next();
+            sequence = rs.getLong(1) - events.size();
+            previous = rs.getString(2);
+        }
+        List<AuditRecord> out = new ArrayList<>(events.size());
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO ca_audit (seq, at_millis, event_type, actor, subject, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (AuditEvent event : events) {
+                sequence++;
+                Instant time = Instant.ofEpochMilli(clock.millis());
+                String details = event.detailText();
+                String hash = AuditHashes.hash(previous, sequence, time, event.type(), event.actor(), event.subject(), details);
+                insert.setLong(1, sequence);
+                insert.setLong(2, time.toEpochMilli());
+                insert.setString(3, event.type());
+                insert.setString(4, event.actor());
+                insert.setString(5, event.subject());
+                insert.setString(6, details);
+                insert.setString(7, previous);
+                insert.setString(8, hash);
+                insert.addBatch();
+                out.add(new AuditRecord(sequence, time, event.type(), event.actor(), event.subject(), details, previous, hash));
+                previous = hash;
+            }
+            insert.executeBatch();
+        }
+        try (PreparedStatement update = connection.prepareStatement("UPDATE ca_audit_head SET hash = ? WHERE id = 1")) {
+            update.setString(1, previous);
+            update.executeUpdate();
+        }
+        return out;
+    }
+
     @Override
     public AuditVerification verify() {
         return database.inTransaction(connection -> {

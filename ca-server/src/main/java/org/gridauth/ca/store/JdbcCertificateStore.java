@@ -11,7 +11,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import org.gridauth.ca.CaError;
 import org.gridauth.ca.audit.AuditEvent;
@@ -129,6 +132,183 @@ public final class JdbcCertificateStore {
             }
             throw e;
         }
+    }
+
+    /** One certificate of a batch to reserve: what {@link #reserve} takes, without {@code replaces} (renewals go one by one). */
+    public record Reservation(String profile, String subject, String hpciId, String requestId) {
+    }
+
+    /** What became of one {@link Reservation}: the serial now PENDING, or why nothing was reserved. */
+    public record Reserved(BigInteger serial, GridAuthException refusal) {
+    }
+
+    private static final int SERIAL_DRAWS = 5;
+
+    /**
+     * Reserves serials for a batch in one transaction, item by item in order, with the checks of {@link #reserve}: an
+     * HPCI-ID held by a valid or pending certificate, including one reserved earlier in the same batch, refuses the
+     * item (GA-CA-015, R-CA-4); the others are reserved. If an item hits a unique constraint (a serial already taken,
+     * a request ID that already holds a certificate or reservation, a concurrent transaction racing it), the batch
+     * rolls back and is reserved one item at a time, so that only that item draws again or is refused (GA-CA-031).
+     *
+     * @param serials draws a random serial (drawn again if it is taken)
+     */
+    public List<Reserved> reserveAll(List<Reservation> items, Supplier<BigInteger> serials) {
+        Instant now = clock.instant();
+        try {
+            return database.inTransaction(connection -> {
+                List<Reserved> out = new ArrayList<>(items.size());
+                try (BatchStatements statements = new BatchStatements(connection)) {
+                    for (Reservation item : items) {
+                        out.add(reserveIn(statements, item, serials, now));
+                    }
+                }
+                return out;
+            });
+        } catch (GridAuthException e) {
+            if (e.code() == CaError.DATABASE_UNAVAILABLE && CaDatabase.isUniqueViolation(e)) {
+                List<Reserved> out = new ArrayList<>(items.size());
+                for (Reservation item : items) {
+                    out.add(reserveOne(item, serials));
+                }
+                return out;
+            }
+            throw e;
+        }
+    }
+
+    /** The statements of {@link #reserveAll}, prepared once per batch. */
+    private static final class BatchStatements implements AutoCloseable {
+        final PreparedStatement active;
+        final PreparedStatement release;
+        final PreparedStatement insert;
+
+        BatchStatements(Connection connection) throws SQLException {
+            active = connection.prepareStatement("SELECT serial, status, not_after FROM ca_certificate WHERE active_hpci_id = ?");
+            release = connection.prepareStatement("UPDATE ca_certificate SET active_hpci_id = NULL WHERE serial = ?");
+            insert = connection.prepareStatement(
+                    "INSERT INTO ca_certificate (serial, profile, subject_dn, hpci_id, active_hpci_id, status, requested_at, ra_request_id) "
+                            + "VALUES (?, ?, ?, ?, ?, 'PENDING', ?, ?)");
+        }
+
+        @Override
+        public void close() throws SQLException {
+            for (PreparedStatement statement : List.of(active, release, insert)) {
+                statement.close();
+            }
+        }
+    }
+
+    /**
+     * One item of {@link #reserveAll}. A taken serial or a request ID that already holds a certificate is left to
+     * the unique constraints (serial primary key, ra_request_id): they roll the batch back, and the one-by-one
+     * reservation that follows draws another serial or refuses that item (GA-CA-031).
+     */
+    private static Reserved reserveIn(BatchStatements statements, Reservation item, Supplier<BigInteger> serials, Instant now) throws SQLException {
+        if (item.hpciId() != null) {
+            statements.active.setString(1, item.hpciId());
+            String holder = null;
+            try (ResultSet rs = statements.active.executeQuery()) {
+                if (rs.next()) {
+                    // An expired certificate no longer counts as valid (R-CA-4 speaks of valid certificates).
+                    boolean expired = "VALID".equals(rs.getString(2)) && rs.getLong(3) < now.toEpochMilli() && !rs.wasNull();
+                    holder = expired ? null : rs.getString(1);
+                    if (expired) {
+                        statements.release.setString(1, rs.getString(1));
+                        statements.release.executeUpdate();
+                    }
+                }
+            }
+            if (holder != null) {
+                return new Reserved(null, new GridAuthException(CaError.HPCI_ID_HAS_VALID_CERTIFICATE, item.hpciId(), holder));
+            }
+        }
+        BigInteger serial = serials.get();
+        PreparedStatement insert = statements.insert;
+        insert.setString(1, hex(serial));
+        insert.setString(2, item.profile());
+        insert.setString(3, item.subject());
+        insert.setString(4, item.hpciId());
+        insert.setString(5, item.hpciId());
+        insert.setLong(6, now.toEpochMilli());
+        insert.setString(7, item.requestId());
+        insert.executeUpdate();
+        return new Reserved(serial, null);
+    }
+
+    private Reserved reserveOne(Reservation item, Supplier<BigInteger> serials) {
+        for (int draw = 1; ; draw++) {
+            BigInteger serial = serials.get();
+            try {
+                reserve(serial, item.profile(), item.subject(), item.hpciId(), null, item.requestId());
+                return new Reserved(serial, null);
+            } catch (SerialInUse e) {
+                if (draw == SERIAL_DRAWS) {
+                    return new Reserved(null, new GridAuthException(CaError.ISSUANCE_FAILED, e, item.subject(),
+                            "no unused serial after " + SERIAL_DRAWS + " random draws", hex(serial)));
+                }
+            } catch (GridAuthException e) {
+                return new Reserved(null, e);
+            }
+        }
+    }
+
+    /** One signed certificate of a batch to record, with its audit record and the RA request it answers (or null). */
+    public record Completion(X509Certificate certificate, AuditEvent event, String requestId) {
+    }
+
+    /**
+     * Records a batch of signed certificates in ONE transaction: each becomes valid, its RA request (if any) is
+     * marked answered by it, and the audit records are appended in the batch's order, chained. All or none: if the
+     * transaction fails, every certificate of the batch is left PENDING for the caller to {@link #abandonAll}.
+     *
+     * @return the audit record of each certificate, in order
+     */
+    public List<AuditRecord> completeAll(List<Completion> items) {
+        return database.inTransaction(connection -> {
+            List<AuditEvent> events = new ArrayList<>(items.size());
+            try (PreparedStatement answered = JdbcRequestLog.prepareFinish(connection);
+                 PreparedStatement update = connection.prepareStatement(
+                    "UPDATE ca_certificate SET status = 'VALID', certificate_der = ?, issued_at = ?, not_before = ?, not_after = ? "
+                            + "WHERE serial = ? AND status = 'PENDING'")) {
+                long issuedAt = clock.millis();
+                for (Completion item : items) {
+                    if (item.requestId() != null) {
+                        JdbcRequestLog.finish(answered, item.requestId(), 200, null);
+                    }
+                    X509Certificate certificate = item.certificate();
+                    try {
+                        update.setBytes(1, certificate.getEncoded());
+                    } catch (java.security.cert.CertificateEncodingException e) {
+                        throw new SQLException("the certificate cannot be encoded", e);
+                    }
+                    update.setLong(2, issuedAt);
+                    update.setLong(3, certificate.getNotBefore().getTime());
+                    update.setLong(4, certificate.getNotAfter().getTime());
+                    update.setString(5, hex(certificate.getSerialNumber()));
+                    if (update.executeUpdate() != 1) {
+                        throw new SQLException("serial " + hex(certificate.getSerialNumber()) + " is not pending");
+                    }
+                    events.add(item.event());
+                }
+            }
+            return audit.appendAll(connection, events);
+        });
+    }
+
+    /** Marks pending serials abandoned (a batch that could not be signed or recorded), with their audit records, in one transaction. */
+    public void abandonAll(List<BigInteger> serials, List<AuditEvent> events) {
+        database.inTransaction(connection -> {
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE ca_certificate SET status = 'ABANDONED', active_hpci_id = NULL, ra_request_id = NULL WHERE serial = ? AND status = 'PENDING'")) {
+                for (BigInteger serial : serials) {
+                    update.setString(1, hex(serial));
+                    update.executeUpdate();
+                }
+            }
+            audit.appendAll(connection, events);
+            return null;
+        });
     }
 
     /** Stores the signed certificate and its audit record in one transaction; returns the audit record. */

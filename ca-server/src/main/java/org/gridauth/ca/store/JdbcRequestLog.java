@@ -7,6 +7,8 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 import org.gridauth.ca.CaError;
@@ -89,6 +91,66 @@ public final class JdbcRequestLog {
         }
     }
 
+    /** One request ID of a batch to claim, with the SHA-256 of its canonical body. */
+    public record Item(String requestId, String requestSha256) {
+    }
+
+    /** What {@link #claimAll} found for one item: a {@link Claim}, or the refusal (GA-CA-030). */
+    public record ItemClaim(Claim claim, GridAuthException refusal) {
+    }
+
+    /**
+     * Claims the request IDs of a batch in one transaction, each exactly as {@link #claim} would (an ID repeated
+     * within the batch finds the first one's claim). If a concurrent copy of one of them claims it at the same
+     * moment, the batch rolls back and is claimed one ID at a time.
+     */
+    public List<ItemClaim> claimAll(List<Item> items, String raDn, String operation) {
+        try {
+            return database.inTransaction(connection -> {
+                long now = clock.millis();
+                List<ItemClaim> out = new ArrayList<>(items.size());
+                try (PreparedStatement select = prepareEarlier(connection);
+                     PreparedStatement insert = connection.prepareStatement(
+                        "INSERT INTO ca_ra_request (request_id, ra_dn, operation, request_sha256, state, created_at) VALUES (?, ?, ?, ?, 'IN_PROGRESS', ?)")) {
+                    for (Item item : items) {
+                        Optional<Claim> earlier;
+                        try {
+                            earlier = earlier(select, item.requestId(), raDn, operation, item.requestSha256());
+                        } catch (GridAuthException e) {
+                            out.add(new ItemClaim(null, e));
+                            continue;
+                        }
+                        if (earlier.isPresent()) {
+                            out.add(new ItemClaim(earlier.get(), null));
+                            continue;
+                        }
+                        insert.setString(1, item.requestId());
+                        insert.setString(2, raDn);
+                        insert.setString(3, operation);
+                        insert.setString(4, item.requestSha256());
+                        insert.setLong(5, now);
+                        insert.executeUpdate();
+                        out.add(new ItemClaim(new Claimed(Instant.ofEpochMilli(now)), null));
+                    }
+                }
+                return out;
+            });
+        } catch (GridAuthException e) {
+            if (e.code() == CaError.DATABASE_UNAVAILABLE && CaDatabase.isUniqueViolation(e)) {
+                List<ItemClaim> out = new ArrayList<>(items.size());
+                for (Item item : items) {
+                    try {
+                        out.add(new ItemClaim(claim(item.requestId(), raDn, operation, item.requestSha256()), null));
+                    } catch (GridAuthException refusal) {
+                        out.add(new ItemClaim(null, refusal));
+                    }
+                }
+                return out;
+            }
+            throw e;
+        }
+    }
+
     /**
      * Claims the request ID, or returns the stored answer of an earlier identical request.
      *
@@ -166,13 +228,21 @@ public final class JdbcRequestLog {
 
     /** Stores the answer inside the caller's transaction ({@code body} null: answered by the request's certificate). */
     static void finish(Connection connection, String requestId, int status, String body) throws SQLException {
-        try (PreparedStatement update = connection.prepareStatement(
-                "UPDATE ca_ra_request SET state = 'DONE', http_status = ?, response_body = ? WHERE request_id = ?")) {
-            update.setInt(1, status);
-            update.setString(2, body);
-            update.setString(3, requestId);
-            update.executeUpdate();
+        try (PreparedStatement update = prepareFinish(connection)) {
+            finish(update, requestId, status, body);
         }
+    }
+
+    /** The statement of {@link #finish(PreparedStatement, String, int, String)}, to be used for several requests. */
+    static PreparedStatement prepareFinish(Connection connection) throws SQLException {
+        return connection.prepareStatement("UPDATE ca_ra_request SET state = 'DONE', http_status = ?, response_body = ? WHERE request_id = ?");
+    }
+
+    static void finish(PreparedStatement update, String requestId, int status, String body) throws SQLException {
+        update.setInt(1, status);
+        update.setString(2, body);
+        update.setString(3, requestId);
+        update.executeUpdate();
     }
 
     /** Gives the ID back after a failure that a retry may cure (database or HSM unavailable). */
@@ -188,22 +258,31 @@ public final class JdbcRequestLog {
 
     private static Optional<Claim> earlier(Connection connection, String requestId, String raDn, String operation, String sha256)
             throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT ra_dn, operation, request_sha256, state, http_status, response_body, created_at FROM ca_ra_request WHERE request_id = ?")) {
-            select.setString(1, requestId);
-            try (ResultSet rs = select.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                if (!rs.getString(1).equals(raDn) || !rs.getString(2).equals(operation) || !rs.getString(3).equals(sha256)) {
-                    throw new GridAuthException(CaError.IDEMPOTENCY_KEY_REUSED, requestId, rs.getString(2));
-                }
-                if (!"DONE".equals(rs.getString(4))) {
-                    return Optional.of(new Unfinished(Instant.ofEpochMilli(rs.getLong(7))));
-                }
-                String body = rs.getString(6);
-                return Optional.of(body == null ? new AnsweredByCertificate() : new Stored(rs.getInt(5), body));
+        try (PreparedStatement select = prepareEarlier(connection)) {
+            return earlier(select, requestId, raDn, operation, sha256);
+        }
+    }
+
+    private static PreparedStatement prepareEarlier(Connection connection) throws SQLException {
+        return connection.prepareStatement(
+                "SELECT ra_dn, operation, request_sha256, state, http_status, response_body, created_at FROM ca_ra_request WHERE request_id = ?");
+    }
+
+    private static Optional<Claim> earlier(PreparedStatement select, String requestId, String raDn, String operation, String sha256)
+            throws SQLException {
+        select.setString(1, requestId);
+        try (ResultSet rs = select.executeQuery()) {
+            if (!rs.next()) {
+                return Optional.empty();
             }
+            if (!rs.getString(1).equals(raDn) || !rs.getString(2).equals(operation) || !rs.getString(3).equals(sha256)) {
+                throw new GridAuthException(CaError.IDEMPOTENCY_KEY_REUSED, requestId, rs.getString(2));
+            }
+            if (!"DONE".equals(rs.getString(4))) {
+                return Optional.of(new Unfinished(Instant.ofEpochMilli(rs.getLong(7))));
+            }
+            String body = rs.getString(6);
+            return Optional.of(body == null ? new AnsweredByCertificate() : new Stored(rs.getInt(5), body));
         }
     }
 }

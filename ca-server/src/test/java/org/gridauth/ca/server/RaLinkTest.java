@@ -166,6 +166,42 @@ class RaLinkTest {
     }
 
     @Test
+    @DisplayName("R-CA-1: POST /v1/issue-batch over mutual TLS: a body larger than 64 KiB is accepted, every item answered in order, the retry answers the same; /v1/issue keeps its 64 KiB limit")
+    void issueBatch() throws Exception {
+        HttpClient client = client(ra);
+        java.security.KeyPair key = TestPki.newKey();
+        List<String> items = new java.util.ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            String hpciId = "hpci5" + String.format("%02d", i);
+            byte[] der = HsmTestCa.csr(key, HsmTestCa.ORGANISATION + "/OU=Users/CN=Taro Yamada " + hpciId, List.of());
+            String pem = "-----BEGIN CERTIFICATE REQUEST-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+                    + "\n-----END CERTIFICATE REQUEST-----\n";
+            items.add(issueBody(String.format("bat-%08d", i), pem, hpciId));
+        }
+        String body = "{\"requests\":[" + String.join(",", items) + "]}";
+        assertThat(body.length()).isGreaterThan(64 * 1024);
+
+        HttpResponse<String> first = post(client, "/v1/issue-batch", body);
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        JsonNode results = json.readTree(first.body()).get("results");
+        assertThat(results).hasSize(64);
+        for (int i = 0; i < 64; i++) {
+            JsonNode result = results.get(i);
+            assertThat(result.get("requestId").asText()).isEqualTo(String.format("bat-%08d", i));
+            X509Certificate certificate = Pem.decode(result.get("certificate").asText().getBytes(StandardCharsets.US_ASCII), "reply").certificates().get(0);
+            assertThat(certificate.getSubjectX500Principal().getName()).contains(String.format("hpci5%02d", i));
+            assertThat(result.get("serial").asText()).isEqualTo(certificate.getSerialNumber().toString(16));
+        }
+        assertThat(audit.read(1, 1000)).extracting(AuditRecord::type).hasSize(64).containsOnly("ISSUE");
+        assertThat(post(client, "/v1/issue-batch", body).body()).isEqualTo(first.body());
+        assertThat(audit.read(1, 1000)).hasSize(64);
+
+        HttpResponse<String> tooLarge = post(client, "/v1/issue", body);
+        assertThat(tooLarge.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(tooLarge.body()).get("message").asText()).contains("larger than 65536 bytes");
+    }
+
+    @Test
     @DisplayName("R-CA-8: revoke and CRL-now over the link; the status shows the revocation and its reason")
     void revokeAndCrl() throws Exception {
         HttpClient client = client(ra);

@@ -26,7 +26,8 @@ import org.gridauth.gsi.trust.NamespacePolicy;
 /**
  * A CA process for {@link CrashDuringIssuanceTest}: issues host certificates in a loop, printing
  * {@code ISSUED <serial>} after each one is handed out, and after the N-th signature prints {@code SIGNED} and
- * stops before recording it, so the test can kill it exactly between signing and recording.
+ * stops before recording it, so the test can kill it exactly between signing and recording. With a batch size
+ * (fifth argument) it issues batches of that many through {@link IssuanceService#issueBatch} instead.
  */
 public final class CrashIssuer {
 
@@ -38,6 +39,7 @@ public final class CrashIssuer {
         Path p12 = Path.of(args[1]);
         char[] passphrase = Secrets.readFirstLine(Path.of(args[2]), "CA key passphrase");
         int stopAfter = Integer.parseInt(args[3]);
+        int batch = args.length > 4 ? Integer.parseInt(args[4]) : 0;
         Clock clock = Clock.systemUTC();
         CaDatabase database = new CaDatabase(CaDataSources.pooled(CaDataSources.h2File(base), "crash-issuer"));
         JdbcAuditTrail audit = new JdbcAuditTrail(database, clock);
@@ -47,6 +49,22 @@ public final class CrashIssuer {
                 URI.create("http://ca.example.org/crl.der"), null, null, List.of("1.3.6.1.4.1.99999.3.1.1"));
         IssuanceService service = new IssuanceService(key, policy, store, audit, new CertificateMaker(clock));
         KeyPair hostKey = TestPki.newKey();
+        if (batch > 0) {
+            for (int b = 0; ; b++) {
+                List<IssueOrder> orders = new java.util.ArrayList<>();
+                for (int i = 1; i <= batch; i++) {
+                    orders.add(new IssueOrder("crash-test", "host",
+                            HsmTestCa.csr(hostKey, TestPki.ORGANISATION + "/CN=b" + b + "h" + i + ".example.org", List.of()), null, null));
+                }
+                for (IssuanceService.Outcome outcome : service.issueBatch(orders)) {
+                    if (outcome.error() != null) {
+                        throw outcome.error();
+                    }
+                    System.out.println("ISSUED " + JdbcCertificateStore.hex(outcome.issued().certificate().getSerialNumber()));
+                }
+                System.out.flush();
+            }
+        }
         for (int i = 1; ; i++) {
             X509Certificate issued = service.issue(new IssueOrder("crash-test", "host",
                     HsmTestCa.csr(hostKey, TestPki.ORGANISATION + "/CN=h" + i + ".example.org", List.of()), null, null)).certificate();
