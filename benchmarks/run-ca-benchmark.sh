@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# CA performance (issue #3): raw SoftHSM2 RSA-2048 signatures/s vs RA-link issuances/s with 2 threads, and CRL
+# CA performance (issue #3): raw SoftHSM2 RSA-2048 signatures/s vs RA-link issuances/s with 2 threads, one
+# certificate per POST /v1/issue and in batches of CA_BENCH_BATCH (default 100) per POST /v1/issue-batch, and CRL
 # generation at 10k/100k/1M revoked entries vs `openssl ca -gencrl`, same machine, same run. Replaces the CA
 # section of RESULTS.md (CA_BENCH_RESULTS names another file).
 # Usage: run-ca-benchmark.sh [seconds per rate point, default 20] [largest CRL, default 1000000]
 # Needs Debian's softhsm2, opensc (pkcs11-tool) and openssl. Run it alone on the machine, under the build lock:
 #   flock /tmp/gridauth-build.lock benchmarks/run-ca-benchmark.sh
-# (everything shares the cores). Takes about 5 minutes with the defaults.
+# (everything shares the cores). Takes about 6 minutes with the defaults.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"

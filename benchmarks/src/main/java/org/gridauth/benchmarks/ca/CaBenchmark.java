@@ -95,6 +95,9 @@ public final class CaBenchmark {
     private static final String ORGANISATION = "/C=JP/O=GridAuth Bench";
     private static final GridDn CA_DN = GridDn.fromOpenSsl(ORGANISATION + "/CN=GridAuth Bench CA");
     private static final int THREADS = 2;
+    /** Batch sizes measured: certificates per POST /v1/issue-batch (CA_BENCH_BATCH overrides, comma-separated). */
+    private static final String BATCHES = System.getenv().getOrDefault("CA_BENCH_BATCH", "100,500");
+    private static final int[] BATCH_SIZES = Arrays.stream(BATCHES.split(",")).mapToInt(b -> Integer.parseInt(b.trim())).toArray();
     private static final int[] CRL_SIZES = {10_000, 100_000, 1_000_000};
 
     public static void main(String[] args) throws Exception {
@@ -123,6 +126,11 @@ public final class CaBenchmark {
         RateResult[] both = issuances(dir, caKey, clock, raw.perSecond(), point);
         RateResult issued = both[0];
         RateResult direct = both[1];
+        RateResult[] batched = Arrays.copyOfRange(both, 2, both.length);
+        for (int b = 0; b < BATCH_SIZES.length; b++) {
+            System.out.printf(Locale.ROOT, "batched issuance (%d per request): %.1f certificates/s errors %d p50 %.1f p99 %.1f ms per batch%n",
+                    BATCH_SIZES[b], batched[b].perSecond(), batched[b].errors(), batched[b].p50(), batched[b].p99());
+        }
         System.out.printf(Locale.ROOT, "direct issuance: %.1f/s errors %d p50 %.1f p99 %.1f ms%n", direct.perSecond(), direct.errors(),
                 direct.p50(), direct.p99());
         System.out.printf(Locale.ROOT, "issuance: %.1f/s errors %d p50 %.1f p99 %.1f ms%n", issued.perSecond(), issued.errors(),
@@ -141,7 +149,7 @@ public final class CaBenchmark {
             crlRows.add(row);
             System.out.println(row);
         }
-        write(results, point, largest, raw, issued, direct, crlRows);
+        write(results, point, largest, raw, issued, direct, batched, crlRows);
         token.provider().clear();
     }
 
@@ -289,8 +297,79 @@ public final class CaBenchmark {
                 }
                 return new long[] {ok, 0};
             });
-            return new RateResult[] {link, direct};
+            List<RateResult> out = new ArrayList<>(List.of(link, direct));
+            for (int size : BATCH_SIZES) {
+                out.add(batches(clients, URI.create("https://localhost:" + server.port() + "/v1/issue-batch"), key, rawRate, duration, size));
+            }
+            return out.toArray(new RateResult[0]);
         }
+    }
+
+    /**
+     * Client certificates issued through POST /v1/issue-batch: THREADS RA client threads on the same kept-alive
+     * connections, each posting batches of {@code batch} requests (distinct request IDs and HPCI-IDs); the rate
+     * counts certificates received, the latencies are per batch.
+     */
+    private static RateResult batches(HttpClient[] clients, URI uri, KeyPair key, double rawRate, Duration duration, int batch) throws Exception {
+        int warmUp = Math.max(2, 1_000 / batch);
+        int perThread = (int) Math.ceil(rawRate * duration.toSeconds() * 1.1 / THREADS / batch) + warmUp;
+        System.out.printf(Locale.ROOT, "making %d CSRs for batches of %d%n", THREADS * perThread * batch, batch);
+        List<List<String>> bodies = new ArrayList<>();
+        for (int t = 0; t < THREADS; t++) {
+            int thread = t;
+            String[] items = new String[perThread * batch];
+            java.util.stream.IntStream.range(0, items.length).parallel().forEach(i -> {
+                String hpciId = "m" + batch + "t" + thread + "x" + i;
+                items[i] = issueBody(String.format(Locale.ROOT, "batch-%d-%d-%08d", batch, thread, i), csrPem(key, "Batch User " + hpciId), hpciId);
+            });
+            List<String> mine = new ArrayList<>(perThread);
+            for (int b = 0; b < perThread; b++) {
+                mine.add("{\"requests\":[" + String.join(",", Arrays.asList(items).subList(b * batch, (b + 1) * batch)) + "]}");
+            }
+            bodies.add(mine);
+        }
+        int[] next = new int[THREADS];
+        timed(Duration.ofSeconds(60), (t, deadline, latencies) -> {
+            for (; next[t] < warmUp; next[t]++) {
+                postBatch(clients[t], uri, bodies.get(t).get(next[t]), batch);
+            }
+            return new long[] {warmUp, 0};
+        });
+        return timed(duration, (t, deadline, latencies) -> {
+            long ok = 0;
+            long errors = 0;
+            while (System.nanoTime() < deadline && next[t] < bodies.get(t).size()) {
+                long start = System.nanoTime();
+                int issued;
+                try {
+                    issued = postBatch(clients[t], uri, bodies.get(t).get(next[t]++), batch);
+                } catch (IOException e) {
+                    issued = 0;
+                }
+                latencies.add(System.nanoTime() - start);
+                ok += issued;
+                errors += batch - issued;
+            }
+            if (next[t] == bodies.get(t).size()) {
+                System.err.println("client thread " + t + " ran out of prepared batches before the deadline");
+            }
+            return new long[] {ok, errors};
+        });
+    }
+
+    /** Posts one batch; returns how many certificates came back. */
+    private static int postBatch(HttpClient client, URI uri, String body, int batch) throws IOException, InterruptedException {
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        int certificates = 0;
+        for (int at = response.body().indexOf("BEGIN CERTIFICATE"); at >= 0; at = response.body().indexOf("BEGIN CERTIFICATE", at + 1)) {
+            certificates++;
+        }
+        if (response.statusCode() != 200 || certificates != batch) {
+            String text = response.body();
+            System.err.println("batch: " + response.statusCode() + ", " + certificates + " certificates: " + text.substring(0, Math.min(600, text.length())));
+        }
+        return certificates;
     }
 
     private static boolean post(HttpClient client, URI uri, String body) throws IOException, InterruptedException {
@@ -583,11 +662,14 @@ public final class CaBenchmark {
         return out;
     }
 
-    private static void write(Path results, Duration point, int largest, RateResult raw, RateResult issued, RateResult direct, List<CrlRow> rows) throws IOException {
+    private static void write(Path results, Duration point, int largest, RateResult raw, RateResult issued, RateResult direct, RateResult[] batched,
+                              List<CrlRow> rows) throws IOException {
         StringBuilder s = new StringBuilder();
-        s.append("\n## CA: SoftHSM2 signatures vs RA-link issuances; CRLs vs openssl ca -gencrl (").append(LocalDate.now(ZoneOffset.UTC)).append(")\n\n");
+        s.append("\n## CA: SoftHSM2 signatures vs RA-link issuances (single and batched); CRLs vs openssl ca -gencrl (").append(LocalDate.now(ZoneOffset.UTC)).append(")\n\n");
         s.append("Command: `flock /tmp/gridauth-build.lock benchmarks/run-ca-benchmark.sh ").append(point.toSeconds()).append(' ').append(largest)
-                .append("` (").append(point.toSeconds()).append(" s per rate point after warm-up (600 issuances per client thread); "
+                .append("`").append(BATCHES.equals("100,500") ? "" : " with CA_BENCH_BATCH=" + BATCHES)
+                .append(" (").append(point.toSeconds()).append(" s per rate point after warm-up (600 issuances per client thread, "
+                        + "then at least 1,000 certificates per thread in batches of each size); "
                         + "everything in one JVM on this 2-core machine: SoftHSM2 token, RA link server and the 2 RA client threads, "
                         + "so the client's TLS, HTTP and JSON work is paid from the same 2 cores; one token, key made by the key ceremony; "
                         + "H2 file databases opened as the CA opens them: pooled connections, every commit written through to the "
@@ -599,7 +681,16 @@ public final class CaBenchmark {
                 THREADS, issued.perSecond(), issued.errors(), issued.p50(), issued.p99()));
         s.append(String.format(Locale.ROOT, "| the same issuances in-process (IssuanceService.issue: policy, database commit, audit record; no TLS, HTTP, JSON) | %d | %.1f | %d | %.2f / %.2f |%n",
                 THREADS, direct.perSecond(), direct.errors(), direct.p50(), direct.p99()));
-        s.append(String.format(Locale.ROOT, "%nIssuances / raw signatures: **%.2f** (target >= 0.7).%n%n", issued.perSecond() / raw.perSecond()));
+        for (int b = 0; b < BATCH_SIZES.length; b++) {
+            s.append(String.format(Locale.ROOT, "| RA->CA issuances in batches (POST /v1/issue-batch, %d certificates per request over the same link; "
+                            + "one claim, one reservation and one recording transaction per batch; rate = certificates/s, latency per batch) | %d | %.1f | %d | %.2f / %.2f |%n",
+                    BATCH_SIZES[b], THREADS, batched[b].perSecond(), batched[b].errors(), batched[b].p50(), batched[b].p99()));
+        }
+        s.append(String.format(Locale.ROOT, "%nIssuances / raw signatures (target >= 0.7): one per request **%.2f**", issued.perSecond() / raw.perSecond()));
+        for (int b = 0; b < BATCH_SIZES.length; b++) {
+            s.append(String.format(Locale.ROOT, "; in batches of %d **%.2f**", BATCH_SIZES[b], batched[b].perSecond() / raw.perSecond()));
+        }
+        s.append(String.format(Locale.ROOT, "; in-process, one at a time, %.2f.%n%n", direct.perSecond() / raw.perSecond()));
         s.append("CRL generation, same revoked serials (random 72-bit), dates and reasons on both sides. gridauth = `CrlService.issueNow` "
                 + "(stream the revoked rows from H2 into StreamingCrl's DER encoder, sign the TBS with the SoftHSM2 key, write DER + PEM "
                 + "(+ hash.r0 hard link) in one pass and fsync them, record number, dates, count and SHA-256 with the audit record, rename "
