@@ -29,6 +29,9 @@ public final class GridAuthCommand {
     }
 
     public static void main(String[] args) {
+        // Every service's JDK HTTP server in this process answers without waiting for delayed ACKs; the JDK reads
+        // the property once, when the first server is made, so it is set before any service starts.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         String configured = System.getenv("GRIDAUTH_HOME");
         Path home = configured != null && !configured.isBlank() ? Path.of(configured)
                 : Path.of(System.getProperty("user.home"), ".gridauth");
@@ -53,14 +56,9 @@ public final class GridAuthCommand {
                     org.gridauth.myproxy.server.MyProxyDaemon.main(new String[] {args[1]});
                     yield 0;
                 }
-                case "cert-manager" -> {
-                    if (args.length != 2) {
-                        out.println("usage: gridauth cert-manager <cert-manager.conf>");
-                        yield 2;
-                    }
-                    org.gridauth.certmanager.server.CertManagerDaemon.main(new String[] {args[1]});
-                    yield 0;
-                }
+                case "cert-manager" -> certManager(java.util.Arrays.copyOfRange(args, 1, args.length));
+                case "gridmap" -> new org.gridauth.gridmap.cli.GridmapCommand(out, System.err, System.getenv(), clock)
+                        .run(java.util.Arrays.copyOfRange(args, 1, args.length)).code();
                 case "ca" -> new org.gridauth.ca.server.CaCommands(out, clock).run(java.util.Arrays.copyOfRange(args, 1, args.length));
                 case "gsissh" -> new org.gridauth.gsissh.cli.GsisshCommands(out, System.getenv())
                         .client(java.util.Arrays.copyOfRange(args, 1, args.length));
@@ -78,6 +76,36 @@ public final class GridAuthCommand {
             out.println("  " + e.localizedMessage(Locale.JAPANESE));
             out.println("  What to do: " + e.action(Locale.ENGLISH));
             return 1;
+        }
+    }
+
+    /** serve &lt;conf&gt; (or just &lt;conf&gt;), import …, template … */
+    private int certManager(String[] args) throws InterruptedException {
+        String sub = args.length == 0 ? "" : args[0];
+        String[] rest = args.length == 0 ? args : java.util.Arrays.copyOfRange(args, 1, args.length);
+        switch (sub) {
+            case "import" -> {
+                return org.gridauth.certmanager.registry.RegistryImportCommand.run(rest, out, System.err, System.getenv());
+            }
+            case "template" -> {
+                return org.gridauth.certmanager.registry.GridMapTemplateExport.run(rest, out, System.err);
+            }
+            case "serve" -> {
+                if (rest.length != 1) {
+                    out.println("usage: gridauth cert-manager serve <cert-manager.conf>");
+                    return 2;
+                }
+                org.gridauth.certmanager.server.CertManagerDaemon.main(rest);
+                return 0;
+            }
+            default -> {
+                if (args.length == 1 && !sub.startsWith("-")) {
+                    org.gridauth.certmanager.server.CertManagerDaemon.main(args);
+                    return 0;
+                }
+                out.println("usage: gridauth cert-manager serve <cert-manager.conf> | import <options> | template <options>");
+                return 2;
+            }
         }
     }
 
@@ -148,8 +176,12 @@ public final class GridAuthCommand {
         out.println("  ca <command> <ca.conf> [options]");
         out.println("          CA operator commands: ceremony, issue, revoke, crl, checkpoint, audit-verify, serve");
         out.println("          ('gridauth ca' lists their options)");
-        out.println("  cert-manager <cert-manager.conf>");
+        out.println("  cert-manager serve <cert-manager.conf>");
         out.println("          run the certificate manager (credential store, proxies, mappings, sites' feed) on 8444");
+        out.println("  cert-manager import|template <options>");
+        out.println("          import the HPCI office registries; export a resource's grid-mapfile template");
+        out.println("  gridmap crl|trust|check|sync [options]");
+        out.println("          resource-site tool: CRLs, trust anchors, grid-mapfile check and sync ('gridauth gridmap help')");
         out.println("  gsissh [-p port] [-d | -L] [-J jumphost[:port]] [-m myproxy[:port] [-l name]] user@host command...");
         out.println("          run a command on a GSI-SSH host with the proxy in X509_USER_PROXY (-d/-L delegate;");
         out.println("          -m fetches the proxy from MyProxy first, passphrase on standard input)");

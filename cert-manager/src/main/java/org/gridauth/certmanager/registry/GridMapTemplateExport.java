@@ -40,7 +40,7 @@ public final class GridMapTemplateExport {
         System.exit(run(args, System.out, System.err));
     }
 
-    static int run(String[] args, PrintStream out, PrintStream err) {
+    public static int run(String[] args, PrintStream out, PrintStream err) {
         Map<String, String> options = new HashMap<>();
         List<String> known = List.of("--jdbc-url", "--db-user", "--db-password-file", "--resource", "--accounts", "--output");
         for (int i = 0; i < args.length; i++) {

@@ -47,7 +47,7 @@ public final class RegistryImportCommand {
         System.exit(run(args, System.out, System.err, System.getenv()));
     }
 
-    static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> environment) {
+    public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> environment) {
         Map<String, String> options = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             if (!OPTIONS.contains(args[i]) || i + 1 >= args.length || options.containsKey(args[i])) {
