@@ -73,8 +73,16 @@ public final class SigningKeys {
     }
 
     public static void generate(Path certificateFile, Path keyFile, String hostName, Clock clock) {
+        generate(certificateFile, keyFile, hostName, clock, 3072);
+    }
+
+    /** A self-signed pair of the given RSA size (2048 or more), valid for ten years. */
+    public static void generate(Path certificateFile, Path keyFile, String hostName, Clock clock, int bits) {
+        if (bits < 2048) {
+            throw new IllegalArgumentException("RSA keys of fewer than 2048 bits are not accepted");
+        }
         SecureRandom random = new SecureRandom();
-        KeyPair pair = KeyPairs.rsa(3072, random);
+        KeyPair pair = KeyPairs.rsa(bits, random);
         Instant now = clock.instant();
         X500Name subject = new X500Name("CN=" + hostName.replaceAll("[,+=\"\\\\<>;]", ""));
         try {

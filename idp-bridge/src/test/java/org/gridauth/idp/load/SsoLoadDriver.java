@@ -32,7 +32,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * POST form; every 50th Response is decoded and its signatures verified). Prints logins/s and latency percentiles.
  *
  * <p>Run: {@code ./mvnw -pl idp-bridge test-compile exec:java -Dexec.classpathScope=test
- * -Dexec.mainClass=org.gridauth.idp.load.SsoLoadDriver -Dexec.args="10000 3000 8 [response|both]"}, or
+ * -Dexec.mainClass=org.gridauth.idp.load.SsoLoadDriver -Dexec.args="10000 3000 8 [response|both] [same|process] [key bits]"}, or
  * {@code benchmarks/run-idp-benchmark.sh}
  */
 public final class SsoLoadDriver {
@@ -52,6 +52,8 @@ public final class SsoLoadDriver {
         assertionSigned = args.length > 3 && args[3].equals("both");
         // "process": the IdP runs as a JVM of its own, so its CPU time per sign-on can be read from /proc.
         boolean separate = args.length > 4 && args[4].equals("process");
+        // Size of the IdP's signing key (default 3072, the size the IdP generates).
+        int keyBits = args.length > 5 ? Integer.parseInt(args[5]) : 3072;
         OpenSaml.init();
         Path dir = Files.createTempDirectory("idp-load");
         StringBuilder ldif = new StringBuilder("dn: dc=hpci,dc=example,dc=jp\nobjectClass: domain\ndc: hpci\n\n"
@@ -72,6 +74,10 @@ public final class SsoLoadDriver {
         TestSp sp = new TestSp(dir, "https://load.test/sp", "https://load.test/Shibboleth.sso/SAML2/POST", false);
         if (!assertionSigned) {
             sp.responseSignatureOnly();
+        }
+        if (keyBits != 3072) {
+            org.gridauth.idp.protocol.SigningKeys.generate(dir.resolve("home/idp-signing.crt"), dir.resolve("home/idp-signing.key"), "127.0.0.1",
+                    java.time.Clock.systemUTC(), keyBits);
         }
         String[] idpArgs = {"--server.port=" + port, "--gridauth.idp.base-url=" + base,
                 "--gridauth.idp.home=" + dir.resolve("home"), "--gridauth.idp.sp-metadata[0]=" + sp.writeMetadata(dir),
@@ -99,6 +105,7 @@ public final class SsoLoadDriver {
             if (process != null) {
                 line += String.format(", IdP process CPU %.1f ms per sign-on", (cpuMillis(process.pid()) - cpuBefore) / (double) logins);
             }
+            line += ", RSA-" + keyBits + " signing key";
             System.out.println(line);
         } catch (Exception e) {
             e.printStackTrace(System.out);
