@@ -3,7 +3,6 @@ package org.gridauth.certmanager.server;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
@@ -12,8 +11,6 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
@@ -57,7 +54,7 @@ public final class CertManagerServer implements AutoCloseable {
     public CertManagerServer(InetSocketAddress address, Credential tls, ChainValidator clients, int threads) {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keyManagers(tls), new TrustManager[] {new ClientTrust(clients)}, new SecureRandom());
+            context.init(org.gridauth.gsi.credential.TlsKeys.keyManagers(tls), new TrustManager[] {new ClientTrust(clients)}, new SecureRandom());
             server = HttpsServer.create(address, 128);
             server.setHttpsConfigurator(new HttpsConfigurator(context) {
                 @Override
@@ -99,16 +96,6 @@ public final class CertManagerServer implements AutoCloseable {
         } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
             return null;
         }
-    }
-
-    private static KeyManager[] keyManagers(Credential tls) throws GeneralSecurityException, IOException {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        char[] password = new char[0];
-        store.setKeyEntry("tls", tls.privateKey(), password, tls.chain().toArray(new Certificate[0]));
-        KeyManagerFactory factory = KeyManagerFactory.getInstance("PKIX");
-        factory.init(store, password);
-        return factory.getKeyManagers();
     }
 
     @Override

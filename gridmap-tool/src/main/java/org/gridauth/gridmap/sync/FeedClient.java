@@ -10,18 +10,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.zip.GZIPInputStream;
 
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -55,23 +50,9 @@ public final class FeedClient {
         this.base = base;
         this.timeout = timeout;
         try {
-            KeyStore keys = KeyStore.getInstance("PKCS12");
-            keys.load(null, null);
-            keys.setKeyEntry("host", host.privateKey(), new char[0], host.chain().toArray(new Certificate[0]));
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX");
-            kmf.init(keys, new char[0]);
-            KeyStore trust = KeyStore.getInstance("PKCS12");
-            trust.load(null, null);
-            List<X509Certificate> anchors = new TrustDirectory(trustDir).anchors();
-            for (int i = 0; i < anchors.size(); i++) {
-                trust.setCertificateEntry("ca" + i, anchors.get(i));
-            }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
-            tmf.init(trust);
-            SSLContext tls = SSLContext.getInstance("TLS");
-            tls.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+            SSLContext tls = org.gridauth.gsi.credential.TlsKeys.clientContext(host, new TrustDirectory(trustDir).anchors());
             this.http = HttpClient.newBuilder().sslContext(tls).connectTimeout(timeout).build();
-        } catch (GeneralSecurityException | IOException | GridAuthException e) {
+        } catch (GeneralSecurityException | GridAuthException e) {
             throw new GridAuthException(GridmapError.USAGE, "the host credential or trust directory cannot be used for TLS: " + e.getMessage());
         }
     }

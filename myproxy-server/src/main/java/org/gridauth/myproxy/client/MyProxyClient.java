@@ -170,22 +170,12 @@ public final class MyProxyClient {
     private SSLContext tls(String host, Credential client) {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(client == null ? null : keyManagers(client),
+            context.init(client == null ? null : org.gridauth.gsi.credential.TlsKeys.keyManagers(client),
                     new TrustManager[] {new HostTrustManager(validator, TargetName.hostBased("host@" + host))}, random);
             return context;
-        } catch (GeneralSecurityException | IOException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException("TLS is unavailable", e);
         }
-    }
-
-    private static javax.net.ssl.KeyManager[] keyManagers(Credential client) throws GeneralSecurityException, IOException {
-        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        char[] password = new char[0];
-        store.setKeyEntry("client", client.privateKey(), password, client.chain().toArray(new java.security.cert.Certificate[0]));
-        javax.net.ssl.KeyManagerFactory factory = javax.net.ssl.KeyManagerFactory.getInstance("PKIX");
-        factory.init(store, password);
-        return factory.getKeyManagers();
     }
 
     /** Trusts a server whose chain gsi-core validates and whose certificate names the host dialled. */
