@@ -69,6 +69,52 @@ class CertManagerDaemonTest {
     }
 
     @Test
+    @DisplayName("R-CM-2, R-CM-4, R-RA-8: the daemon takes VO groups from the imported project registry: a member gets the group, a non-member is refused")
+    void voGroupsFromTheProjectRegistry() throws Exception {
+        try (CertManagerFixture peers = new CertManagerFixture(dir.resolve("peers"), TestDatabases.h2())) {
+            CredentialFiles.writeHostCredential(dir.resolve("accert.pem"), dir.resolve("ackey.pem"), peers.acIssuer);
+            Path conf = config(peers, String.join("\n", "ac.certificate = accert.pem", "ac.key = ackey.pem", "ac.host = " + CertManagerFixture.VO_HOST));
+            try (CertManagerDaemon daemon = CertManagerDaemon.start(CertManagerConfig.load(conf), Clock.systemUTC())) {
+                voGroups(peers, daemon);
+            }
+        }
+    }
+
+    private void voGroups(CertManagerFixture peers, CertManagerDaemon daemon) throws Exception {
+        java.net.http.HttpClient portal = peers.client(peers.portal);
+        String base = "https://" + peers.pki.hostName() + ":" + daemon.port();
+        for (String id : new String[] {"hpci009101", "hpci009102"}) {
+            String body = "{\"requestId\":\"vo-req-" + id + "\",\"hpciId\":\"" + id + "\",\"eppn\":\"" + id + "@example.ac.jp\","
+                    + "\"commonName\":\"Vo Tester " + id + "\",\"keyPassphrase\":\"daemon passphrase 1\",\"keyPassphraseConfirm\":\"daemon passphrase 1\","
+                    + "\"destination\":\"STORE\"}";
+            assertThat(post(portal, base + "/v1/certificates", body).statusCode()).isEqualTo(200);
+        }
+        java.time.LocalDate today = java.time.LocalDate.now();
+        Path researchers = Files.writeString(dir.resolve("researchers.csv"), "hpci_id,eppn,given_name,family_name,email,status\n"
+                + "hpci009101,hpci009101@example.ac.jp,Vo,Tester,a@example.ac.jp,active\n"
+                + "hpci009102,hpci009102@example.ac.jp,Vo,Tester,b@example.ac.jp,active\n");
+        Path projects = Files.writeString(dir.resolve("projects.csv"), "project_id,name,vo,start,end,hpci_id,group,role\n"
+                + "hp260001,Ocean,hpci.jp," + today.minusDays(10) + "," + today.plusDays(100) + ",hpci009101,ocean,\n");
+        int imported = org.gridauth.certmanager.registry.RegistryImportCommand.run(new String[] {"--jdbc-url",
+                "jdbc:h2:file:" + dir.resolve("db/cm") + ";WRITE_DELAY=0", "--actor", "test", "--researchers", researchers.toString(),
+                "--projects", projects.toString()}, System.out, System.err, java.util.Map.of());
+        assertThat(imported).isZero();
+        String proxy = "{\"hpciId\":\"%s\",\"eppn\":\"%s@example.ac.jp\",\"keyPassphrase\":\"daemon passphrase 1\",\"vo\":\"hpci.jp\","
+                + "\"group\":\"ocean\",\"destination\":\"DOWNLOAD\"}";
+        HttpResponse<String> member = post(portal, base + "/v1/proxies", String.format(proxy, "hpci009101", "hpci009101"));
+        assertThat(member.statusCode()).as(member.body()).isEqualTo(200);
+        assertThat(member.body()).contains("/hpci.jp/ocean");
+        HttpResponse<String> outsider = post(portal, base + "/v1/proxies", String.format(proxy, "hpci009102", "hpci009102"));
+        assertThat(outsider.statusCode()).isEqualTo(400);
+        assertThat(outsider.body()).contains("GA-CM-010");
+    }
+
+    private static HttpResponse<String> post(java.net.http.HttpClient client, String url, String body) throws Exception {
+        return client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     @DisplayName("R-OP-1: a wrong configuration stops the start with the setting named (GA-CM-001)")
     void badConfiguration() throws Exception {
         Path conf = dir.resolve("bad.conf");
