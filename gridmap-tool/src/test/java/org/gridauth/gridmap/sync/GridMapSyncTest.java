@@ -223,6 +223,41 @@ class GridMapSyncTest {
     }
 
     @Test
+    @DisplayName("R-RS-2: a full disk while writing keeps the old grid-mapfile and the old cursor; the next run with space completes")
+    void diskFull() throws Exception {
+        // A real full file system: a 4 KiB tmpfs (needs root, as a site's cron job has; CI runs as root).
+        Path small = Files.createDirectories(dir.resolve("small"));
+        GridTools.Result mount = GridTools.run(List.of("mount", "-t", "tmpfs", "-o", "size=4k", "tmpfs", small.toString()), Map.of(), null,
+                Duration.ofSeconds(30));
+        if (mount.exitCode() != 0) {
+            String why = "a 4 KiB tmpfs cannot be mounted here (root needed): " + mount.all();
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                org.junit.jupiter.api.Assertions.fail(why);
+            }
+            org.junit.jupiter.api.Assumptions.abort(why);
+        }
+        try {
+            grid = small.resolve("grid-mapfile");
+            Path map = Files.writeString(dir.resolve("one.map"), "hpci000001 taro\n");
+            assertThat(sync("--binding", "map:" + map, "--state", dir.resolve("state-small").toString()).code()).isEqualTo(ExitCode.OK);
+            byte[] before = Files.readAllBytes(grid);
+            Run full = sync("--state", dir.resolve("state-small").toString(), "--force");
+            assertThat(full.code()).as(full.out() + full.err()).isEqualTo(ExitCode.FAILED);
+            assertThat(full.err()).contains("No space left on device");
+            assertThat(Files.readAllBytes(grid)).as("the old file is intact").isEqualTo(before);
+            try (var files = Files.list(small)) {
+                assertThat(files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".tmp")).toList()).as("no temporary file left").isEmpty();
+            }
+            grid = dir.resolve("grid-mapfile");
+            Run later = sync("--state", dir.resolve("state-small").toString(), "--force");
+            assertThat(later.code()).as(later.err()).isEqualTo(ExitCode.OK);
+            assertThat(GridMapFile.read(grid).entries()).hasSize(RESEARCHERS);
+        } finally {
+            GridTools.run(List.of("umount", small.toString()), Map.of(), null, Duration.ofSeconds(30));
+        }
+    }
+
+    @Test
     @DisplayName("R-RS-2: a site's own map file binds ePPNs or HPCI-IDs to accounts, several accounts per DN; unmapped researchers get no line")
     void mapFileBinding() throws Exception {
         Path map = Files.writeString(dir.resolve("accounts.map"), "# site accounts\nu-hpci000001@example.ac.jp taro,taro2\nhpci000002 hanako\n");
