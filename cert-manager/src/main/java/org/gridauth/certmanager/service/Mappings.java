@@ -29,10 +29,6 @@ public final class Mappings {
                 .orElse(List.of());
     }
 
-    static MappingReply reply(CredentialRecord c, Account account) {
-        return reply(c, account, Instant.now());
-    }
-
     static MappingReply reply(CredentialRecord c, Account account, Instant now) {
         String status = c.status() == CredentialStatus.VALID && !now.isBefore(c.notAfter()) ? "EXPIRED" : c.status().name();
         String localName = c.location() == Location.MYPROXY ? c.myproxyUsername() : account.localName();

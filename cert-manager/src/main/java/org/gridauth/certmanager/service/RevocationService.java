@@ -52,7 +52,7 @@ public final class RevocationService {
             store.markRevoked(serial, clock.instant(), reason);
             audit.record(caller, "REVOKE", record.hpciId(), "OK", "serial " + serial + " (" + reason + ")");
             CredentialRecord after = store.bySerial(serial).orElseThrow();
-            return Mappings.reply(after, store.account(after.hpciId()).orElseThrow());
+            return Mappings.reply(after, store.account(after.hpciId()).orElseThrow(), clock.instant());
         } catch (GridAuthException e) {
             audit.record(caller, "REVOKE", String.valueOf(r.hpciId()), "REFUSED", e.getMessage());
             throw e;
