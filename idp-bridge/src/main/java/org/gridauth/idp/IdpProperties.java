@@ -53,6 +53,19 @@ public record IdpProperties(
         @DefaultValue("true") boolean encryptAssertions,
         Path auditFile) {
 
+    private static final String USER_HOME = "${user.home}";
+
+    public IdpProperties {
+        // Spring Boot converts @DefaultValue text without resolving placeholders: unresolved, the default home became
+        // a directory literally named "${user.home}" under the working directory, holding the signing key.
+        home = resolveUserHome(home);
+    }
+
+    static Path resolveUserHome(Path home) {
+        String text = home == null ? USER_HOME + "/.gridauth/idp" : home.toString();
+        return text.startsWith(USER_HOME) ? Path.of(System.getProperty("user.home") + text.substring(USER_HOME.length())) : home;
+    }
+
     /** Where structured audit records (one JSON object per line) go; default {@code <home>/audit.jsonl}. */
     public Path effectiveAuditFile() {
         return auditFile != null ? auditFile : home.resolve("audit.jsonl");
