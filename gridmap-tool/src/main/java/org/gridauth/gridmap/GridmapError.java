@@ -82,13 +82,18 @@ public enum GridmapError implements ErrorCode {
     BINDING_INVALID(15,
             "The binding rule {0} is not valid: {1}.",
             "バインディング規則 {0} が正しくありません: {1}。",
-            "Use map:<file> or template:<pattern> (placeholders hpciId, localAccount, eppnUser, hpciNumber in braces) as the site manual describes.",
-            "サイト管理マニュアルの通り map:<ファイル> または template:<パターン> を指定してください。"),
+            "Use map:<file>, template:<pattern> (placeholders hpciId, localAccount, eppnUser, hpciNumber in braces) or ldap:<LDAP URL base?attribute?scope?filter> as the site manual describes.",
+            "サイト管理マニュアルの通り map:<ファイル>、template:<パターン> または ldap:<LDAP URL> を指定してください。"),
     STATE_UNREADABLE(16,
             "The sync state {0} cannot be read: {1}.",
             "同期状態ファイル {0} を読み込めません: {1}。",
             "Move the file aside; the next run reads the full feed and rebuilds it.",
             "ファイルを退避してください。次回の実行でフィード全体を読み込み、作り直します。"),
+    DIRECTORY_UNAVAILABLE(17,
+            "The site directory {0} cannot be searched: {1}.",
+            "サイトのディレクトリ {0} を検索できません: {1}。",
+            "The grid-mapfile was left as it was. Check that the LDAP server named in the ldap: binding rule is reachable.",
+            "grid-mapfile は変更していません。ldap: バインディング規則の LDAP サーバーに接続できることを確認してください。"),
     ;
 
     private final Text text;

@@ -243,8 +243,10 @@ public final class GridmapCommand {
                        default /etc/grid-security/hostcert.pem and hostkey.pem; only the changes since the last
                        run), bind each valid researcher to local accounts with RULE, and replace the grid-mapfile
                        (default /etc/grid-security/grid-mapfile) atomically, keeping the previous one as .bak.
-                       RULE: map:FILE (lines "ePPN-or-HPCI-ID account[,account]") or template:PATTERN with
-                       {hpciId}, {localAccount}, {eppnUser}, {hpciNumber} (e.g. template:hpci{hpciNumber}).
+                       RULE: map:FILE (lines "ePPN-or-HPCI-ID account[,account]"), template:PATTERN with
+                       {hpciId}, {localAccount}, {eppnUser}, {hpciNumber} (e.g. template:hpci{hpciNumber}), or
+                       ldap:ldap://HOST/BASE?ATTRIBUTE?SCOPE?FILTER with {hpciId} or {eppn} in the filter
+                       (e.g. ldap:ldap://ldap.site.jp/ou=people,dc=site,dc=jp?uid?sub?(hpciId={hpciId})).
                        Researchers without an account get no line. A run that would remove more than
                        --max-drop-percent (default 10) of the entries stops with status 4 unless --force;
                        --dry-run prints the change and writes nothing. State and lock: --state (default

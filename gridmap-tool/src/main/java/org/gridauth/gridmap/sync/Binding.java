@@ -36,7 +36,10 @@ public interface Binding {
         if (rule.startsWith("template:")) {
             return new Template(rule.substring(9), rule);
         }
-        throw new GridAuthException(GridmapError.BINDING_INVALID, rule, "it must start with map: or template:");
+        if (rule.startsWith("ldap:")) {
+            return new LdapBinding(rule);
+        }
+        throw new GridAuthException(GridmapError.BINDING_INVALID, rule, "it must start with map:, template: or ldap:");
     }
 
     /** The site's account register. */

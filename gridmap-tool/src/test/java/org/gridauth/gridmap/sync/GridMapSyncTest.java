@@ -258,6 +258,38 @@ class GridMapSyncTest {
     }
 
     @Test
+    @DisplayName("R-RS-2: the site's LDAP directory binds researchers to accounts (ldap: rule with {hpciId}); filter values are escaped")
+    void ldapBinding() throws Exception {
+        com.unboundid.ldap.listener.InMemoryDirectoryServerConfig config = new com.unboundid.ldap.listener.InMemoryDirectoryServerConfig("dc=site,dc=jp");
+        config.setSchema(null);
+        config.setListenerConfigs(com.unboundid.ldap.listener.InMemoryListenerConfig.createLDAPConfig("ldap", java.net.InetAddress.getLoopbackAddress(), 0,
+                null));
+        com.unboundid.ldap.listener.InMemoryDirectoryServer ldap = new com.unboundid.ldap.listener.InMemoryDirectoryServer(config);
+        ldap.add("dn: dc=site,dc=jp", "objectClass: domain", "dc: site");
+        ldap.add("dn: ou=people,dc=site,dc=jp", "objectClass: organizationalUnit", "ou: people");
+        ldap.add("dn: uid=taro,ou=people,dc=site,dc=jp", "objectClass: account", "uid: taro", "uid: taro-gpu", "hpciId: hpci000003");
+        ldap.add("dn: uid=hanako,ou=people,dc=site,dc=jp", "objectClass: account", "uid: hanako", "hpciId: hpci000004");
+        ldap.startListening();
+        try {
+            String rule = "ldap:ldap://127.0.0.1:" + ldap.getListenPort() + "/ou=people,dc=site,dc=jp?uid?sub?(hpciId={hpciId})";
+            Run run = sync("--binding", rule);
+            assertThat(run.code()).as(run.err()).isEqualTo(ExitCode.OK);
+            GridMapFile file = GridMapFile.read(grid);
+            assertThat(file.entries()).hasSize(2);
+            assertThat(file.lookup(org.gridauth.gsi.dn.GridDn.fromOpenSsl("/C=JP/O=GridAuth Test/OU=Users/CN=User Number 3")).orElseThrow().accounts())
+                    .containsExactlyInAnyOrder("taro", "taro-gpu");
+            assertThat(run.out()).contains("28 without a local account");
+
+            LdapBinding binding = new LdapBinding(rule.replace("{hpciId}", "{eppn}"));
+            assertThat(binding.accounts(new FeedEntry("1", "/CN=x", "hpci9", "*)(uid=*", "x", "store", null, "valid", List.of())))
+                    .as("an ePPN full of filter syntax matches nothing").isEmpty();
+            assertThat(sync("--binding", "ldap:ldap://127.0.0.1:1/dc=x?uid?sub").code()).isEqualTo(ExitCode.USAGE);
+        } finally {
+            ldap.shutDown(true);
+        }
+    }
+
+    @Test
     @DisplayName("R-RS-2: a site's own map file binds ePPNs or HPCI-IDs to accounts, several accounts per DN; unmapped researchers get no line")
     void mapFileBinding() throws Exception {
         Path map = Files.writeString(dir.resolve("accounts.map"), "# site accounts\nu-hpci000001@example.ac.jp taro,taro2\nhpci000002 hanako\n");
