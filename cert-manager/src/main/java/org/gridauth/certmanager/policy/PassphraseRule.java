@@ -1,9 +1,5 @@
 package org.gridauth.certmanager.policy;
 
-import java.security.MessageDigest;
-import java.nio.CharBuffer;
-import java.nio.charset.StandardCharsets;
-
 import org.gridauth.certmanager.CertManagerError;
 import org.gridauth.gsi.error.GridAuthException;
 
@@ -30,9 +26,15 @@ public record PassphraseRule(int minimumLength) {
         }
     }
 
+    /** Constant-time for equal lengths: the comparison does not tell how many leading characters matched. */
     private static boolean same(char[] a, char[] b) {
-        byte[] x = StandardCharsets.UTF_8.encode(CharBuffer.wrap(a)).array();
-        byte[] y = StandardCharsets.UTF_8.encode(CharBuffer.wrap(b)).array();
-        return a.length == b.length && MessageDigest.isEqual(x, y);
+        if (a.length != b.length) {
+            return false;
+        }
+        int difference = 0;
+        for (int i = 0; i < a.length; i++) {
+            difference |= a[i] ^ b[i];
+        }
+        return difference == 0;
     }
 }

@@ -12,6 +12,7 @@ import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.gridauth.certmanager.CertManagerError;
 import org.gridauth.gsi.error.GridAuthException;
+import org.gridauth.gsi.jdbc.Transactions;
 import org.h2.jdbcx.JdbcDataSource;
 
 /**
@@ -41,26 +42,9 @@ public final class CmDatabase {
         return h2;
     }
 
-    /** Work inside one transaction. */
-    public interface Work<T> {
-        T run(Connection connection) throws SQLException;
-    }
-
     /** Runs the work in one transaction; any failure rolls everything back. */
-    public <T> T inTransaction(Work<T> work) {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                T result = work.run(connection);
-                connection.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new GridAuthException(CertManagerError.DATABASE_UNAVAILABLE, e, e.getMessage());
-        }
+    public <T> T inTransaction(Transactions.Work<T> work) {
+        return Transactions.run(dataSource, work, e -> new GridAuthException(CertManagerError.DATABASE_UNAVAILABLE, e, e.getMessage()));
     }
 
     /**
@@ -80,11 +64,6 @@ public final class CmDatabase {
 
     /** Whether the exception is a unique or primary key violation (SQLSTATE 23505 on H2 and PostgreSQL). */
     public static boolean isUniqueViolation(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
-                return true;
-            }
-        }
-        return false;
+        return Transactions.isUniqueViolation(e);
     }
 }

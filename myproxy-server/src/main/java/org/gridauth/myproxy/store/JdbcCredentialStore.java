@@ -14,6 +14,7 @@ import javax.sql.DataSource;
 
 import org.flywaydb.core.Flyway;
 import org.gridauth.gsi.credential.Pem;
+import org.gridauth.gsi.jdbc.Transactions;
 
 /**
  * The credential store on H2 (embedded default) or PostgreSQL (several servers sharing one database). The schema is
@@ -186,24 +187,8 @@ public final class JdbcCredentialStore implements CredentialStore {
         });
     }
 
-    private interface Work<T> {
-        T run(Connection connection) throws SQLException;
-    }
-
-    private <T> T inTransaction(Work<T> work) {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                T result = work.run(connection);
-                connection.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new StoreException("the credential database failed: " + e.getMessage(), e);
-        }
+    private <T> T inTransaction(Transactions.Work<T> work) {
+        return Transactions.run(dataSource, work, e -> new StoreException("the credential database failed: " + e.getMessage(), e));
     }
 
     /** The database is unreachable or refused the operation; nothing was changed. */
