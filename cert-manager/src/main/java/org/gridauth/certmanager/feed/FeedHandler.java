@@ -60,6 +60,9 @@ public final class FeedHandler implements HttpHandler {
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
+            // The feed takes no body, but an unread one (a refused POST) would be left in a kept-alive connection
+            // and stall the client's next request on it: read it away first, within a bound.
+            exchange.getRequestBody().readNBytes(64 * 1024);
             X509Certificate certificate = CertManagerServer.clientCertificate(exchange);
             String caller = certificate == null ? "(no certificate)" : GridDn.of(certificate.getSubjectX500Principal()).toOpenSsl();
             try {
