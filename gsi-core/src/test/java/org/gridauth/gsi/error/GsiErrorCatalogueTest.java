@@ -39,4 +39,15 @@ class GsiErrorCatalogueTest {
         assertThat(table.lines().filter(l -> l.startsWith("|[[GA-CORE-")).count()).isEqualTo(GsiError.values().length);
     }
 
+    @Test
+    @DisplayName("R-OP-1: the Japanese manual gets its own table (code, meaning, what to do) from the same catalogue")
+    void rendersJapaneseTroubleshootingTable() {
+        ErrorCatalogue core = new GsiError.CatalogueProvider().catalogue();
+        String table = new CatalogueRenderer().renderJapanese(core);
+        assertThat(table).contains("|コード |意味 |対処").contains("|[[GA-CORE-014]]`GA-CORE-014`")
+                .contains("<0> の秘密鍵のパスフレーズが違います。")
+                .doesNotContain("The passphrase for the private key");
+        assertThat(table.lines().filter(l -> l.startsWith("|[[GA-CORE-")).count()).isEqualTo(GsiError.values().length);
+    }
+
 }
