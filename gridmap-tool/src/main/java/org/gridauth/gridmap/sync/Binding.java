@@ -22,6 +22,13 @@ public interface Binding {
 
     List<String> accounts(FeedEntry entry);
 
+    /**
+     * Changes whenever the rule could bind someone differently (a map file's content, a template), so that the next
+     * sync binds everyone again instead of only the feed's changes. A directory's content is not covered: run
+     * {@code gridmap sync --full} after changing accounts there.
+     */
+    String fingerprint();
+
     /** Account names as Globus accepts them in a grid-mapfile. */
     Pattern ACCOUNT = Pattern.compile("[A-Za-z0-9._][A-Za-z0-9._-]{0,31}");
 
@@ -43,13 +50,18 @@ public interface Binding {
     }
 
     /** The site's account register. */
-    record MapFile(Map<String, List<String>> accounts) implements Binding {
+    record MapFile(Map<String, List<String>> accounts, String fingerprint) implements Binding {
 
         static MapFile load(Path file, String rule) {
             Map<String, List<String>> accounts = new HashMap<>();
             List<String> lines;
+            String fingerprint;
             try {
-                lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+                byte[] content = Files.readAllBytes(file);
+                fingerprint = "map:" + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(content));
+                lines = new String(content, StandardCharsets.UTF_8).lines().toList();
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
             } catch (IOException e) {
                 throw new GridAuthException(GridmapError.BINDING_INVALID, rule, "cannot read " + file + ": " + e.getMessage());
             }
@@ -71,7 +83,7 @@ public interface Binding {
                 }
                 accounts.put(parts[0], names);
             }
-            return new MapFile(Map.copyOf(accounts));
+            return new MapFile(Map.copyOf(accounts), fingerprint);
         }
 
         @Override
@@ -85,37 +97,71 @@ public interface Binding {
     }
 
     /** A naming template; entries whose placeholders are empty, or whose result is no account name, get no line. */
-    record Template(String pattern, String rule) implements Binding {
+    record Template(String pattern, String rule, List<String> parts) implements Binding {
         private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z]+)}");
+        private static final List<String> NAMES = List.of("hpciId", "localAccount", "eppnUser", "hpciNumber");
 
-        public Template {
+        public Template(String pattern, String rule) {
+            this(pattern, rule, split(pattern, rule));
+        }
+
+        /** Literal text at even indexes, placeholder names at odd ones: parsed once, not per researcher. */
+        private static List<String> split(String pattern, String rule) {
+            List<String> parts = new java.util.ArrayList<>();
             Matcher m = PLACEHOLDER.matcher(pattern);
+            int last = 0;
             while (m.find()) {
-                if (!List.of("hpciId", "localAccount", "eppnUser", "hpciNumber").contains(m.group(1))) {
+                if (!NAMES.contains(m.group(1))) {
                     throw new GridAuthException(GridmapError.BINDING_INVALID, rule, "unknown placeholder {" + m.group(1) + "}");
                 }
+                parts.add(pattern.substring(last, m.start()));
+                parts.add(m.group(1));
+                last = m.end();
             }
+            parts.add(pattern.substring(last));
+            return List.copyOf(parts);
+        }
+
+        @Override
+        public String fingerprint() {
+            return "template:" + pattern;
         }
 
         @Override
         public List<String> accounts(FeedEntry entry) {
-            Matcher m = PLACEHOLDER.matcher(pattern);
-            StringBuilder out = new StringBuilder();
-            while (m.find()) {
-                String value = switch (m.group(1)) {
+            StringBuilder out = new StringBuilder(32);
+            for (int i = 0; i < parts.size(); i++) {
+                if (i % 2 == 0) {
+                    out.append(parts.get(i));
+                    continue;
+                }
+                String value = switch (parts.get(i)) {
                     case "hpciId" -> entry.hpciId();
                     case "localAccount" -> entry.localAccount();
                     case "eppnUser" -> entry.eppn() == null || !entry.eppn().contains("@") ? null : entry.eppn().substring(0, entry.eppn().indexOf('@'));
-                    default -> entry.hpciId() == null ? null : entry.hpciId().replaceAll("[^0-9]", "");
+                    default -> digits(entry.hpciId());
                 };
                 if (value == null || value.isEmpty()) {
                     return List.of();
                 }
-                m.appendReplacement(out, Matcher.quoteReplacement(value));
+                out.append(value);
             }
-            m.appendTail(out);
             String account = out.toString().toLowerCase(java.util.Locale.ROOT);
             return ACCOUNT.matcher(account).matches() ? List.of(account) : List.of();
+        }
+
+        private static String digits(String value) {
+            if (value == null) {
+                return null;
+            }
+            StringBuilder d = new StringBuilder(value.length());
+            for (int i = 0; i < value.length(); i++) {
+                char c = value.charAt(i);
+                if (c >= '0' && c <= '9') {
+                    d.append(c);
+                }
+            }
+            return d.toString();
         }
     }
 }

@@ -32,9 +32,11 @@ public final class LdapBinding implements Binding {
     private final String attribute;
     private final SearchScope scope;
     private final String filter;
+    private final String rule;
 
     public LdapBinding(String rule) {
         // Parsed by hand: java.net.URI refuses the braces of the filter's placeholders.
+        this.rule = rule;
         String text = rule.substring("ldap:".length());
         int sep = text.indexOf("://");
         String scheme = sep < 0 ? "" : text.substring(0, sep);
@@ -65,6 +67,11 @@ public final class LdapBinding implements Binding {
         };
         this.connections = new DefaultConnectionFactory(ConnectionConfig.builder().url(scheme + "://" + authority)
                 .connectTimeout(Duration.ofSeconds(10)).responseTimeout(Duration.ofSeconds(30)).build());
+    }
+
+    @Override
+    public String fingerprint() {
+        return rule;
     }
 
     @Override

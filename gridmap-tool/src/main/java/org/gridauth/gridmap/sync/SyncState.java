@@ -1,129 +1,74 @@
 package org.gridauth.gridmap.sync;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
 import java.util.Optional;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.GZIPOutputStream;
+import java.util.concurrent.TimeUnit;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.gridauth.gridmap.GridmapError;
+import org.gridauth.gsi.credential.AtomicFiles;
 import org.gridauth.gsi.error.GridAuthException;
 
 /**
- * What the site has applied so far: the valid entries by serial and the feed cursor, kept in
- * {@code <state dir>/feed-state.json.gz} and replaced atomically after the grid-mapfile was written.
+ * What the last run left, kept small in {@code <state dir>/sync-state.json}: the feed cursor, a fingerprint of the
+ * settings that decided the lines (binding rule, resource), the number of entries, and the identity of the
+ * grid-mapfile it wrote (size, modification time, inode). The grid-mapfile itself holds the rest (see
+ * {@link Blocks}); if it was changed by anyone else, or the settings changed, the next run reads the full feed.
  */
-public final class SyncState {
+public record SyncState(Optional<String> cursor, String settings, long entries, String written) {
 
-    private static final String FILE = "feed-state.json.gz";
+    static final String FILE = "sync-state.json";
+    /** Left by versions that kept every entry in the state; read no more, removed at the next save. */
+    static final String OLD_FILE = "feed-state.json.gz";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Optional<String> cursor;
-    private final Map<String, FeedEntry> entries;
-
-    public SyncState(Optional<String> cursor, Map<String, FeedEntry> entries) {
-        this.cursor = cursor;
-        this.entries = entries;
-    }
-
-    public Optional<String> cursor() {
-        return cursor;
-    }
-
-    public Map<String, FeedEntry> entries() {
-        return entries;
+    static SyncState empty() {
+        return new SyncState(Optional.empty(), "", 0, "");
     }
 
     public static SyncState load(Path dir) {
         Path file = dir.resolve(FILE);
         if (!Files.isRegularFile(file)) {
-            return new SyncState(Optional.empty(), new LinkedHashMap<>());
+            return empty();
         }
-        Map<String, FeedEntry> entries = new LinkedHashMap<>();
-        String cursor = null;
-        try (InputStream in = new GZIPInputStream(Files.newInputStream(file), 65536);
-             JsonParser p = new JsonFactory().createParser(in)) {
-            p.nextToken();
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                p.nextToken();
-                if (name.equals("cursor")) {
-                    cursor = p.getText();
-                } else if (name.equals("entries")) {
-                    while (p.nextToken() == JsonToken.START_ARRAY) {
-                        List<String> f = new ArrayList<>();
-                        List<String> resources = new ArrayList<>();
-                        while (p.nextToken() != JsonToken.END_ARRAY) {
-                            if (p.currentToken() == JsonToken.START_ARRAY) {
-                                while (p.nextToken() != JsonToken.END_ARRAY) {
-                                    resources.add(p.getText());
-                                }
-                            } else {
-                                f.add(p.currentToken() == JsonToken.VALUE_NULL ? null : p.getText());
-                            }
-                        }
-                        FeedEntry e = new FeedEntry(f.get(0), f.get(1), f.get(2), f.get(3), f.get(4), f.get(5), f.get(6), "valid", List.copyOf(resources));
-                        entries.put(e.serial(), e);
-                    }
-                } else {
-                    p.skipChildren();
-                }
-            }
+        try {
+            Map<?, ?> m = JSON.readValue(file.toFile(), Map.class);
+            Object cursor = m.get("cursor");
+            return new SyncState(Optional.ofNullable(cursor == null ? null : cursor.toString()), String.valueOf(m.get("settings")),
+                    ((Number) m.get("entries")).longValue(), String.valueOf(m.get("written")));
         } catch (IOException | RuntimeException e) {
             throw new GridAuthException(GridmapError.STATE_UNREADABLE, file, e.getMessage());
         }
-        return new SyncState(Optional.ofNullable(cursor), entries);
     }
 
-    /** Writes to a temporary file, forces it to disk, then renames it over the old state. */
+    /** Written atomically (temporary file, fsync, rename), and only after the grid-mapfile it describes. */
     public void save(Path dir) {
-        Path file = dir.resolve(FILE);
-        Path temp = dir.resolve("." + FILE + ".tmp");
         try {
-            Files.createDirectories(dir);
-            try (OutputStream raw = Files.newOutputStream(temp); GZIPOutputStream gz = new GZIPOutputStream(raw, 65536);
-                 JsonGenerator g = new JsonFactory().createGenerator(gz, JsonEncoding.UTF8)) {
-                g.writeStartObject();
-                g.writeStringField("cursor", cursor.orElse(null));
-                g.writeArrayFieldStart("entries");
-                for (FeedEntry e : entries.values()) {
-                    g.writeStartArray();
-                    for (String v : new String[] {e.serial(), e.subjectDn(), e.hpciId(), e.eppn(), e.localAccount(), e.location(), e.notAfter()}) {
-                        g.writeString(v);
-                    }
-                    g.writeStartArray();
-                    for (String r : e.resources()) {
-                        g.writeString(r);
-                    }
-                    g.writeEndArray();
-                    g.writeEndArray();
-                }
-                g.writeEndArray();
-                g.writeEndObject();
-            }
-            try (var channel = java.nio.channels.FileChannel.open(temp, java.nio.file.StandardOpenOption.WRITE)) {
-                channel.force(true);
-            }
-            Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            java.util.LinkedHashMap<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("cursor", cursor.orElse(null));
+            m.put("settings", settings);
+            m.put("entries", entries);
+            m.put("written", written);
+            AtomicFiles.write(dir.resolve(FILE), JSON.writeValueAsString(m).getBytes(StandardCharsets.UTF_8), AtomicFiles.OWNER_READ_WRITE);
+            Files.deleteIfExists(dir.resolve(OLD_FILE));
         } catch (IOException e) {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException ignored) {
-                // the write failure is what matters
-            }
-            throw new GridAuthException(GridmapError.STATE_UNREADABLE, file, "cannot write it: " + e.getMessage());
+            throw new GridAuthException(GridmapError.STATE_UNREADABLE, dir.resolve(FILE), "cannot write it: " + e.getMessage());
+        }
+    }
+
+    /** Size, modification time to the nanosecond and file key (device and inode) of a file; empty if there is none. */
+    static String identity(Path file) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+            return a.size() + "/" + a.lastModifiedTime().to(TimeUnit.NANOSECONDS) + "/" + a.fileKey();
+        } catch (IOException e) {
+            return "";
         }
     }
 }
