@@ -119,58 +119,25 @@ public final class GridAuthCommand {
         return 0;
     }
 
-    /** Prepares the embedded defaults, starts the services that exist so far and prints what to do next. */
+    /** Prepares the embedded defaults, starts the services and prints what to do next. */
     Suite start() {
-        DemoPki pki = new DemoPki(home, clock);
-        boolean created = pki.ensure();
-        out.println(created ? "Created the embedded-default PKI in " + home : "Using the existing PKI in " + home);
-        out.println("WARNING: the demo CA key is a software key (" + home.resolve("ca/cakey.pem")
-                + "); production CAs keep their key in an HSM.");
-        Credential user = CredentialFiles.readUserCredential(pki.userCert(), pki.userKey(), readPassphrase(pki));
-        try (ChainValidator validator = new ChainValidator(pki.trustDir(), RevocationMode.IGNORE, true, Duration.ofMinutes(10))) {
-            validator.validateOrThrow(user.chain());
-        }
-        Suite suite = Suite.start(home, pki);
-        out.println();
-        out.println("  trust directory (X509_CERT_DIR): " + pki.trustDir());
-        out.println("  host certificate:                " + pki.hostCert());
-        out.println("  demo researcher:                 " + user.subject().toOpenSsl());
-        out.println("    usercert.pem:                  " + pki.userCert());
-        out.println("    userkey.pem (encrypted):       " + pki.userKey());
-        out.println("    its passphrase is in:          " + pki.userPassphraseFile() + " (mode 600)");
-        out.println("  MyProxy repository:              " + DemoPki.hostName() + ":" + suite.myProxyPort()
-                + " (configuration " + suite.myProxyConfig() + ")");
-        out.println("  GSI-SSH gateway:                 localhost:" + suite.gatewayPort() + " (demo researcher mapped to '"
-                + suite.gatewayAccount() + "')");
-        out.println();
-        out.println("Next steps, with the stock Globus and MyProxy tools:");
-        out.println("  export X509_CERT_DIR=" + pki.trustDir());
-        out.println("  export MYPROXY_SERVER=" + DemoPki.hostName() + " MYPROXY_SERVER_PORT=" + suite.myProxyPort());
-        out.println("  grid-proxy-init -pwstdin -cert " + pki.userCert() + " -key " + pki.userKey() + " < " + pki.userPassphraseFile());
-        out.println("  grid-proxy-info -all");
-        out.println("  myproxy-init -l taro -C " + pki.userCert() + " -y " + pki.userKey() + "   # store a proxy in MyProxy");
-        out.println("  myproxy-logon -l taro                                                    # fetch it back");
-        out.println("  X509_USER_PROXY=/tmp/x509up_u$(id -u) ./gridauth gsissh -p " + suite.gatewayPort() + " " + suite.gatewayAccount()
-                + "@localhost hostname   # GSI-SSH login with that proxy");
-        out.println();
-        out.println("Coming next: the CA server (issue #3), IdP and discovery service (#5), certificate manager (#6),");
-        out.println("RA portal (#7) and site tools (#8) join 'gridauth up' as they land.");
-        return suite;
+        return start(ServiceJars.find());
     }
 
-    private static char[] readPassphrase(DemoPki pki) {
-        try {
-            return java.nio.file.Files.readString(pki.userPassphraseFile()).strip().toCharArray();
-        } catch (java.io.IOException e) {
-            throw new GridAuthException(org.gridauth.gsi.error.GsiError.FILE_UNREADABLE, e, pki.userPassphraseFile(), e.getMessage());
-        }
+    Suite start(ServiceJars jars) {
+        long begin = System.nanoTime();
+        Suite suite = Suite.start(home, clock, jars);
+        long millis = (System.nanoTime() - begin) / 1_000_000;
+        SuiteReport.print(out, home, suite, millis, jars);
+        return suite;
     }
 
     private int help() {
         out.println("usage: gridauth <command>");
         out.println();
-        out.println("  up      prepare the embedded defaults (demo CA, trust directory, host and demo user");
-        out.println("          credentials under $GRIDAUTH_HOME, default ~/.gridauth) and start the services");
+        out.println("  up      start the whole suite on loopback with embedded defaults under $GRIDAUTH_HOME (default");
+        out.println("          ~/.gridauth): grid CA (key ceremony on first start), IdP and discovery service, certificate");
+        out.println("          manager, MyProxy, GSI-SSH gateway; prints the URLs, demo accounts and next steps");
         out.println("  myproxy-server <config>");
         out.println("          run only the MyProxy repository, configured like the reference myproxy-server.config");
         out.println("  ca <command> <ca.conf> [options]");

@@ -2,11 +2,23 @@ package org.gridauth.launcher;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
+import org.gridauth.ca.server.CaConfig;
+import org.gridauth.ca.server.CaDaemon;
+import org.gridauth.ca.server.CaRuntime;
+import org.gridauth.certmanager.server.CertManagerConfig;
+import org.gridauth.certmanager.server.CertManagerDaemon;
 import org.gridauth.gsi.credential.AtomicFiles;
 import org.gridauth.gsi.credential.CredentialFiles;
 import org.gridauth.gsi.dn.GridDn;
@@ -17,41 +29,138 @@ import org.gridauth.myproxy.policy.ServerConfig;
 import org.gridauth.myproxy.server.MyProxyDaemon;
 
 /**
- * The services 'gridauth up' runs, wired over loopback with embedded defaults. Each service reads its own
- * configuration file under the gridauth home, written with defaults on first start and the operator's to edit.
+ * The services 'gridauth up' runs, wired over loopback with embedded defaults: the grid CA (key ceremony on first
+ * start), the certificate manager, the MyProxy repository and the GSI-SSH gateway in this JVM, the IdP bridge with
+ * its discovery service in a JVM of its own. Each service reads its own configuration file under the gridauth
+ * home, written with defaults on first start and the operator's to edit afterwards. Closing stops them in the
+ * reverse order of starting.
  */
 final class Suite implements AutoCloseable {
 
-    private final MyProxyDaemon myProxy;
-    private final Path myProxyConfig;
-    private final GsisshGateway gateway;
-    private final String gatewayAccount;
-    private final CountDownLatch stopped = new CountDownLatch(1);
+    static final String DEMO_RESEARCHER_CN = "Shiro Tanaka hpci900001";
+    static final String DEMO_RESEARCHER_ID = "hpci900001";
 
-    private Suite(MyProxyDaemon myProxy, Path myProxyConfig, GsisshGateway gateway, String gatewayAccount) {
-        this.gateway = gateway;
-        this.gatewayAccount = gatewayAccount;
-        this.myProxy = myProxy;
-        this.myProxyConfig = myProxyConfig;
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Path home;
+    private final SuiteSettings settings;
+    private final LoopbackPki loopback;
+    private final GridCa gridCa;
+    private CaRuntime ca;
+    private CaDaemon caDaemon;
+    private CertManagerDaemon certManager;
+    private MyProxyDaemon myProxy;
+    private Path myProxyConfig;
+    private GsisshGateway gateway;
+    private ChildService idp;
+    private boolean created;
+
+    private Suite(Path home, SuiteSettings settings, LoopbackPki loopback, GridCa gridCa) {
+        this.home = home;
+        this.settings = settings;
+        this.loopback = loopback;
+        this.gridCa = gridCa;
     }
 
-    static Suite start(Path home, DemoPki pki) {
-        Path config = home.resolve("myproxy/myproxy-server.config");
+    static Suite start(Path home, Clock clock, ServiceJars jars) {
+        SuiteSettings settings = SuiteSettings.load(home);
+        LoopbackPki loopback = new LoopbackPki(home, clock);
+        Suite suite = new Suite(home, settings, loopback, new GridCa(home, clock, settings));
         try {
-            if (!Files.exists(config)) {
-                AtomicFiles.write(config, defaultMyProxyConfig(home, pki).getBytes(StandardCharsets.UTF_8), AtomicFiles.OWNER_READ_WRITE);
+            suite.startAll(clock, jars);
+            return suite;
+        } catch (RuntimeException | Error e) {
+            suite.close();
+            throw e;
+        }
+    }
+
+    private void startAll(Clock clock, ServiceJars jars) {
+        // The JVM services boot first: they take longest, and boot while the CA and the rest start here.
+        jars.idp().ifPresent(jar -> idp = started(ChildService.start("idp-bridge", jar, List.of("-Xmx384m", "-XX:TieredStopAtLevel=1"),
+                idpArguments(), Map.of(), home.resolve("logs/idp-bridge.log"))));
+        boolean createdLoopback = loopback.ensure();
+        loopback.refreshCrl();
+        boolean createdCa = gridCa.ensure(loopback);
+        created = createdLoopback || createdCa;
+        ca = new CaRuntime(CaConfig.load(gridCa.config()), clock);
+        gridCa.installTrust(ca, loopback.trustDir());
+        ensureDemoResearcher();
+        caDaemon = started(CaDaemon.start(ca));
+        certManager = started(CertManagerDaemon.start(CertManagerConfig.load(certManagerConfig()), clock));
+        myProxy = started(startMyProxy());
+        gateway = started(startGateway());
+        if (idp != null) {
+            idp.awaitReady(URI.create(idpUrl() + "/idp/shibboleth"), Duration.ofSeconds(90));
+        }
+    }
+
+    private <T extends AutoCloseable> T started(T service) {
+        started.push(service);
+        return service;
+    }
+
+    private List<String> idpArguments() {
+        return List.of("--server.port=" + settings.idpPort(), "--server.address=127.0.0.1", "--gridauth.idp.base-url=" + idpUrl(),
+                "--gridauth.idp.home=" + home.resolve("idp").toAbsolutePath(),
+                "--gridauth.idp.ldap.embedded-state-file=" + home.resolve("idp/directory.ldif").toAbsolutePath());
+    }
+
+    String idpUrl() {
+        return "http://localhost:" + settings.idpPort();
+    }
+
+    private void ensureDemoResearcher() {
+        Path cert = userCert();
+        if (Files.exists(cert)) {
+            return;
+        }
+        var researcher = gridCa.issueDemoResearcher(ca, DEMO_RESEARCHER_CN, DEMO_RESEARCHER_ID);
+        char[] passphrase = LoopbackPki.secret(new java.security.SecureRandom());
+        try {
+            AtomicFiles.write(userPassphraseFile(), (new String(passphrase) + "\n").getBytes(StandardCharsets.UTF_8), AtomicFiles.OWNER_READ_WRITE);
+            CredentialFiles.writeUserCredential(cert, userKey(), researcher, passphrase);
+        } finally {
+            CredentialFiles.wipe(passphrase);
+        }
+    }
+
+    private Path certManagerConfig() {
+        Path config = home.resolve("cert-manager/cert-manager.conf");
+        if (!Files.exists(config)) {
+            // The RA link's TLS certificate is the loopback host certificate (see LoopbackPki), so the certificate
+            // manager trusts the services CA for it, next to the grid CA.
+            Path roots = home.resolve("cert-manager/ca-link-roots.pem");
+            AtomicFiles.write(roots, (org.gridauth.gsi.credential.Pem.encode(CredentialFiles.readCertificates(gridCa.certificate()).get(0))
+                    + org.gridauth.gsi.credential.Pem.encode(loopback.caCertificate())).getBytes(StandardCharsets.US_ASCII), AtomicFiles.WORLD_READABLE);
+            String text = String.join("\n",
+                    "# gridauth certificate manager (see the certificate manager chapter of the manual for every key)",
+                    "database.url = jdbc:h2:file:" + home.resolve("cert-manager/db/cm").toAbsolutePath() + ";WRITE_DELAY=0",
+                    "listen = 127.0.0.1:" + settings.certManagerPort(),
+                    "tls.certificate = " + loopback.hostCert().toAbsolutePath(),
+                    "tls.key = " + loopback.hostKey().toAbsolutePath(),
+                    "trust.dir = " + loopback.trustDir().toAbsolutePath(),
+                    "portal.clients = " + LoopbackPki.PORTAL_DN,
+                    "ca.url = https://localhost:" + settings.caRaPort(),
+                    "ca.ra-certificate = " + loopback.raCert().toAbsolutePath(),
+                    "ca.ra-key = " + loopback.raKey().toAbsolutePath(),
+                    "ca.certificate = " + roots.toAbsolutePath(),
+                    "subject.base = " + GridCa.USERS,
+                    "myproxy.host = localhost",
+                    "myproxy.port = " + settings.myProxyPort(),
+                    "");
+            AtomicFiles.write(config, text.getBytes(StandardCharsets.UTF_8), AtomicFiles.OWNER_READ_WRITE);
+        }
+        return config;
+    }
+
+    private MyProxyDaemon startMyProxy() {
+        myProxyConfig = home.resolve("myproxy/myproxy-server.config");
+        try {
+            if (!Files.exists(myProxyConfig)) {
+                AtomicFiles.write(myProxyConfig, defaultMyProxyConfig().getBytes(StandardCharsets.UTF_8), AtomicFiles.OWNER_READ_WRITE);
             }
-            MyProxyDaemon myProxy = MyProxyDaemon.start(config);
-            try {
-                String account = demoAccount();
-                GsisshGateway gateway = startGateway(home, pki, account);
-                return new Suite(myProxy, config, gateway, account);
-            } catch (IOException | GatewayConfigFile.ConfigException | RuntimeException e) {
-                myProxy.close();
-                throw e;
-            }
-        } catch (GatewayConfigFile.ConfigException e) {
-            throw new IllegalStateException(e.getMessage(), e);
+            return MyProxyDaemon.start(myProxyConfig);
         } catch (IOException e) {
             throw new UncheckedIOException("starting the MyProxy repository failed: " + e.getMessage(), e);
         } catch (ServerConfig.ConfigException e) {
@@ -59,10 +168,10 @@ final class Suite implements AutoCloseable {
         }
     }
 
-    private static String defaultMyProxyConfig(Path home, DemoPki pki) {
+    private String defaultMyProxyConfig() {
         return """
                 # gridauth MyProxy repository (myproxy-server.config syntax; see the proxy repository admin manual)
-                port 7512
+                port %d
                 host_cert %s
                 host_key %s
                 cert_dir %s
@@ -81,42 +190,78 @@ final class Suite implements AutoCloseable {
                 default_trusted_retrievers "none"
                 max_proxy_lifetime 168
                 max_cred_lifetime 720
-                """.formatted(pki.hostCert(), home.resolve("grid-security/hostkey.pem"), pki.trustDir(),
-                home.resolve("myproxy/credentials").toAbsolutePath(), home.resolve("myproxy/sealing.key").toAbsolutePath());
+                """.formatted(settings.myProxyPort(), loopback.hostCert().toAbsolutePath(), loopback.hostKey().toAbsolutePath(),
+                loopback.trustDir().toAbsolutePath(), home.resolve("myproxy/credentials").toAbsolutePath(),
+                home.resolve("myproxy/sealing.key").toAbsolutePath());
     }
 
     /**
-     * The GSI-SSH gateway on 127.0.0.1:2222, its grid-mapfile mapping the demo researcher to the account running
-     * 'up' (nobody when that is root, so a demo login never gets root).
+     * The GSI-SSH gateway on loopback, its grid-mapfile mapping the demo researcher to the account running 'up'
+     * (nobody when that is root, so a demo login never gets root).
      */
-    private static GsisshGateway startGateway(Path home, DemoPki pki, String account) throws IOException, GatewayConfigFile.ConfigException {
+    private GsisshGateway startGateway() {
         Path config = home.resolve("gsissh/gsissh-gateway.conf");
         Path gridMap = home.resolve("gsissh/grid-mapfile");
-        if (!Files.exists(gridMap)) {
-            GridDn demo = GridDn.of(CredentialFiles.readCertificates(pki.userCert()).get(0).getSubjectX500Principal());
-            AtomicFiles.write(gridMap, (new GridMapEntry(demo.toOpenSsl(), java.util.List.of(account)).toLine() + "\n")
-                    .getBytes(StandardCharsets.UTF_8), AtomicFiles.OWNER_READ_WRITE);
+        try {
+            if (!Files.exists(gridMap)) {
+                GridDn demo = GridDn.of(CredentialFiles.readCertificates(userCert()).get(0).getSubjectX500Principal());
+                AtomicFiles.write(gridMap, (new GridMapEntry(demo.toOpenSsl(), List.of(gatewayAccount())).toLine() + "\n")
+                        .getBytes(StandardCharsets.UTF_8), AtomicFiles.OWNER_READ_WRITE);
+            }
+            if (!Files.exists(config)) {
+                AtomicFiles.write(config, String.join("\n", "# gridauth GSI-SSH gateway (see the GSI-SSH chapter of the manual)",
+                        "listen 127.0.0.1", "port " + settings.gatewayPort(), "host_cert " + loopback.hostCert().toAbsolutePath(),
+                        "host_key " + loopback.hostKey().toAbsolutePath(), "cert_dir " + loopback.trustDir().toAbsolutePath(),
+                        "gridmap " + gridMap.toAbsolutePath(), "ssh_host_key " + home.resolve("gsissh/ssh_host_key").toAbsolutePath(), "")
+                        .getBytes(StandardCharsets.UTF_8), AtomicFiles.OWNER_READ_WRITE);
+            }
+            return GsisshGateway.start(GatewayConfigFile.parse(Files.readString(config), config.toString()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("starting the GSI-SSH gateway failed: " + e.getMessage(), e);
+        } catch (GatewayConfigFile.ConfigException e) {
+            throw new IllegalStateException(e.getMessage(), e);
         }
-        if (!Files.exists(config)) {
-            AtomicFiles.write(config, String.join("\n", "# gridauth GSI-SSH gateway (see the GSI-SSH chapter of the manual)",
-                    "listen 127.0.0.1", "port 2222", "host_cert " + pki.hostCert(), "host_key " + home.resolve("grid-security/hostkey.pem"),
-                    "cert_dir " + pki.trustDir(), "gridmap " + gridMap, "ssh_host_key " + home.resolve("gsissh/ssh_host_key"), "")
-                    .getBytes(StandardCharsets.UTF_8), AtomicFiles.OWNER_READ_WRITE);
-        }
-        return GsisshGateway.start(GatewayConfigFile.parse(Files.readString(config), config.toString()));
     }
 
-    static String demoAccount() {
+    static String gatewayAccount() {
         String user = System.getProperty("user.name");
         return "root".equals(user) ? "nobody" : user;
     }
 
-    int gatewayPort() {
-        return gateway.port();
+    boolean created() {
+        return created;
     }
 
-    String gatewayAccount() {
-        return gatewayAccount;
+    LoopbackPki loopback() {
+        return loopback;
+    }
+
+    GridCa gridCa() {
+        return gridCa;
+    }
+
+    CaRuntime ca() {
+        return ca;
+    }
+
+    SuiteSettings settings() {
+        return settings;
+    }
+
+    Path userCert() {
+        return home.resolve("demo-user/usercert.pem");
+    }
+
+    Path userKey() {
+        return home.resolve("demo-user/userkey.pem");
+    }
+
+    Path userPassphraseFile() {
+        return home.resolve("demo-user/passphrase.txt");
+    }
+
+    int gatewayPort() {
+        return gateway.port();
     }
 
     int myProxyPort() {
@@ -125,6 +270,35 @@ final class Suite implements AutoCloseable {
 
     Path myProxyConfig() {
         return myProxyConfig;
+    }
+
+    int caRaPort() {
+        return caDaemon.raPort();
+    }
+
+    int caHttpPort() {
+        return caDaemon.httpPort();
+    }
+
+    int caHttpsPort() {
+        return caDaemon.httpsPort();
+    }
+
+    int certManagerPort() {
+        return certManager.port();
+    }
+
+    java.util.Optional<ChildService> idp() {
+        return java.util.Optional.ofNullable(idp);
+    }
+
+    /** Process IDs of the suite's JVMs (this one and its children), for the resident-memory report. */
+    List<Long> pids() {
+        List<Long> pids = new java.util.ArrayList<>(List.of(ProcessHandle.current().pid()));
+        if (idp != null) {
+            pids.add(idp.pid());
+        }
+        return pids;
     }
 
     void awaitShutdown() {
@@ -136,9 +310,14 @@ final class Suite implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        gateway.close();
-        myProxy.close();
+    public synchronized void close() {
+        while (!started.isEmpty()) {
+            try {
+                started.pop().close();
+            } catch (Exception e) {
+                System.err.println("gridauth: stopping a service failed: " + e.getMessage());
+            }
+        }
         stopped.countDown();
     }
 }
