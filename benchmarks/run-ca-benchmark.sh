@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # CA performance (issue #3): raw SoftHSM2 RSA-2048 signatures/s vs RA-link issuances/s with 2 threads, one
 # certificate per POST /v1/issue and in batches of CA_BENCH_BATCH (default 100) per POST /v1/issue-batch, and CRL
-# generation at 10k/100k/1M revoked entries vs `openssl ca -gencrl`, same machine, same run. Replaces the CA
-# section of RESULTS.md (CA_BENCH_RESULTS names another file).
-# Usage: run-ca-benchmark.sh [seconds per rate point, default 20] [largest CRL, default 1000000]
+# generation at 10k/100k/1M revoked entries vs `openssl ca -gencrl`, same machine, same run. Appends a dated CA
+# section to RESULTS.md (CA_BENCH_RESULTS names another file).
+# Usage: run-ca-benchmark.sh [seconds per rate point, default 20] [largest CRL, default 1000000; 0 skips the CRLs]
+# CA_BENCH_DB=h2,postgres (default) chooses the databases of the issuance points (PostgreSQL at 127.0.0.1:5432,
+# database test, user postgres); CA_BENCH_JAVA_OPTS adds JVM options (e.g. -XX:StartFlightRecording=...).
 # Needs Debian's softhsm2, opensc (pkcs11-tool) and openssl. Run it alone on the machine, under the build lock:
 #   flock /tmp/gridauth-build.lock benchmarks/run-ca-benchmark.sh
 # (everything shares the cores). Takes about 6 minutes with the defaults.
@@ -24,5 +26,6 @@ javac -nowarn -d "$classes" -cp "ca-server/target/classes:$cp" benchmarks/src/ma
 hsm="$(mktemp -d -t ca-bench-softhsm.XXXXXX)"
 trap 'rm -rf "$hsm"' EXIT
 export SOFTHSM2_CONF="$hsm/softhsm2.conf"
-java -Xmx6g -Dorg.slf4j.simpleLogger.logFile="$hsm/ca.log" -cp "$classes:ca-server/target/classes:$cp" org.gridauth.benchmarks.ca.CaBenchmark \
+# shellcheck disable=SC2086
+java -Xmx6g ${CA_BENCH_JAVA_OPTS:-} -Dorg.slf4j.simpleLogger.logFile="$hsm/ca.log" -cp "$classes:ca-server/target/classes:$cp" org.gridauth.benchmarks.ca.CaBenchmark \
   "${CA_BENCH_RESULTS:-benchmarks/RESULTS.md}" "${1:-20}" "${2:-1000000}"

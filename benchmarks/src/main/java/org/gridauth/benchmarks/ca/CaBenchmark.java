@@ -83,7 +83,7 @@ import org.gridauth.gsi.trust.NamespacePolicy;
  * thread over the cached key handle) against full RA-to-CA issuances/s through the real RA link (mutual TLS,
  * H2 file database commit, audit record) on the same token; (2) CRL generation with ca-server's {@link CrlService}
  * (database read, build, token signature, record, publish) against {@code openssl ca -gencrl} over the same
- * revoked serials. Replaces the CA section of benchmarks/RESULTS.md.
+ * revoked serials. Appends a dated section to benchmarks/RESULTS.md.
  *
  * <p>SoftHSM2 reads {@code SOFTHSM2_CONF} once per process, so the caller (run-ca-benchmark.sh) sets it to a file
  * in a fresh directory; this driver writes that file and initialises the token before SunPKCS11 loads.
@@ -99,6 +99,12 @@ public final class CaBenchmark {
     private static final String BATCHES = System.getenv().getOrDefault("CA_BENCH_BATCH", "100,500");
     private static final int[] BATCH_SIZES = Arrays.stream(BATCHES.split(",")).mapToInt(b -> Integer.parseInt(b.trim())).toArray();
     private static final int[] CRL_SIZES = {10_000, 100_000, 1_000_000};
+    /** Databases the issuance points run on: h2 (file, as the CA opens it) and/or postgres (127.0.0.1:5432, database test). */
+    private static final String DATABASES = System.getenv().getOrDefault("CA_BENCH_DB", "h2,postgres");
+
+    /** The issuance points on one database. */
+    record DbResult(String name, RateResult single, RateResult direct, RateResult[] batched) {
+    }
 
     public static void main(String[] args) throws Exception {
         Path results = Path.of(args[0]);
@@ -119,22 +125,31 @@ public final class CaBenchmark {
                         new CeremonyRequest(List.of("Benchmark Operator"), CA_DN, "ca", 2048, true, CertificateProfiles.ca()));
         CaKey caKey = token.caKey("ca", "SHA256withRSA");
 
-        // 1. Raw signatures against issuances over the RA link.
-        rawSignatures(caKey, Duration.ofSeconds(3));
-        RateResult raw = rawSignatures(caKey, point);
-        System.out.printf(Locale.ROOT, "raw: %.1f signatures/s%n", raw.perSecond());
-        RateResult[] both = issuances(dir, caKey, clock, raw.perSecond(), point);
-        RateResult issued = both[0];
-        RateResult direct = both[1];
-        RateResult[] batched = Arrays.copyOfRange(both, 2, both.length);
-        for (int b = 0; b < BATCH_SIZES.length; b++) {
-            System.out.printf(Locale.ROOT, "batched issuance (%d per request): %.1f certificates/s errors %d p50 %.1f p99 %.1f ms per batch%n",
-                    BATCH_SIZES[b], batched[b].perSecond(), batched[b].errors(), batched[b].p50(), batched[b].p99());
+        // 1. Raw signatures against issuances over the RA link, on each database. The raw rate is measured with the
+        // client threads' parallelism (2) and with the most threads the CA signs a batch on (2 requests x 2), before and
+        // after the issuance points; the ratio is taken against the highest of these (the conservative choice).
+        rawSignatures(caKey, Duration.ofSeconds(3), THREADS);
+        List<RateResult> raws = new ArrayList<>();
+        raws.add(rawSignatures(caKey, point, THREADS));
+        raws.add(rawSignatures(caKey, point, 2 * THREADS));
+        System.out.printf(Locale.ROOT, "raw: %.1f signatures/s (2 threads), %.1f (4 threads)%n", raws.get(0).perSecond(), raws.get(1).perSecond());
+        List<DbResult> databases = new ArrayList<>();
+        for (String db : DATABASES.split(",")) {
+            RateResult[] both = issuances(dir, db.trim(), caKey, clock, raws.get(0).perSecond(), point);
+            databases.add(new DbResult(db.trim(), both[0], both[1], Arrays.copyOfRange(both, 2, both.length)));
+            DbResult r = databases.get(databases.size() - 1);
+            for (int b = 0; b < BATCH_SIZES.length; b++) {
+                System.out.printf(Locale.ROOT, "%s batched issuance (%d per request): %.1f certificates/s errors %d p50 %.1f p99 %.1f ms per batch%n",
+                        r.name(), BATCH_SIZES[b], r.batched()[b].perSecond(), r.batched()[b].errors(), r.batched()[b].p50(), r.batched()[b].p99());
+            }
+            System.out.printf(Locale.ROOT, "%s direct issuance: %.1f/s errors %d p50 %.1f p99 %.1f ms%n", r.name(), r.direct().perSecond(),
+                    r.direct().errors(), r.direct().p50(), r.direct().p99());
+            System.out.printf(Locale.ROOT, "%s issuance: %.1f/s errors %d p50 %.1f p99 %.1f ms%n", r.name(), r.single().perSecond(),
+                    r.single().errors(), r.single().p50(), r.single().p99());
         }
-        System.out.printf(Locale.ROOT, "direct issuance: %.1f/s errors %d p50 %.1f p99 %.1f ms%n", direct.perSecond(), direct.errors(),
-                direct.p50(), direct.p99());
-        System.out.printf(Locale.ROOT, "issuance: %.1f/s errors %d p50 %.1f p99 %.1f ms%n", issued.perSecond(), issued.errors(),
-                issued.p50(), issued.p99());
+        raws.add(rawSignatures(caKey, point, THREADS));
+        raws.add(rawSignatures(caKey, point, 2 * THREADS));
+        System.out.printf(Locale.ROOT, "raw after: %.1f signatures/s (2 threads), %.1f (4 threads)%n", raws.get(2).perSecond(), raws.get(3).perSecond());
 
         // 2. CRLs.
         List<CrlRow> crlRows = new ArrayList<>();
@@ -149,7 +164,7 @@ public final class CaBenchmark {
             crlRows.add(row);
             System.out.println(row);
         }
-        write(results, point, largest, raw, issued, direct, batched, crlRows);
+        write(results, point, largest, raws, databases, crlRows);
         token.provider().clear();
     }
 
@@ -185,8 +200,8 @@ public final class CaBenchmark {
         }
     }
 
-    /** RSA-2048 SHA256withRSA signatures of a 1 KiB to-be-signed block, THREADS threads, each with its own signer. */
-    private static RateResult rawSignatures(CaKey caKey, Duration duration) throws Exception {
+    /** RSA-2048 SHA256withRSA signatures of a 1 KiB to-be-signed block, {@code threads} threads, each with its own signer. */
+    private static RateResult rawSignatures(CaKey caKey, Duration duration, int threads) throws Exception {
         byte[] tbs = new byte[1024];
         new Random(1).nextBytes(tbs);
         return timed(duration, (thread, deadline, latencies) -> {
@@ -204,7 +219,7 @@ public final class CaBenchmark {
                 n++;
             }
             return new long[] {n, 0};
-        });
+        }, threads);
     }
 
     /**
@@ -212,16 +227,22 @@ public final class CaBenchmark {
      * (kept-alive mutual-TLS connection), one POST /v1/issue per certificate, pre-made CSRs (one shared client key,
      * a distinct HPCI-ID each, so the client's key generation is not measured).
      */
-    private static RateResult[] issuances(Path dir, CaKey caKey, Clock clock, double rawRate, Duration duration) throws Exception {
+    private static RateResult[] issuances(Path dir, String db, CaKey caKey, Clock clock, double rawRate, Duration duration) throws Exception {
         TestPki pki = TestPki.create(Files.createDirectories(dir.resolve("pki")));
         Credential ra = pki.issue(CertificateProfiles.service(), GridDn.fromOpenSsl(TestPki.ORGANISATION + "/CN=ra.example.org"),
                 List.of("ra.example.org"));
-        CaDatabase database = new CaDatabase(h2(dir.resolve("issuance")));
+        CaDatabase database = new CaDatabase(switch (db) {
+            case "h2" -> h2(dir.resolve("issuance"));
+            // A fresh schema, pooled as the CA pools its PostgreSQL connections; the server's settings as installed
+            // (fsync on, synchronous_commit on): a commit returns after the WAL is on disk.
+            case "postgres" -> org.gridauth.ca.store.CaDataSources.pooled(org.gridauth.gsi.testing.TestDatabases.postgres(), "bench-postgres");
+            default -> throw new IllegalArgumentException("CA_BENCH_DB: h2 or postgres, not " + db);
+        });
         JdbcAuditTrail audit = new JdbcAuditTrail(database, clock);
         JdbcCertificateStore store = new JdbcCertificateStore(database, audit, clock);
         IssuanceService issuance = new IssuanceService(caKey, policy(), store, audit, new CertificateMaker(clock));
         CrlService crls = new CrlService(caKey, store, new JdbcCrlStore(database, audit), CrlSchedule.defaults(),
-                Files.createDirectories(dir.resolve("issuance-pub")), clock);
+                Files.createDirectories(dir.resolve("issuance-pub-" + db)), clock);
         RaLinkService service = new RaLinkService(issuance, new RevocationService(store, crls, audit, clock), crls, store,
                 new JdbcRequestLog(database, clock), new RaCodec());
         try (RaLinkServer server = new RaLinkServer(new InetSocketAddress("127.0.0.1", 0), pki.host(), RaAuthorization.of(ra.certificate()),
@@ -238,7 +259,7 @@ public final class CaBenchmark {
                 List<String> mine = new ArrayList<>(perThread + warmUp);
                 for (int i = 0; i < perThread + warmUp; i++) {
                     String hpciId = "b" + t + "x" + i;
-                    mine.add(issueBody(String.format(Locale.ROOT, "bench-%d-%08d", t, i), csrPem(key, "Bench User " + hpciId), hpciId));
+                    mine.add(issueBody(String.format(Locale.ROOT, "bench-%s-%d-%08d", db, t, i), csrPem(key, "Bench User " + hpciId), hpciId));
                 }
                 bodies.add(mine);
             }
@@ -432,13 +453,17 @@ public final class CaBenchmark {
     }
 
     private static RateResult timed(Duration duration, Worker worker) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+        return timed(duration, worker, THREADS);
+    }
+
+    private static RateResult timed(Duration duration, Worker worker, int threads) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             List<List<Long>> latencies = new ArrayList<>();
             List<Future<long[]>> futures = new ArrayList<>();
             long start = System.nanoTime();
             long deadline = start + duration.toNanos();
-            for (int t = 0; t < THREADS; t++) {
+            for (int t = 0; t < threads; t++) {
                 List<Long> mine = new ArrayList<>();
                 latencies.add(mine);
                 int thread = t;
@@ -662,35 +687,55 @@ public final class CaBenchmark {
         return out;
     }
 
-    private static void write(Path results, Duration point, int largest, RateResult raw, RateResult issued, RateResult direct, RateResult[] batched,
+    private static void write(Path results, Duration point, int largest, List<RateResult> raws, List<DbResult> databases,
                               List<CrlRow> rows) throws IOException {
         StringBuilder s = new StringBuilder();
-        s.append("\n## CA: SoftHSM2 signatures vs RA-link issuances (single and batched); CRLs vs openssl ca -gencrl (").append(LocalDate.now(ZoneOffset.UTC)).append(")\n\n");
+        s.append("\n## CA: SoftHSM2 signatures vs RA-link issuances (single and batched; ").append(DATABASES).append(")")
+                .append(rows.isEmpty() ? "" : "; CRLs vs openssl ca -gencrl").append(" (").append(LocalDate.now(ZoneOffset.UTC)).append(")\n\n");
         s.append("Command: `flock /tmp/gridauth-build.lock benchmarks/run-ca-benchmark.sh ").append(point.toSeconds()).append(' ').append(largest)
                 .append("`").append(BATCHES.equals("100,500") ? "" : " with CA_BENCH_BATCH=" + BATCHES)
+                .append(DATABASES.equals("h2,postgres") ? "" : " CA_BENCH_DB=" + DATABASES)
                 .append(" (").append(point.toSeconds()).append(" s per rate point after warm-up (600 issuances per client thread, "
                         + "then at least 1,000 certificates per thread in batches of each size); "
                         + "everything in one JVM on this 2-core machine: SoftHSM2 token, RA link server and the 2 RA client threads, "
                         + "so the client's TLS, HTTP and JSON work is paid from the same 2 cores; one token, key made by the key ceremony; "
-                        + "H2 file databases opened as the CA opens them: pooled connections, every commit written through to the "
-                        + "operating system before the call returns, no fsync).\n\n");
+                        + "H2 file database opened as the CA opens it (pooled connections, every commit written through to the "
+                        + "operating system before the call returns, no fsync); PostgreSQL 15 at 127.0.0.1:5432 as installed "
+                        + "(fsync and synchronous_commit on), a fresh schema, pooled. Raw signatures measured with 2 and with 4 threads "
+                        + "(the CA signs a batch on the request's thread and a worker per core, two batches at a time), before and "
+                        + "after the issuance points; ratios use the highest of the four).\n\n");
+        double rawBest = raws.stream().mapToDouble(RateResult::perSecond).max().orElseThrow();
         s.append("| measurement | threads | rate /s | errors | p50 / p99 ms |\n|---|---|---|---|---|\n");
-        s.append(String.format(Locale.ROOT, "| raw RSA-2048 signatures (SunPKCS11, CaKey signer: one session per thread, cached key handle) | %d | %.1f | 0 | %.2f / %.2f |%n",
-                THREADS, raw.perSecond(), raw.p50(), raw.p99()));
-        s.append(String.format(Locale.ROOT, "| RA->CA issuances (POST /v1/issue over mutual TLS, keep-alive; policy, database commit, audit record) | %d | %.1f | %d | %.2f / %.2f |%n",
-                THREADS, issued.perSecond(), issued.errors(), issued.p50(), issued.p99()));
-        s.append(String.format(Locale.ROOT, "| the same issuances in-process (IssuanceService.issue: policy, database commit, audit record; no TLS, HTTP, JSON) | %d | %.1f | %d | %.2f / %.2f |%n",
-                THREADS, direct.perSecond(), direct.errors(), direct.p50(), direct.p99()));
-        for (int b = 0; b < BATCH_SIZES.length; b++) {
-            s.append(String.format(Locale.ROOT, "| RA->CA issuances in batches (POST /v1/issue-batch, %d certificates per request over the same link; "
-                            + "one claim, one reservation and one recording transaction per batch; rate = certificates/s, latency per batch) | %d | %.1f | %d | %.2f / %.2f |%n",
-                    BATCH_SIZES[b], THREADS, batched[b].perSecond(), batched[b].errors(), batched[b].p50(), batched[b].p99()));
+        String[] rawNames = {"before", "before", "after", "after"};
+        int[] rawThreads = {THREADS, 2 * THREADS, THREADS, 2 * THREADS};
+        for (int i = 0; i < raws.size(); i++) {
+            RateResult raw = raws.get(i);
+            s.append(String.format(Locale.ROOT, "| raw RSA-2048 signatures (SunPKCS11, CaKey signer: one session per thread, cached key handle), %s | %d | %.1f | 0 | %.2f / %.2f |%n",
+                    rawNames[i], rawThreads[i], raw.perSecond(), raw.p50(), raw.p99()));
         }
-        s.append(String.format(Locale.ROOT, "%nIssuances / raw signatures (target >= 0.7): one per request **%.2f**", issued.perSecond() / raw.perSecond()));
-        for (int b = 0; b < BATCH_SIZES.length; b++) {
-            s.append(String.format(Locale.ROOT, "; in batches of %d **%.2f**", BATCH_SIZES[b], batched[b].perSecond() / raw.perSecond()));
+        for (DbResult db : databases) {
+            s.append(String.format(Locale.ROOT, "| %s: RA->CA issuances (POST /v1/issue over mutual TLS, keep-alive; policy, database commit, audit record) | %d | %.1f | %d | %.2f / %.2f |%n",
+                    db.name(), THREADS, db.single().perSecond(), db.single().errors(), db.single().p50(), db.single().p99()));
+            s.append(String.format(Locale.ROOT, "| %s: the same issuances in-process (IssuanceService.issue: policy, database commit, audit record; no TLS, HTTP, JSON) | %d | %.1f | %d | %.2f / %.2f |%n",
+                    db.name(), THREADS, db.direct().perSecond(), db.direct().errors(), db.direct().p50(), db.direct().p99()));
+            for (int b = 0; b < BATCH_SIZES.length; b++) {
+                s.append(String.format(Locale.ROOT, "| %s: RA->CA issuances in batches (POST /v1/issue-batch, %d per request; rate = certificates/s, latency per batch) | %d | %.1f | %d | %.2f / %.2f |%n",
+                        db.name(), BATCH_SIZES[b], THREADS, db.batched()[b].perSecond(), db.batched()[b].errors(), db.batched()[b].p50(), db.batched()[b].p99()));
+            }
         }
-        s.append(String.format(Locale.ROOT, "; in-process, one at a time, %.2f.%n%n", direct.perSecond() / raw.perSecond()));
+        s.append(String.format(Locale.ROOT, "%nIssuances / raw signatures (%.1f/s; target >= 0.7):", rawBest));
+        for (DbResult db : databases) {
+            s.append(String.format(Locale.ROOT, " %s: one per request **%.2f**", db.name(), db.single().perSecond() / rawBest));
+            for (int b = 0; b < BATCH_SIZES.length; b++) {
+                s.append(String.format(Locale.ROOT, ", in batches of %d **%.2f**", BATCH_SIZES[b], db.batched()[b].perSecond() / rawBest));
+            }
+            s.append(String.format(Locale.ROOT, ", in-process one at a time %.2f;", db.direct().perSecond() / rawBest));
+        }
+        s.append("\n\n");
+        if (rows.isEmpty()) {
+            append(results, s);
+            return;
+        }
         s.append("CRL generation, same revoked serials (random 72-bit), dates and reasons on both sides. gridauth = `CrlService.issueNow` "
                 + "(stream the revoked rows from H2 into StreamingCrl's DER encoder, sign the TBS with the SoftHSM2 key, write DER + PEM "
                 + "(+ hash.r0 hard link) in one pass and fsync them, record number, dates, count and SHA-256 with the audit record, rename "
@@ -704,13 +749,12 @@ public final class CaBenchmark {
             s.append(String.format(Locale.ROOT, "| %,d | %.2f | %.2f | **%.2f** | %,d | %,d (%,d) | %.2f | %.2f |%n", r.entries(), r.gridauthSeconds(),
                     r.opensslSeconds(), r.ratio(), r.gridauthBytes(), r.opensslBytes(), r.opensslEntries(), r.readSeconds(), r.makeSeconds()));
         }
-        // Replaces the previous CA section (from its heading to the next one), keeping every other module's.
-        String old = Files.exists(results) ? Files.readString(results) : "";
-        int at = old.indexOf("\n## CA:");
-        String before = at < 0 ? old : old.substring(0, at);
-        int next = at < 0 ? -1 : old.indexOf("\n## ", at + 1);
-        String after = next < 0 ? "" : old.substring(next);
-        Files.writeString(results, before + s + after);
+        append(results, s);
+    }
+
+    /** Appends the section: earlier runs' sections stay as they were written. */
+    private static void append(Path results, StringBuilder s) throws IOException {
+        Files.writeString(results, s, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
         System.out.print(s);
     }
 }

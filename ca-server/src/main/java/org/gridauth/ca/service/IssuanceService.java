@@ -1,7 +1,9 @@
 package org.gridauth.ca.service;
 
 import java.math.BigInteger;
-import java.security.cert.X509Certificate;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,7 +29,7 @@ import org.gridauth.ca.token.CaKey;
 import org.gridauth.gsi.error.GridAuthException;
 import org.gridauth.gsi.profile.CertificateMaker;
 import org.gridauth.gsi.profile.IssuanceRequest;
-import org.gridauth.gsi.trust.IgtfInfo;
+import org.gridauth.gsi.profile.SignedCertificate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,7 +74,7 @@ public final class IssuanceService {
             checkRenewal(order, decision);
         }
         BigInteger serial = reserve(order, decision);
-        X509Certificate certificate;
+        SignedCertificate certificate;
         try {
             certificate = sign(decision, serial);
         } catch (RuntimeException e) {
@@ -167,7 +169,7 @@ public final class IssuanceService {
                 toSign.add(i);
             }
         }
-        X509Certificate[] certificates = new X509Certificate[n];
+        SignedCertificate[] certificates = new SignedCertificate[n];
         RuntimeException[] failures = new RuntimeException[n];
         onAllCores(toSign, i -> {
             try {
@@ -244,15 +246,15 @@ public final class IssuanceService {
         }
     }
 
-    private X509Certificate sign(IssuanceDecision decision, BigInteger serial) {
+    private SignedCertificate sign(IssuanceDecision decision, BigInteger serial) {
         IssuanceRequest request = IssuanceRequest.of(decision.certificate(), decision.subject(), decision.publicKey(), serial)
                 .withDnsNames(decision.dnsNames())
                 .withLinks(caPolicy.crl(), caPolicy.ocsp(), caPolicy.caIssuers())
                 .withPolicies(caPolicy.policyOids());
-        return maker.issue(request, caKey.certificate(), caKey.signer());
+        return maker.sign(request, caKey.certificate(), caKey.signer());
     }
 
-    private static AuditEvent issueEvent(IssueOrder order, IssuanceDecision decision, BigInteger serial, X509Certificate certificate) {
+    private static AuditEvent issueEvent(IssueOrder order, IssuanceDecision decision, BigInteger serial, SignedCertificate certificate) {
         Map<String, String> details = new LinkedHashMap<>();
         details.put("serial", JdbcCertificateStore.hex(serial));
         details.put("profile", decision.profile());
@@ -262,12 +264,21 @@ public final class IssuanceService {
         if (!decision.dnsNames().isEmpty()) {
             details.put("dns", String.join(",", decision.dnsNames()));
         }
-        details.put("notAfter", certificate.getNotAfter().toInstant().toString());
-        details.put("sha256", IgtfInfo.fingerprint(certificate, "SHA-256"));
+        details.put("notAfter", certificate.notAfter().toString());
+        details.put("sha256", fingerprint(certificate));
         if (order.replaces() != null) {
             details.put("replaces", JdbcCertificateStore.hex(order.replaces()));
         }
         return new AuditEvent("ISSUE", order.requester(), decision.subject().toOpenSsl(), details);
+    }
+
+    /** SHA-256 over the DER, colon-separated upper-case hex: what IgtfInfo.fingerprint prints, without parsing the certificate. */
+    static String fingerprint(SignedCertificate certificate) {
+        try {
+            return HexFormat.ofDelimiter(":").withUpperCase().formatHex(MessageDigest.getInstance("SHA-256").digest(certificate.encoded()));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private void abandonAll(List<IssueOrder> orders, IssuanceDecision[] decisions, BigInteger[] serials, List<Integer> which, RuntimeException cause) {

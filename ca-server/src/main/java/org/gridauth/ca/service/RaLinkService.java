@@ -4,7 +4,6 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,8 +36,8 @@ import org.gridauth.ca.store.CertificateStatus;
 import org.gridauth.ca.store.JdbcCertificateStore;
 import org.gridauth.ca.store.JdbcRequestLog;
 import org.gridauth.gsi.credential.Pem;
-import org.gridauth.gsi.dn.GridDn;
 import org.gridauth.gsi.error.GridAuthException;
+import org.gridauth.gsi.profile.SignedCertificate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,7 +95,7 @@ public final class RaLinkService {
                     LOG.error("serial {} is superseded but the new CRL could not be made yet: {}", superseded, e.getMessage());
                 }
             }
-            return issued(issued.certificate());
+            return issued(issued.signed());
         });
     }
 
@@ -157,7 +156,7 @@ public final class RaLinkService {
                 for (int k = 0; k < fresh.size(); k++) {
                     int i = fresh.get(k);
                     IssuanceService.Outcome outcome = outcomes.get(k);
-                    Reply reply = outcome.error() == null ? issued(outcome.issued().certificate()) : error(outcome.error());
+                    Reply reply = outcome.error() == null ? issued(outcome.issued().signed()) : error(outcome.error());
                     String id = parsed[i].requestId();
                     Instant at = mine.get(k);
                     replies[i] = guarded(() -> settle(id, at, issueRecovery(ra, id), reply));
@@ -197,10 +196,21 @@ public final class RaLinkService {
                 request.replaces() == null ? null : new BigInteger(request.replaces(), 16), request.requestId());
     }
 
-    /** Recorded as VALID in the transaction that answered the request ID: no read back needed. */
-    private Reply issued(X509Certificate certificate) {
-        return ok(new CertificateReply(JdbcCertificateStore.hex(certificate.getSerialNumber()), CertificateStatus.VALID.name(),
-                GridDn.of(certificate.getSubjectX500Principal()).toOpenSsl(), Pem.encode(certificate), null, null));
+    /**
+     * Recorded as VALID in the transaction that answered the request ID: no read back needed. Answered from the DER
+     * and the subject the maker encoded, without parsing the certificate back (PEM by {@link #pem}, the subject as
+     * the same DN it was encoded from).
+     */
+    private Reply issued(SignedCertificate certificate) {
+        return ok(new CertificateReply(JdbcCertificateStore.hex(certificate.serial()), CertificateStatus.VALID.name(),
+                certificate.subject().toOpenSsl(), pem(certificate.encoded()), null, null));
+    }
+
+    private static final java.util.Base64.Encoder PEM_BASE64 = java.util.Base64.getMimeEncoder(64, new byte[] {'\n'});
+
+    /** RFC 7468 PEM of a certificate's DER: the text Pem.encode writes (64-character lines, LF), without its PEM writer's set-up per call. */
+    static String pem(byte[] der) {
+        return "-----BEGIN CERTIFICATE-----\n" + PEM_BASE64.encodeToString(der) + "\n-----END CERTIFICATE-----\n";
     }
 
     private Reply error(GridAuthException e) {

@@ -19,7 +19,9 @@ import java.util.function.Supplier;
 import org.gridauth.ca.CaError;
 import org.gridauth.ca.audit.AuditEvent;
 import org.gridauth.ca.audit.AuditRecord;
+import org.gridauth.gsi.dn.GridDn;
 import org.gridauth.gsi.error.GridAuthException;
+import org.gridauth.gsi.profile.SignedCertificate;
 
 /**
  * Issued certificates in the CA database. Issuance is two short transactions around the signature: {@link #reserve}
@@ -254,7 +256,17 @@ public final class JdbcCertificateStore {
     }
 
     /** One signed certificate of a batch to record, with its audit record and the RA request it answers (or null). */
-    public record Completion(X509Certificate certificate, AuditEvent event, String requestId) {
+    public record Completion(SignedCertificate certificate, AuditEvent event, String requestId) {
+    }
+
+    /** The fields of an {@link X509Certificate} this store records, for callers that hold a parsed certificate. */
+    public static SignedCertificate signed(X509Certificate certificate) {
+        try {
+            return new SignedCertificate(certificate.getEncoded(), certificate.getSerialNumber(), GridDn.of(certificate.getSubjectX500Principal()),
+                    certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant());
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new GridAuthException(CaError.INTERNAL, e, "the certificate cannot be encoded");
+        }
     }
 
     /**
@@ -276,18 +288,14 @@ public final class JdbcCertificateStore {
                     if (item.requestId() != null) {
                         JdbcRequestLog.finish(answered, item.requestId(), 200, null);
                     }
-                    X509Certificate certificate = item.certificate();
-                    try {
-                        update.setBytes(1, certificate.getEncoded());
-                    } catch (java.security.cert.CertificateEncodingException e) {
-                        throw new SQLException("the certificate cannot be encoded", e);
-                    }
+                    SignedCertificate certificate = item.certificate();
+                    update.setBytes(1, certificate.encoded());
                     update.setLong(2, issuedAt);
-                    update.setLong(3, certificate.getNotBefore().getTime());
-                    update.setLong(4, certificate.getNotAfter().getTime());
-                    update.setString(5, hex(certificate.getSerialNumber()));
+                    update.setLong(3, certificate.notBefore().toEpochMilli());
+                    update.setLong(4, certificate.notAfter().toEpochMilli());
+                    update.setString(5, hex(certificate.serial()));
                     if (update.executeUpdate() != 1) {
-                        throw new SQLException("serial " + hex(certificate.getSerialNumber()) + " is not pending");
+                        throw new SQLException("serial " + hex(certificate.serial()) + " is not pending");
                     }
                     events.add(item.event());
                 }
@@ -321,6 +329,11 @@ public final class JdbcCertificateStore {
      * answered by this certificate, all in one transaction: one commit per issuance after the reservation.
      */
     public AuditRecord complete(X509Certificate certificate, AuditEvent event, String requestId) {
+        return complete(signed(certificate), event, requestId);
+    }
+
+    /** {@link #complete(X509Certificate, AuditEvent, String)} for a certificate as the maker encoded it. */
+    public AuditRecord complete(SignedCertificate certificate, AuditEvent event, String requestId) {
         return database.inTransaction(connection -> {
             if (requestId != null) {
                 JdbcRequestLog.finish(connection, requestId, 200, null);
@@ -328,16 +341,14 @@ public final class JdbcCertificateStore {
             try (PreparedStatement update = connection.prepareStatement(
                     "UPDATE ca_certificate SET status = 'VALID', certificate_der = ?, issued_at = ?, not_before = ?, not_after = ? "
                             + "WHERE serial = ? AND status = 'PENDING'")) {
-                update.setBytes(1, certificate.getEncoded());
+                update.setBytes(1, certificate.encoded());
                 update.setLong(2, clock.millis());
-                update.setLong(3, certificate.getNotBefore().getTime());
-                update.setLong(4, certificate.getNotAfter().getTime());
-                update.setString(5, hex(certificate.getSerialNumber()));
+                update.setLong(3, certificate.notBefore().toEpochMilli());
+                update.setLong(4, certificate.notAfter().toEpochMilli());
+                update.setString(5, hex(certificate.serial()));
                 if (update.executeUpdate() != 1) {
-                    throw new SQLException("serial " + hex(certificate.getSerialNumber()) + " is not pending");
+                    throw new SQLException("serial " + hex(certificate.serial()) + " is not pending");
                 }
-            } catch (java.security.cert.CertificateEncodingException e) {
-                throw new SQLException("the certificate cannot be encoded", e);
             }
             return audit.append(connection, event);
         });
@@ -356,6 +367,12 @@ public final class JdbcCertificateStore {
     /** {@link #completeRenewal} that also marks the RA request {@code requestId} (if not null) answered. */
     public AuditRecord completeRenewal(X509Certificate certificate, BigInteger replaced, String hpciId, AuditEvent revokeEvent, AuditEvent issueEvent,
                                        String requestId) {
+        return completeRenewal(signed(certificate), replaced, hpciId, revokeEvent, issueEvent, requestId);
+    }
+
+    /** {@link #completeRenewal(X509Certificate, BigInteger, String, AuditEvent, AuditEvent, String)} for a certificate as the maker encoded it. */
+    public AuditRecord completeRenewal(SignedCertificate certificate, BigInteger replaced, String hpciId, AuditEvent revokeEvent, AuditEvent issueEvent,
+                                       String requestId) {
         return database.inTransaction(connection -> {
             if (requestId != null) {
                 JdbcRequestLog.finish(connection, requestId, 200, null);
@@ -372,17 +389,15 @@ public final class JdbcCertificateStore {
             try (PreparedStatement update = connection.prepareStatement(
                     "UPDATE ca_certificate SET status = 'VALID', certificate_der = ?, issued_at = ?, not_before = ?, not_after = ?, active_hpci_id = ? "
                             + "WHERE serial = ? AND status = 'PENDING'")) {
-                update.setBytes(1, certificate.getEncoded());
+                update.setBytes(1, certificate.encoded());
                 update.setLong(2, clock.millis());
-                update.setLong(3, certificate.getNotBefore().getTime());
-                update.setLong(4, certificate.getNotAfter().getTime());
+                update.setLong(3, certificate.notBefore().toEpochMilli());
+                update.setLong(4, certificate.notAfter().toEpochMilli());
                 update.setString(5, hpciId);
-                update.setString(6, hex(certificate.getSerialNumber()));
+                update.setString(6, hex(certificate.serial()));
                 if (update.executeUpdate() != 1) {
-                    throw new SQLException("serial " + hex(certificate.getSerialNumber()) + " is not pending");
+                    throw new SQLException("serial " + hex(certificate.serial()) + " is not pending");
                 }
-            } catch (java.security.cert.CertificateEncodingException e) {
-                throw new SQLException("the certificate cannot be encoded", e);
             }
             audit.append(connection, revokeEvent);
             return audit.append(connection, issueEvent);

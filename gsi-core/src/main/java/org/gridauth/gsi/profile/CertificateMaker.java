@@ -1,5 +1,6 @@
 package org.gridauth.gsi.profile;
 
+import java.io.OutputStream;
 import java.math.BigInteger;
 import java.security.PublicKey;
 import java.security.SecureRandom;
@@ -9,30 +10,36 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Date;
 
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.DERBitString;
 import org.bouncycastle.asn1.DERSequence;
+import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.AccessDescription;
+import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.CRLDistPoint;
 import org.bouncycastle.asn1.x509.DistributionPoint;
 import org.bouncycastle.asn1.x509.DistributionPointName;
 import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.ExtensionsGenerator;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.asn1.x509.PolicyInformation;
-import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x509.Time;
+import org.bouncycastle.asn1.x509.V3TBSCertificateGenerator;
 import org.bouncycastle.asn1.x509.X509ObjectIdentifiers;
 import org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers;
-import org.bouncycastle.cert.CertIOException;
-import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.ContentSigner;
-import org.gridauth.gsi.credential.Pem;
+import org.bouncycastle.operator.ContentVerifier;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.gridauth.gsi.dn.GridDn;
 import org.gridauth.gsi.error.GridAuthException;
 import org.gridauth.gsi.error.GsiError;
@@ -65,20 +72,59 @@ public final class CertificateMaker {
         if (!request.profile().isCa()) {
             throw new GridAuthException(GsiError.PROFILE_INVALID, request.profile().name(), "only a CA profile can be self-signed");
         }
-        return build(request, request.subject(), null, request.publicKey(), null, signer);
+        return build(request, request.subject().toX500Name(), null, null, null, signer).toX509Certificate();
     }
 
     /** A certificate signed by the issuer's key (through {@code signer}). */
     public X509Certificate issue(IssuanceRequest request, X509Certificate issuer, ContentSigner signer) {
+        return sign(request, issuer, signer).toX509Certificate();
+    }
+
+    /**
+     * {@link #issue} without parsing the result back into an {@link X509Certificate}: the DER encoding and the fields a
+     * CA records. The same checks, the same certificate, the issuer's signature verified the same way.
+     */
+    public SignedCertificate sign(IssuanceRequest request, X509Certificate issuer, ContentSigner signer) {
+        IssuerParts parts = issuerParts(issuer);
+        return build(request, parts.name(), issuer.getPublicKey(), parts.authorityKeyIdentifier(), issuer.getNotAfter().toInstant(), signer);
+    }
+
+    /** What every certificate of one issuer shares, worked out once per issuer certificate (a CA issues thousands). */
+    private record IssuerParts(X509Certificate issuer, X500Name name, AuthorityKeyIdentifier authorityKeyIdentifier) {
+    }
+
+    private volatile IssuerParts lastIssuer;
+
+    private IssuerParts issuerParts(X509Certificate issuer) {
+        IssuerParts parts = lastIssuer;
+        if (parts != null && (parts.issuer() == issuer || parts.issuer().equals(issuer))) {
+            return parts;
+        }
         if (issuer.getBasicConstraints() < 0 || issuer.getKeyUsage() == null || !issuer.getKeyUsage()[5]) {
             throw new GridAuthException(GsiError.ISSUER_NOT_CA, GridDn.of(issuer.getSubjectX500Principal()));
         }
-        return build(request, GridDn.of(issuer.getSubjectX500Principal()), issuer.getPublicKey(),
-                issuer.getPublicKey(), issuer.getNotAfter().toInstant(), signer);
+        try {
+            parts = new IssuerParts(issuer, GridDn.of(issuer.getSubjectX500Principal()).toX500Name(),
+                    new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(issuer.getPublicKey()));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new GridAuthException(GsiError.CERTIFICATE_BUILD_FAILED, e, GridDn.of(issuer.getSubjectX500Principal()), e.getMessage());
+        }
+        lastIssuer = parts;
+        return parts;
     }
 
-    private X509Certificate build(IssuanceRequest request, GridDn issuerDn, PublicKey issuerKey, PublicKey akiKey,
-                                  Instant issuerNotAfter, ContentSigner signer) {
+    /**
+     * Builds the TBSCertificate, encodes it once, has {@code signer} sign those bytes, checks the signature with the
+     * issuer's public key over the same bytes and assembles the DER of the certificate around them. Nothing is parsed
+     * back: the previous version (X509v3CertificateBuilder, then JcaX509CertificateConverter, then
+     * X509Certificate.verify) re-encoded the TBS twice and parsed the whole certificate once per issuance.
+     *
+     * <p>Every signature is verified before the certificate leaves: a faulty signature from an HSM (a CRT fault in
+     * an RSA token) would otherwise be handed out, and one such signature on a known message is enough to factor the
+     * modulus (Boneh-DeMillo-Lipton; Lenstra). The public operation costs a few percent of the private one.
+     */
+    private SignedCertificate build(IssuanceRequest request, X500Name issuerName, PublicKey issuerKey, AuthorityKeyIdentifier aki,
+                                    Instant issuerNotAfter, ContentSigner signer) {
         CertificateProfile profile = request.profile();
         checkKey(request);
         if (profile.subjectAltNameRequired() && request.dnsNames().isEmpty()) {
@@ -94,45 +140,88 @@ public final class CertificateMaker {
         }
         try {
             JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuerDn.toX500Name(), request.serial(),
-                    Date.from(notBefore), Date.from(notAfter), request.subject().toX500Name(), request.publicKey());
-            builder.addExtension(Extension.basicConstraints, true, profile.isCa()
+            SubjectPublicKeyInfo keyInfo = SubjectPublicKeyInfo.getInstance(request.publicKey().getEncoded());
+            ExtensionsGenerator extensions = new ExtensionsGenerator();
+            extensions.addExtension(Extension.basicConstraints, true, profile.isCa()
                     ? (profile.pathLength() == null ? new BasicConstraints(true) : new BasicConstraints(profile.pathLength()))
                     : new BasicConstraints(false));
             int usage = profile.keyUsage().stream().mapToInt(KeyUsageBit::mask).reduce(0, (a, b) -> a | b);
-            builder.addExtension(Extension.keyUsage, true, new KeyUsage(usage));
+            extensions.addExtension(Extension.keyUsage, true, new KeyUsage(usage));
             if (!profile.extendedKeyUsage().isEmpty()) {
-                builder.addExtension(Extension.extendedKeyUsage, false, new org.bouncycastle.asn1.x509.ExtendedKeyUsage(
+                extensions.addExtension(Extension.extendedKeyUsage, false, new org.bouncycastle.asn1.x509.ExtendedKeyUsage(
                         profile.extendedKeyUsage().stream().map(ExtendedKeyUsage::purpose).toArray(KeyPurposeId[]::new)));
             }
-            SubjectKeyIdentifier ski = utils.createSubjectKeyIdentifier(request.publicKey());
-            builder.addExtension(Extension.subjectKeyIdentifier, false, ski);
-            builder.addExtension(Extension.authorityKeyIdentifier, false,
-                    utils.createAuthorityKeyIdentifier(akiKey != null ? akiKey : request.publicKey()));
+            extensions.addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(keyInfo));
+            extensions.addExtension(Extension.authorityKeyIdentifier, false,
+                    aki != null ? aki : utils.createAuthorityKeyIdentifier(request.publicKey()));
             if (!request.dnsNames().isEmpty()) {
-                builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(request.dnsNames().stream()
+                extensions.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(request.dnsNames().stream()
                         .map(name -> new GeneralName(GeneralName.dNSName, name)).toArray(GeneralName[]::new)));
             }
-            addLinks(builder, request);
+            addLinks(extensions, request);
             if (!request.policyOids().isEmpty()) {
-                builder.addExtension(Extension.certificatePolicies, false, new DERSequence(request.policyOids().stream()
+                extensions.addExtension(Extension.certificatePolicies, false, new DERSequence(request.policyOids().stream()
                         .map(oid -> new PolicyInformation(new ASN1ObjectIdentifier(oid))).toArray(PolicyInformation[]::new)));
             }
             if (profile.kind() == CertificateKind.OCSP_SIGNER) {
                 // RFC 6960 4.2.2.2.1: clients need not check the responder's own revocation status.
-                builder.addExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nocheck, false, org.bouncycastle.asn1.DERNull.INSTANCE);
+                extensions.addExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nocheck, false, org.bouncycastle.asn1.DERNull.INSTANCE);
             }
-            X509Certificate certificate = new JcaX509CertificateConverter().setProvider(Pem.BC).getCertificate(builder.build(signer));
-            certificate.verify(issuerKey != null ? issuerKey : request.publicKey(), Pem.BC);
-            return certificate;
+            Time start = new Time(Date.from(notBefore));
+            Time end = new Time(Date.from(notAfter));
+            V3TBSCertificateGenerator tbs = new V3TBSCertificateGenerator();
+            tbs.setSerialNumber(new ASN1Integer(request.serial()));
+            tbs.setSignature(signer.getAlgorithmIdentifier());
+            tbs.setIssuer(issuerName);
+            tbs.setStartDate(start);
+            tbs.setEndDate(end);
+            tbs.setSubject(request.subject().toX500Name());
+            tbs.setSubjectPublicKeyInfo(keyInfo);
+            tbs.setExtensions(extensions.generate());
+            byte[] tbsDer = tbs.generateTBSCertificate().getEncoded(ASN1Encoding.DER);
+            try (OutputStream out = signer.getOutputStream()) {
+                out.write(tbsDer);
+            }
+            byte[] signature = signer.getSignature();
+            ContentVerifier verifier = new JcaContentVerifierProviderBuilder().build(issuerKey != null ? issuerKey : request.publicKey())
+                    .get(signer.getAlgorithmIdentifier());
+            try (OutputStream out = verifier.getOutputStream()) {
+                out.write(tbsDer);
+            }
+            if (!verifier.verify(signature)) {
+                throw new java.security.SignatureException("the signer's signature does not verify with the issuer's public key");
+            }
+            byte[] der = certificate(tbsDer, signer.getAlgorithmIdentifier().getEncoded(ASN1Encoding.DER),
+                    new DERBitString(signature).getEncoded(ASN1Encoding.DER));
+            return new SignedCertificate(der, request.serial(), request.subject(), start.getDate().toInstant(), end.getDate().toInstant());
         } catch (GridAuthException e) {
             throw e;
-        } catch (CertIOException | java.security.GeneralSecurityException | RuntimeException e) {
+        } catch (java.io.IOException | OperatorCreationException | java.security.GeneralSecurityException | RuntimeException e) {
             throw new GridAuthException(GsiError.CERTIFICATE_BUILD_FAILED, e, request.subject(), e.getMessage());
         }
     }
 
-    private static void addLinks(X509v3CertificateBuilder builder, IssuanceRequest request) throws CertIOException {
+    /** Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue } (RFC 5280 4.1), from encoded parts. */
+    private static byte[] certificate(byte[] tbs, byte[] algorithm, byte[] signature) {
+        int length = tbs.length + algorithm.length + signature.length;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(length + 6);
+        out.write(0x30);
+        if (length < 0x80) {
+            out.write(length);
+        } else {
+            int bytes = (32 - Integer.numberOfLeadingZeros(length) + 7) / 8;
+            out.write(0x80 | bytes);
+            for (int shift = 8 * (bytes - 1); shift >= 0; shift -= 8) {
+                out.write(length >>> shift);
+            }
+        }
+        out.writeBytes(tbs);
+        out.writeBytes(algorithm);
+        out.writeBytes(signature);
+        return out.toByteArray();
+    }
+
+    private static void addLinks(ExtensionsGenerator builder, IssuanceRequest request) throws java.io.IOException {
         if (request.crlDistribution() != null) {
             GeneralName uri = new GeneralName(GeneralName.uniformResourceIdentifier, request.crlDistribution().toString());
             builder.addExtension(Extension.cRLDistributionPoints, false, new CRLDistPoint(new DistributionPoint[] {

@@ -3,11 +3,14 @@ package org.gridauth.gsi.profile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayInputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,7 +20,9 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.operator.ContentSigner;
 import org.gridauth.gsi.credential.Credential;
 import org.gridauth.gsi.credential.Pem;
 import org.gridauth.gsi.dn.GridDn;
@@ -108,6 +113,57 @@ class CertificateMakerTest {
         assertThat(new String(cert.getExtensionValue(Extension.authorityInfoAccess.getId()))).contains("http://ca.example.jp/ocsp");
         assertThat(cert.getExtensionValue(Extension.certificatePolicies.getId())).isNotNull();
         assertThat(cert.getSerialNumber().bitLength()).isGreaterThanOrEqualTo(64);
+    }
+
+    @Test
+    @DisplayName("R-CA-3: sign() encodes the certificate issue() would return; the JDK parses it and the recorded fields are the encoded ones")
+    void signedEncoding() throws Exception {
+        KeyPair key = TestPki.newKey();
+        IssuanceRequest request = IssuanceRequest.of(CertificateProfiles.host(), GridDn.fromOpenSsl(TestPki.ORGANISATION + "/CN=host.example.jp"),
+                        key.getPublic(), pki.maker().randomSerial())
+                .withDnsNames(List.of("host.example.jp"))
+                .withLinks(URI.create("http://ca.example.jp/crl.der"), URI.create("http://ca.example.jp/ocsp"), URI.create("http://ca.example.jp/ca.der"))
+                .withNotBefore(Instant.parse("2026-01-01T00:00:00.700Z"));
+        SignedCertificate signed = pki.maker().sign(request, pki.ca().certificate(), pki.caSigner());
+        X509Certificate parsed = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(signed.encoded()));
+        parsed.verify(pki.ca().certificate().getPublicKey());
+        assertThat(parsed.getSerialNumber()).isEqualTo(signed.serial()).isEqualTo(request.serial());
+        assertThat(GridDn.of(parsed.getSubjectX500Principal())).isEqualTo(signed.subject());
+        assertThat(parsed.getIssuerX500Principal()).isEqualTo(pki.ca().certificate().getSubjectX500Principal());
+        assertThat(parsed.getNotBefore().toInstant()).isEqualTo(signed.notBefore()).isEqualTo(Instant.parse("2026-01-01T00:00:00Z"));
+        assertThat(parsed.getNotAfter().toInstant()).isEqualTo(signed.notAfter());
+        assertThat(parsed.getSubjectAlternativeNames()).containsExactly(List.of(2, "host.example.jp"));
+        assertThat(signed.toX509Certificate().getEncoded()).isEqualTo(signed.encoded());
+        lint(parsed);
+    }
+
+    @Test
+    @DisplayName("R-CA-1: a signature that does not verify with the issuer's key (an HSM fault) never becomes a certificate")
+    void faultySignatureRefused() {
+        ContentSigner good = pki.caSigner();
+        ContentSigner faulty = new ContentSigner() {
+            @Override
+            public AlgorithmIdentifier getAlgorithmIdentifier() {
+                return good.getAlgorithmIdentifier();
+            }
+
+            @Override
+            public OutputStream getOutputStream() {
+                return good.getOutputStream();
+            }
+
+            @Override
+            public byte[] getSignature() {
+                byte[] signature = good.getSignature();
+                signature[signature.length / 2] ^= 0x10;
+                return signature;
+            }
+        };
+        KeyPair key = TestPki.newKey();
+        assertThatThrownBy(() -> pki.maker().sign(IssuanceRequest.of(CertificateProfiles.client(), GridDn.fromOpenSsl(TestPki.ORGANISATION + "/CN=Faulty"),
+                key.getPublic(), pki.maker().randomSerial()), pki.ca().certificate(), faulty))
+                .isInstanceOfSatisfying(GridAuthException.class, e -> assertThat(e.code()).isEqualTo(GsiError.CERTIFICATE_BUILD_FAILED))
+                .hasMessageContaining("does not verify");
     }
 
     @Test
