@@ -9,7 +9,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 
 import org.gridauth.gridmap.GridmapError;
 import org.gridauth.gsi.credential.AtomicFiles;
@@ -26,7 +29,8 @@ public record SyncState(Optional<String> cursor, String settings, long entries, 
     static final String FILE = "sync-state.json";
     /** Left by versions that kept every entry in the state; read no more, removed at the next save. */
     static final String OLD_FILE = "feed-state.json.gz";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Jackson's streaming layer only: the object mapper's start-up would be most of a small incremental run. */
+    private static final JsonFactory JSON = new JsonFactory();
 
     static SyncState empty() {
         return new SyncState(Optional.empty(), "", 0, "");
@@ -37,11 +41,22 @@ public record SyncState(Optional<String> cursor, String settings, long entries, 
         if (!Files.isRegularFile(file)) {
             return empty();
         }
-        try {
-            Map<?, ?> m = JSON.readValue(file.toFile(), Map.class);
-            Object cursor = m.get("cursor");
-            return new SyncState(Optional.ofNullable(cursor == null ? null : cursor.toString()), String.valueOf(m.get("settings")),
-                    ((Number) m.get("entries")).longValue(), String.valueOf(m.get("written")));
+        try (JsonParser p = JSON.createParser(file.toFile())) {
+            Map<String, String> m = new java.util.HashMap<>();
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new IOException("not a JSON object");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                if (value.isStructStart()) {
+                    p.skipChildren();
+                } else {
+                    m.put(name, value == JsonToken.VALUE_NULL ? null : p.getText());
+                }
+            }
+            return new SyncState(Optional.ofNullable(m.get("cursor")), String.valueOf(m.get("settings")), Long.parseLong(m.get("entries")),
+                    String.valueOf(m.get("written")));
         } catch (IOException | RuntimeException e) {
             throw new GridAuthException(GridmapError.STATE_UNREADABLE, file, e.getMessage());
         }
@@ -50,12 +65,16 @@ public record SyncState(Optional<String> cursor, String settings, long entries, 
     /** Written atomically (temporary file, fsync, rename), and only after the grid-mapfile it describes. */
     public void save(Path dir) {
         try {
-            java.util.LinkedHashMap<String, Object> m = new java.util.LinkedHashMap<>();
-            m.put("cursor", cursor.orElse(null));
-            m.put("settings", settings);
-            m.put("entries", entries);
-            m.put("written", written);
-            AtomicFiles.write(dir.resolve(FILE), JSON.writeValueAsString(m).getBytes(StandardCharsets.UTF_8), AtomicFiles.OWNER_READ_WRITE);
+            java.io.StringWriter text = new java.io.StringWriter();
+            try (JsonGenerator g = JSON.createGenerator(text)) {
+                g.writeStartObject();
+                g.writeStringField("cursor", cursor.orElse(null));
+                g.writeStringField("settings", settings);
+                g.writeNumberField("entries", entries);
+                g.writeStringField("written", written);
+                g.writeEndObject();
+            }
+            AtomicFiles.write(dir.resolve(FILE), text.toString().getBytes(StandardCharsets.UTF_8), AtomicFiles.OWNER_READ_WRITE);
             Files.deleteIfExists(dir.resolve(OLD_FILE));
         } catch (IOException e) {
             throw new GridAuthException(GridmapError.STATE_UNREADABLE, dir.resolve(FILE), "cannot write it: " + e.getMessage());
