@@ -64,6 +64,10 @@ public final class GridAuthCommand {
                         .client(java.util.Arrays.copyOfRange(args, 1, args.length));
                 case "gsissh-gateway" -> new org.gridauth.gsissh.cli.GsisshCommands(out, System.getenv())
                         .gateway(java.util.Arrays.copyOfRange(args, 1, args.length));
+                case "check" -> new org.gridauth.launcher.ops.CheckCommand(out, clock).run(java.util.Arrays.copyOfRange(args, 1, args.length), home,
+                        new SuiteTargets());
+                case "portcheck" -> new org.gridauth.launcher.ops.PortCheck(out).run(java.util.Arrays.copyOfRange(args, 1, args.length),
+                        SuiteSettings.read(home).documentedPorts());
                 case "help", "-h", "--help" -> help();
                 default -> {
                     out.println("gridauth: unknown command '" + command + "'");
@@ -154,6 +158,11 @@ public final class GridAuthCommand {
         out.println("          -m fetches the proxy from MyProxy first, passphrase on standard input)");
         out.println("  gsissh-gateway <gsissh-gateway.conf>");
         out.println("          run the GSI-SSH gateway (grid-mapfile, CRLs, delegation, jump host)");
+        out.println("  check [--prometheus] [options]");
+        out.println("          health probes of every service (CA repository and CRL, MyProxy GET, IdP metadata, portal,");
+        out.println("          GSI-SSH login); Nagios exit codes, or the Prometheus text format ('gridauth check --help')");
+        out.println("  portcheck <host> [--ports LIST] [--range FROM-TO]");
+        out.println("          confirm that only the documented ports (R-OP-3) answer on a host");
         out.println("  help    show this text");
         return 0;
     }

@@ -89,6 +89,7 @@ final class Suite implements AutoCloseable {
         caDaemon = started(CaDaemon.start(ca));
         certManager = started(CertManagerDaemon.start(CertManagerConfig.load(certManagerConfig()), clock));
         myProxy = started(startMyProxy());
+        ProbeCredential.ensure(home, clock, myProxy.port(), userCert(), userKey(), userPassphraseFile(), loopback.trustDir());
         gateway = started(startGateway());
         if (idp != null) {
             idp.awaitReady(URI.create(idpUrl() + "/idp/shibboleth"), Duration.ofSeconds(90));

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -35,7 +36,17 @@ record SuiteSettings(int myProxyPort, int gatewayPort, int caRaPort, int caHttpP
         DEFAULTS = java.util.Collections.unmodifiableMap(defaults);
     }
 
+    /** Reads the settings, writing the defaults first when the file does not exist yet. */
     static SuiteSettings load(Path home) {
+        return read(home, true);
+    }
+
+    /** Reads the settings; a missing file means the defaults (for commands that must not change the home). */
+    static SuiteSettings read(Path home) {
+        return read(home, false);
+    }
+
+    private static SuiteSettings read(Path home, boolean create) {
         Path file = home.resolve("gridauth.conf");
         Properties p = new Properties();
         if (Files.exists(file)) {
@@ -44,7 +55,7 @@ record SuiteSettings(int myProxyPort, int gatewayPort, int caRaPort, int caHttpP
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
             }
-        } else {
+        } else if (create) {
             StringBuilder text = new StringBuilder("# gridauth up: loopback ports of the services (see the operations chapter)\n");
             DEFAULTS.forEach((key, port) -> text.append(key).append(" = ").append(port).append('\n'));
             AtomicFiles.write(file, text.toString().getBytes(StandardCharsets.UTF_8), AtomicFiles.OWNER_READ_WRITE);
@@ -72,5 +83,10 @@ record SuiteSettings(int myProxyPort, int gatewayPort, int caRaPort, int caHttpP
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(file + ": " + key + " must be a port number from 0 to 65535, not \"" + text.strip() + "\"");
         }
+    }
+
+    /** The ports 'gridauth up' serves on, the documented set 'gridauth portcheck' expects on a suite host. */
+    java.util.SortedSet<Integer> documentedPorts() {
+        return new java.util.TreeSet<>(List.of(myProxyPort, gatewayPort, caRaPort, caHttpPort, caHttpsPort, certManagerPort, idpPort, portalPort));
     }
 }
