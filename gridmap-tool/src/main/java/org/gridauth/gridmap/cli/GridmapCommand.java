@@ -214,7 +214,7 @@ public final class GridmapCommand {
             outcome.diff().forEach(out::println);
         }
         if (!options.flag("quiet") || options.flag("dry-run")) {
-            out.println((outcome.written() ? "wrote " : "would write ") + outcome.entries() + " entries (+" + outcome.added() + " -" + outcome.removed()
+            out.println((outcome.written() ? "wrote " : options.flag("dry-run") ? "would write " : "unchanged, ") + outcome.entries() + " entries (+" + outcome.added() + " -" + outcome.removed()
                     + ", " + outcome.unbound() + " without a local account, " + outcome.rejected().size() + " rejected"
                     + (outcome.incremental() ? ", changes only" : ", full feed") + "), cursor " + outcome.cursor());
         }

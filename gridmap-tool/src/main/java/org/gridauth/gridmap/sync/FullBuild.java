@@ -21,10 +21,14 @@ final class FullBuild {
         void block(byte[] line, List<byte[]> comments);
     }
 
-    private static final int CHUNK = 32 << 20;
+    /**
+     * Below the garbage collector's humongous-object size for small heaps (half a 1 MiB G1 region), so that the arena
+     * packs into the heap without waste and never needs a copy to grow.
+     */
+    private static final int CHUNK = 256 << 10;
 
     private final List<byte[]> chunks = new ArrayList<>();
-    private byte[] chunk = new byte[1 << 16];
+    private byte[] chunk = new byte[CHUNK];
     private int used;
     private long[] positions = new long[1024];
     private int count;
@@ -41,13 +45,9 @@ final class FullBuild {
         byte[] acc = String.join(",", accounts).getBytes(StandardCharsets.UTF_8);
         int size = 12 + key.length + acc.length + comment.length;
         if (used + size > chunk.length) {
-            if (chunk.length < CHUNK && used + size <= CHUNK) {
-                chunk = Arrays.copyOf(chunk, Math.min(CHUNK, Math.max(chunk.length * 2, used + size)));
-            } else {
-                chunks.add(Arrays.copyOf(chunk, used));
-                chunk = new byte[Math.max(CHUNK, size)];
-                used = 0;
-            }
+            chunks.add(chunk);
+            chunk = new byte[Math.max(CHUNK, size)];
+            used = 0;
         }
         int at = used;
         putInt(at, key.length);

@@ -343,6 +343,11 @@ public final class GridMapSync {
             if (settings.dryRun()) {
                 return new Outcome(entries, added, removed, reader.unbound, reader.rejected, diff, false, reader.cursor, true);
             }
+            if (patches.isEmpty()) {
+                // Nothing to change (a timer run with no news): only the cursor moves; the file and its header stay.
+                new SyncState(Optional.of(reader.cursor), fingerprint, entries, state.written()).save(settings.stateDir());
+                return new Outcome(entries, 0, 0, reader.unbound, reader.rejected, diff, false, reader.cursor, true);
+            }
             try (AtomicOutput out = AtomicOutput.create(settings.output())) {
                 out.write(header(reader));
                 long position = old.headerEnd();

@@ -116,6 +116,17 @@ class SnapshotSyncTest {
         assertThat(file.entries()).hasSize(201);
         assertThat(file.permits(GridDn.fromOpenSsl("/C=JP/O=GridAuth Test/OU=Users/CN=Jiro \"JJ\" Sato"), "hpci000202")).isTrue();
 
+        // No news: the file is left alone, only the cursor moves.
+        byte[] unchanged = Files.readAllBytes(grid);
+        FeedCursor c3 = new FeedCursor(30, 3000);
+        Run quiet = sync(feed("nothing.json", "changes", c2, c3, List.of()));
+        assertThat(quiet.out()).contains("unchanged, 201 entries").contains("cursor c1.30.3000");
+        assertThat(Files.readAllBytes(grid)).isEqualTo(unchanged);
+        assertThat(sync(feed("after.json", "changes", c3, new FeedCursor(40, 4000), List.of(entry(9, AccessStatus.REVOKED)))).out())
+                .contains("wrote 200 entries (+0 -1").contains("changes only");
+        assertThat(sync(feed("undo.json", "changes", new FeedCursor(40, 4000), new FeedCursor(50, 5000), List.of(entry(9, AccessStatus.VALID)))).out())
+                .contains("wrote 201 entries (+1 -0");
+
         // The same state built in full from a snapshot gives the same blocks.
         List<org.gridauth.certmanager.feed.FeedEntry> state = new ArrayList<>(all);
         state.removeIf(e -> e.serial().equals("10007") || e.serial().equals("10005"));
