@@ -147,7 +147,21 @@ public interface Binding {
                 out.append(value);
             }
             String account = out.toString().toLowerCase(java.util.Locale.ROOT);
-            return ACCOUNT.matcher(account).matches() ? List.of(account) : List.of();
+            return isAccount(account) ? List.of(account) : List.of();
+        }
+
+        /** {@link Binding#ACCOUNT} without a regular expression: this runs once per researcher of a full feed. */
+        static boolean isAccount(String name) {
+            if (name.isEmpty() || name.length() > 32 || name.charAt(0) == '-') {
+                return false;
+            }
+            for (int i = 0; i < name.length(); i++) {
+                char c = name.charAt(i);
+                if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-')) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         private static String digits(String value) {

@@ -29,6 +29,15 @@ final class Blocks {
         if (dn == null || !dn.startsWith("/") || dn.length() > 1024) {
             return null;
         }
+        boolean plain = true;
+        for (int i = 0; i < dn.length() && plain; i++) {
+            char c = dn.charAt(i);
+            plain = c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+        }
+        if (plain) {
+            // The common case (printable ASCII, nothing to escape): no per-character building.
+            return ("\"" + dn + "\"").getBytes(StandardCharsets.US_ASCII);
+        }
         StringBuilder quoted = new StringBuilder(dn.length() + 4).append('"');
         for (int i = 0; i < dn.length(); i++) {
             char c = dn.charAt(i);
@@ -53,6 +62,14 @@ final class Blocks {
     static String token(String value) {
         if (value == null || value.isEmpty()) {
             return "-";
+        }
+        boolean plain = value.length() <= 256;
+        for (int i = 0; i < value.length() && plain; i++) {
+            char c = value.charAt(i);
+            plain = c > 0x20 && c < 0x7f;
+        }
+        if (plain) {
+            return value;
         }
         StringBuilder out = new StringBuilder(Math.min(value.length(), 256));
         for (int i = 0; i < value.length() && i < 256; i++) {

@@ -79,6 +79,13 @@ final class FullBuild {
         return index == chunks.size() ? chunk : chunks.get(index);
     }
 
+    /** The key at {@code (c, o)} of length {@code keyLength} against the key of {@code other}. */
+    private int compare(byte[] c, int o, int keyLength, long other) {
+        byte[] cb = chunkOf(other);
+        int ob = (int) other;
+        return Blocks.compare(c, o + 12, o + 12 + keyLength, cb, ob + 12, ob + 12 + getInt(cb, ob));
+    }
+
     private int compare(long a, long b) {
         byte[] ca = chunkOf(a);
         byte[] cb = chunkOf(b);
@@ -103,6 +110,19 @@ final class FullBuild {
             byte[] c = chunkOf(first);
             int o = (int) first;
             int keyLength = getInt(c, o);
+            if (i + 1 == count || compare(c, o, keyLength, sorted[i + 1]) != 0) {
+                // One certificate for this DN, the usual case: the line straight from the arena.
+                int a = getInt(c, o + 4);
+                int m = getInt(c, o + 8);
+                byte[] line = new byte[keyLength + 1 + a];
+                System.arraycopy(c, o + 12, line, 0, keyLength);
+                line[keyLength] = ' ';
+                System.arraycopy(c, o + 12 + keyLength, line, keyLength + 1, a);
+                sink.block(line, List.of(Arrays.copyOfRange(c, o + 12 + keyLength + a, o + 12 + keyLength + a + m)));
+                blocks++;
+                i++;
+                continue;
+            }
             Set<String> accounts = new LinkedHashSet<>();
             List<byte[]> comments = new ArrayList<>(1);
             int j = i;
