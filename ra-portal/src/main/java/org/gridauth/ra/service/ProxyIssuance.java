@@ -1,0 +1,108 @@
+package org.gridauth.ra.service;
+
+import java.io.Serializable;
+import java.util.Locale;
+
+import org.gridauth.gsi.error.GridAuthException;
+import org.gridauth.ra.RaError;
+import org.gridauth.ra.RaProperties;
+import org.gridauth.ra.policy.InputRules;
+import org.gridauth.ra.policy.PassphrasePolicy;
+import org.gridauth.ra.protocol.CertManagerClient;
+import org.gridauth.ra.protocol.CertManagerMessages.ProxyReply;
+import org.gridauth.ra.protocol.CertManagerMessages.ProxyRequest;
+import org.gridauth.ra.security.RaUser;
+import org.gridauth.ra.service.AccessLog.Operation;
+import org.springframework.stereotype.Service;
+
+/**
+ * Proxy certificates (R-RA-8) from the credential kept in the certificate manager: stored in MyProxy under the
+ * storage passphrase (the page then shows the myproxy-logon line), or downloaded as a proxy file. VO, group and
+ * role are checked against the person's projects by the certificate manager (HPCI office registry).
+ */
+@Service
+public class ProxyIssuance {
+
+    /** The result page's content. */
+    public record Proxy(String subject, String notAfter, String destination, String myproxyUsername, java.util.List<String> attributes,
+                        String proxyPem, String myproxyLogon) implements Serializable {
+    }
+
+    private final CertManagerClient certManager;
+    private final AccessLog log;
+    private final RaProperties properties;
+    private final PassphrasePolicy storage;
+
+    public ProxyIssuance(CertManagerClient certManager, AccessLog log, RaProperties properties) {
+        this.certManager = certManager;
+        this.log = log;
+        this.properties = properties;
+        this.storage = new PassphrasePolicy(properties.passphrase().storageMinLength(), properties.passphrase().maxLength());
+    }
+
+    public int defaultHours() {
+        return Math.min(properties.proxy().defaultHours(), properties.proxy().maxHours());
+    }
+
+    public int maxHours() {
+        return properties.proxy().maxHours();
+    }
+
+    public Proxy make(RaUser user, char[] keyPassphrase, char[] storagePassphrase, char[] storageConfirm, String hoursText, String voText,
+                      String groupText, String roleText, String destinationText, String address) {
+        try {
+            if (user.person().hpciId() == null) {
+                throw new GridAuthException(RaError.ATTRIBUTE_MISSING, "hpciId", "a proxy certificate");
+            }
+            if (keyPassphrase == null || keyPassphrase.length == 0) {
+                throw new GridAuthException(RaError.INPUT_INVALID, "private-key passphrase", "it is empty");
+            }
+            String destination = InputRules.required("destination", destinationText, 16).toUpperCase(Locale.ROOT);
+            if (!destination.equals("MYPROXY") && !destination.equals("DOWNLOAD")) {
+                throw new GridAuthException(RaError.INPUT_INVALID, "destination", "choose MyProxy or download");
+            }
+            if (destination.equals("MYPROXY")) {
+                storage.check("storage passphrase", storagePassphrase, storageConfirm);
+            }
+            int hours = hours(hoursText);
+            String vo = InputRules.matching("VO", voText, 64, "[A-Za-z0-9._-]+", "a VO name has letters, digits, '.', '_' and '-'");
+            String group = InputRules.matching("group", groupText, 128, "/?[A-Za-z0-9._/-]+", "a group is a path such as /hpci.jp/ocean");
+            String role = InputRules.matching("role", roleText, 64, "[A-Za-z0-9._-]+", "a role name has letters, digits, '.', '_' and '-'");
+            if ((group != null || role != null) && vo == null) {
+                throw new GridAuthException(RaError.INPUT_INVALID, "VO", "a group or role needs a VO");
+            }
+            ProxyReply reply = certManager.proxy(new ProxyRequest(user.person().hpciId(), user.person().eppn(), keyPassphrase.clone(),
+                    destination.equals("MYPROXY") ? storagePassphrase.clone() : null, destination.equals("MYPROXY") ? storageConfirm.clone() : null,
+                    hours, vo, group, role, destination, null));
+            String logon = reply.myproxyUsername() == null ? null : "myproxy-logon -s " + properties.myproxy().host() + " -p " + properties.myproxy().port()
+                    + " -l " + reply.myproxyUsername() + " -t " + hours + " -o /tmp/x509up_u$(id -u)";
+            log.record(user, address, Operation.PROXY_ISSUE, "OK", reply.subject() + " " + hours + "h to " + destination
+                    + (vo == null ? "" : " vo " + vo), null, null);
+            return new Proxy(reply.subject(), reply.notAfter(), destination, reply.myproxyUsername(), reply.attributes(), reply.proxy(), logon);
+        } catch (GridAuthException e) {
+            log.record(user, address, Operation.PROXY_ISSUE, "REFUSED", e.getMessage(), null, null);
+            throw e;
+        } finally {
+            for (char[] s : new char[][] {keyPassphrase, storagePassphrase, storageConfirm}) {
+                if (s != null) {
+                    java.util.Arrays.fill(s, '\0');
+                }
+            }
+        }
+    }
+
+    private int hours(String text) {
+        if (text == null || text.isBlank()) {
+            return defaultHours();
+        }
+        try {
+            int h = Integer.parseInt(text.strip());
+            if (h < 1 || h > properties.proxy().maxHours()) {
+                throw new GridAuthException(RaError.PROXY_LIFETIME, properties.proxy().maxHours());
+            }
+            return h;
+        } catch (NumberFormatException e) {
+            throw new GridAuthException(RaError.PROXY_LIFETIME, properties.proxy().maxHours());
+        }
+    }
+}
