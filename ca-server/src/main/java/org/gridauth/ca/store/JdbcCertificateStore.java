@@ -12,7 +12,9 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -161,8 +163,13 @@ public final class JdbcCertificateStore {
             return database.inTransaction(connection -> {
                 List<Reserved> out = new ArrayList<>(items.size());
                 try (BatchStatements statements = new BatchStatements(connection)) {
+                    Map<String, Holder> holders = holders(connection, items);
+                    Map<String, BigInteger> reservedHere = new HashMap<>();
                     for (Reservation item : items) {
-                        out.add(reserveIn(statements, item, serials, now));
+                        out.add(reserveIn(statements, item, serials, now, holders, reservedHere));
+                    }
+                    if (out.stream().anyMatch(r -> r.serial() != null)) {
+                        statements.insert.executeBatch();
                     }
                 }
                 return out;
@@ -181,12 +188,10 @@ public final class JdbcCertificateStore {
 
     /** The statements of {@link #reserveAll}, prepared once per batch. */
     private static final class BatchStatements implements AutoCloseable {
-        final PreparedStatement active;
         final PreparedStatement release;
         final PreparedStatement insert;
 
         BatchStatements(Connection connection) throws SQLException {
-            active = connection.prepareStatement("SELECT serial, status, not_after FROM ca_certificate WHERE active_hpci_id = ?");
             release = connection.prepareStatement("UPDATE ca_certificate SET active_hpci_id = NULL WHERE serial = ?");
             insert = connection.prepareStatement(
                     "INSERT INTO ca_certificate (serial, profile, subject_dn, hpci_id, active_hpci_id, status, requested_at, ra_request_id) "
@@ -195,34 +200,61 @@ public final class JdbcCertificateStore {
 
         @Override
         public void close() throws SQLException {
-            for (PreparedStatement statement : List.of(active, release, insert)) {
+            for (PreparedStatement statement : List.of(release, insert)) {
                 statement.close();
             }
         }
     }
 
-    /**
-     * One item of {@link #reserveAll}. A taken serial or a request ID that already holds a certificate is left to
-     * the unique constraints (serial primary key, ra_request_id): they roll the batch back, and the one-by-one
-     * reservation that follows draws another serial or refuses that item (GA-CA-031).
-     */
-    private static Reserved reserveIn(BatchStatements statements, Reservation item, Supplier<BigInteger> serials, Instant now) throws SQLException {
-        if (item.hpciId() != null) {
-            statements.active.setString(1, item.hpciId());
-            String holder = null;
-            try (ResultSet rs = statements.active.executeQuery()) {
-                if (rs.next()) {
-                    // An expired certificate no longer counts as valid (R-CA-4 speaks of valid certificates).
-                    boolean expired = "VALID".equals(rs.getString(2)) && rs.getLong(3) < now.toEpochMilli() && !rs.wasNull();
-                    holder = expired ? null : rs.getString(1);
-                    if (expired) {
-                        statements.release.setString(1, rs.getString(1));
-                        statements.release.executeUpdate();
+    /** The certificate holding an HPCI-ID (active_hpci_id), as {@link #reserveAll} found it before reserving. */
+    private record Holder(String serial, String status, long notAfter, boolean hasNotAfter) {
+    }
+
+    /** The holders of the batch's HPCI-IDs, one query per 500 IDs (on PostgreSQL each statement is a round trip). */
+    private static Map<String, Holder> holders(Connection connection, List<Reservation> items) throws SQLException {
+        List<String> ids = items.stream().map(Reservation::hpciId).filter(java.util.Objects::nonNull).distinct().toList();
+        Map<String, Holder> found = new HashMap<>();
+        for (int from = 0; from < ids.size(); from += 500) {
+            List<String> part = ids.subList(from, Math.min(ids.size(), from + 500));
+            try (PreparedStatement select = connection.prepareStatement("SELECT active_hpci_id, serial, status, not_after FROM ca_certificate "
+                    + "WHERE active_hpci_id IN (" + String.join(", ", java.util.Collections.nCopies(part.size(), "?")) + ")")) {
+                for (int i = 0; i < part.size(); i++) {
+                    select.setString(i + 1, part.get(i));
+                }
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        long notAfter = rs.getLong(4);
+                        found.put(rs.getString(1), new Holder(rs.getString(2), rs.getString(3), notAfter, !rs.wasNull()));
                     }
                 }
             }
+        }
+        return found;
+    }
+
+    /**
+     * One item of {@link #reserveAll}, with the holders read beforehand and the HPCI-IDs reserved earlier in the same
+     * batch ({@code reservedHere}), so that the batch decides exactly as one reservation after the other would. The
+     * insert is added to the statement's batch. A taken serial or a request ID that already holds a certificate is
+     * left to the unique constraints (serial primary key, ra_request_id): they roll the batch back, and the one-by-one
+     * reservation that follows draws another serial or refuses that item (GA-CA-031).
+     */
+    private static Reserved reserveIn(BatchStatements statements, Reservation item, Supplier<BigInteger> serials, Instant now,
+                                      Map<String, Holder> holders, Map<String, BigInteger> reservedHere) throws SQLException {
+        if (item.hpciId() != null) {
+            BigInteger earlierInBatch = reservedHere.get(item.hpciId());
+            if (earlierInBatch != null) {
+                return new Reserved(null, new GridAuthException(CaError.HPCI_ID_HAS_VALID_CERTIFICATE, item.hpciId(), hex(earlierInBatch)));
+            }
+            Holder holder = holders.get(item.hpciId());
             if (holder != null) {
-                return new Reserved(null, new GridAuthException(CaError.HPCI_ID_HAS_VALID_CERTIFICATE, item.hpciId(), holder));
+                // An expired certificate no longer counts as valid (R-CA-4 speaks of valid certificates).
+                boolean expired = "VALID".equals(holder.status()) && holder.hasNotAfter() && holder.notAfter() < now.toEpochMilli();
+                if (!expired) {
+                    return new Reserved(null, new GridAuthException(CaError.HPCI_ID_HAS_VALID_CERTIFICATE, item.hpciId(), holder.serial()));
+                }
+                statements.release.setString(1, holder.serial());
+                statements.release.executeUpdate();
             }
         }
         BigInteger serial = serials.get();
@@ -234,7 +266,10 @@ public final class JdbcCertificateStore {
         insert.setString(5, item.hpciId());
         insert.setLong(6, now.toEpochMilli());
         insert.setString(7, item.requestId());
-        insert.executeUpdate();
+        insert.addBatch();
+        if (item.hpciId() != null) {
+            reservedHere.put(item.hpciId(), serial);
+        }
         return new Reserved(serial, null);
     }
 
@@ -283,10 +318,13 @@ public final class JdbcCertificateStore {
                  PreparedStatement update = connection.prepareStatement(
                     "UPDATE ca_certificate SET status = 'VALID', certificate_der = ?, issued_at = ?, not_before = ?, not_after = ? "
                             + "WHERE serial = ? AND status = 'PENDING'")) {
+                // Statement batches: on PostgreSQL each executeUpdate was a round trip, two per certificate.
                 long issuedAt = clock.millis();
+                boolean answers = false;
                 for (Completion item : items) {
                     if (item.requestId() != null) {
-                        JdbcRequestLog.finish(answered, item.requestId(), 200, null);
+                        JdbcRequestLog.addFinish(answered, item.requestId(), 200, null);
+                        answers = true;
                     }
                     SignedCertificate certificate = item.certificate();
                     update.setBytes(1, certificate.encoded());
@@ -294,10 +332,18 @@ public final class JdbcCertificateStore {
                     update.setLong(3, certificate.notBefore().toEpochMilli());
                     update.setLong(4, certificate.notAfter().toEpochMilli());
                     update.setString(5, hex(certificate.serial()));
-                    if (update.executeUpdate() != 1) {
-                        throw new SQLException("serial " + hex(certificate.serial()) + " is not pending");
-                    }
+                    update.addBatch();
                     events.add(item.event());
+                }
+                if (answers) {
+                    answered.executeBatch();
+                }
+                int[] counts = update.executeBatch();
+                for (int k = 0; k < counts.length; k++) {
+                    // Each must have changed exactly one PENDING row (H2 and PostgreSQL report the count of each).
+                    if (counts[k] != 1) {
+                        throw new SQLException("serial " + hex(items.get(k).certificate().serial()) + " is not pending");
+                    }
                 }
             }
             return audit.appendAll(connection, events);

@@ -8,7 +8,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.gridauth.ca.CaError;
@@ -109,19 +111,28 @@ public final class JdbcRequestLog {
             return database.inTransaction(connection -> {
                 long now = clock.millis();
                 List<ItemClaim> out = new ArrayList<>(items.size());
-                try (PreparedStatement select = prepareEarlier(connection);
-                     PreparedStatement insert = connection.prepareStatement(
+                // One query for the earlier copies of all IDs and one batch of inserts: on PostgreSQL every statement
+                // is a round trip, two per item before. IDs repeated within the batch are settled here as the
+                // one-by-one claim would settle them: the repeat finds the first one's fresh claim.
+                Map<String, Earlier> found = earlier(connection, items);
+                Map<String, Item> claimedHere = new HashMap<>();
+                try (PreparedStatement insert = connection.prepareStatement(
                         "INSERT INTO ca_ra_request (request_id, ra_dn, operation, request_sha256, state, created_at) VALUES (?, ?, ?, ?, 'IN_PROGRESS', ?)")) {
                     for (Item item : items) {
-                        Optional<Claim> earlier;
-                        try {
-                            earlier = earlier(select, item.requestId(), raDn, operation, item.requestSha256());
-                        } catch (GridAuthException e) {
-                            out.add(new ItemClaim(null, e));
+                        Item first = claimedHere.get(item.requestId());
+                        if (first != null) {
+                            out.add(first.requestSha256().equals(item.requestSha256())
+                                    ? new ItemClaim(new Unfinished(Instant.ofEpochMilli(now)), null)
+                                    : new ItemClaim(null, new GridAuthException(CaError.IDEMPOTENCY_KEY_REUSED, item.requestId(), operation)));
                             continue;
                         }
-                        if (earlier.isPresent()) {
-                            out.add(new ItemClaim(earlier.get(), null));
+                        Earlier earlier = found.get(item.requestId());
+                        if (earlier != null) {
+                            try {
+                                out.add(new ItemClaim(earlier.claim(item.requestId(), raDn, operation, item.requestSha256()), null));
+                            } catch (GridAuthException e) {
+                                out.add(new ItemClaim(null, e));
+                            }
                             continue;
                         }
                         insert.setString(1, item.requestId());
@@ -129,8 +140,12 @@ public final class JdbcRequestLog {
                         insert.setString(3, operation);
                         insert.setString(4, item.requestSha256());
                         insert.setLong(5, now);
-                        insert.executeUpdate();
+                        insert.addBatch();
+                        claimedHere.put(item.requestId(), item);
                         out.add(new ItemClaim(new Claimed(Instant.ofEpochMilli(now)), null));
+                    }
+                    if (!claimedHere.isEmpty()) {
+                        insert.executeBatch();
                     }
                 }
                 return out;
@@ -245,6 +260,14 @@ public final class JdbcRequestLog {
         update.executeUpdate();
     }
 
+    /** {@link #finish(PreparedStatement, String, int, String)} added to the statement's batch. */
+    static void addFinish(PreparedStatement update, String requestId, int status, String body) throws SQLException {
+        update.setInt(1, status);
+        update.setString(2, body);
+        update.setString(3, requestId);
+        update.addBatch();
+    }
+
     /** Gives the ID back after a failure that a retry may cure (database or HSM unavailable). */
     public void release(String requestId) {
         database.inTransaction(connection -> {
@@ -254,6 +277,42 @@ public final class JdbcRequestLog {
             }
             return null;
         });
+    }
+
+    /** An existing row of ca_ra_request, as {@link #earlier(PreparedStatement, String, String, String, String)} reads it. */
+    private record Earlier(String raDn, String operation, String sha256, String state, int httpStatus, String body, long createdAt) {
+
+        Claim claim(String requestId, String raDn, String operation, String sha256) {
+            if (!this.raDn.equals(raDn) || !this.operation.equals(operation) || !this.sha256.equals(sha256)) {
+                throw new GridAuthException(CaError.IDEMPOTENCY_KEY_REUSED, requestId, this.operation);
+            }
+            if (!"DONE".equals(state)) {
+                return new Unfinished(Instant.ofEpochMilli(createdAt));
+            }
+            return body == null ? new AnsweredByCertificate() : new Stored(httpStatus, body);
+        }
+    }
+
+    /** The rows of the given request IDs that exist, in one query per 500 IDs. */
+    private static Map<String, Earlier> earlier(Connection connection, List<Item> items) throws SQLException {
+        Map<String, Earlier> found = new HashMap<>();
+        for (int from = 0; from < items.size(); from += 500) {
+            List<Item> part = items.subList(from, Math.min(items.size(), from + 500));
+            String marks = String.join(", ", java.util.Collections.nCopies(part.size(), "?"));
+            try (PreparedStatement select = connection.prepareStatement("SELECT request_id, ra_dn, operation, request_sha256, state, http_status, "
+                    + "response_body, created_at FROM ca_ra_request WHERE request_id IN (" + marks + ")")) {
+                for (int i = 0; i < part.size(); i++) {
+                    select.setString(i + 1, part.get(i).requestId());
+                }
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        found.put(rs.getString(1), new Earlier(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getInt(6),
+                                rs.getString(7), rs.getLong(8)));
+                    }
+                }
+            }
+        }
+        return found;
     }
 
     private static Optional<Claim> earlier(Connection connection, String requestId, String raDn, String operation, String sha256)
