@@ -68,6 +68,26 @@ public final class GridAuthCommand {
                         new SuiteTargets());
                 case "portcheck" -> new org.gridauth.launcher.ops.PortCheck(out).run(java.util.Arrays.copyOfRange(args, 1, args.length),
                         SuiteSettings.read(home).documentedPorts());
+                case "load" -> new LoadCommand(out, home).run(java.util.Arrays.copyOfRange(args, 1, args.length));
+                case "backup" -> {
+                    if (args.length != 2) {
+                        out.println("usage: gridauth backup <archive.tar.gz>   (the suite in $GRIDAUTH_HOME must be stopped)");
+                        yield 2;
+                    }
+                    int files = new SuiteBackup(clock).backup(home, Path.of(args[1]));
+                    out.println("Backed up " + files + " files of " + home + " into " + args[1]);
+                    out.println("  It holds the CA's token or key files and every passphrase file: keep it as you keep the CA key.");
+                    yield 0;
+                }
+                case "restore" -> {
+                    if (args.length != 3) {
+                        out.println("usage: gridauth restore <archive.tar.gz> <new-home>");
+                        yield 2;
+                    }
+                    int files = new SuiteBackup(clock).restore(Path.of(args[1]), Path.of(args[2]));
+                    out.println("Restored " + files + " files into " + args[2] + "; start it with: GRIDAUTH_HOME=" + args[2] + " ./gridauth up");
+                    yield 0;
+                }
                 case "help", "-h", "--help" -> help();
                 default -> {
                     out.println("gridauth: unknown command '" + command + "'");
@@ -163,6 +183,12 @@ public final class GridAuthCommand {
         out.println("          GSI-SSH login); Nagios exit codes, or the Prometheus text format ('gridauth check --help')");
         out.println("  portcheck <host> [--ports LIST] [--range FROM-TO]");
         out.println("          confirm that only the documented ports (R-OP-3) answer on a host");
+        out.println("  load <myproxy-get|gsissh-login|issuance|proxy> [--concurrency N] [--count M]");
+        out.println("          concurrent requests against one function of the running suite; throughput and latency");
+        out.println("  backup <archive.tar.gz>");
+        out.println("          every service's database, configuration and keys of the (stopped) suite in one archive");
+        out.println("  restore <archive.tar.gz> <new-home>");
+        out.println("          check the archive's sums and restore it into a new directory");
         out.println("  help    show this text");
         return 0;
     }

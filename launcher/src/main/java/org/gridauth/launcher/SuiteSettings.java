@@ -62,7 +62,8 @@ record SuiteSettings(int myProxyPort, int gatewayPort, int caRaPort, int caHttpP
         }
         for (String key : p.stringPropertyNames()) {
             if (!DEFAULTS.containsKey(key)) {
-                throw new IllegalArgumentException(file + ": unknown setting \"" + key + "\" (known: " + String.join(", ", DEFAULTS.keySet()) + ")");
+                throw new org.gridauth.gsi.error.GridAuthException(LauncherError.SETTINGS_INVALID, file,
+                        "unknown setting \"" + key + "\" (known: " + String.join(", ", DEFAULTS.keySet()) + ")");
             }
         }
         int[] ports = DEFAULTS.entrySet().stream().mapToInt(e -> port(file, p, e.getKey(), e.getValue())).toArray();
@@ -81,7 +82,8 @@ record SuiteSettings(int myProxyPort, int gatewayPort, int caRaPort, int caHttpP
             }
             return port;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(file + ": " + key + " must be a port number from 0 to 65535, not \"" + text.strip() + "\"");
+            throw new org.gridauth.gsi.error.GridAuthException(LauncherError.SETTINGS_INVALID, file,
+                    key + " must be a port number from 0 to 65535, not \"" + text.strip() + "\"");
         }
     }
 

@@ -104,6 +104,19 @@ class OperationsCommandsTest {
         assertThat(run("portcheck")).isEqualTo(3);
     }
 
+    @Test
+    @DisplayName("R-OP-2: 'gridauth load' runs concurrent requests per function and prints throughput and latency percentiles")
+    void loadPerFunction() throws Exception {
+        for (String function : LoadCommand.FUNCTIONS) {
+            int status = run("load", function, "--concurrency", "2", "--count", "4");
+            String printed = output.toString(StandardCharsets.UTF_8);
+            assertThat(status).as(printed).isZero();
+            assertThat(printed).contains(function + ": 4 requests, concurrency 2, 0 failed").contains("throughput").containsPattern("p99 [0-9.]+");
+        }
+        assertThat(run("load", "teleport")).isEqualTo(2);
+        assertThat(output.toString(StandardCharsets.UTF_8)).contains("unknown function teleport");
+    }
+
     private int run(String... args) throws Exception {
         output.reset();
         return new GridAuthCommand(new PrintStream(output, true, StandardCharsets.UTF_8), home, Clock.systemUTC()).run(args);

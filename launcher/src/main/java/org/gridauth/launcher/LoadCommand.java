@@ -1,0 +1,154 @@
+package org.gridauth.launcher;
+
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.function.IntFunction;
+
+import org.gridauth.gsi.credential.Credential;
+import org.gridauth.gsi.credential.CredentialFiles;
+import org.gridauth.gsi.credential.TlsKeys;
+import org.gridauth.gsi.gss.DelegationMode;
+import org.gridauth.gsi.trust.ChainValidator;
+import org.gridauth.gsissh.client.GsiSshClient;
+import org.gridauth.launcher.ops.LoadReport;
+import org.gridauth.launcher.ops.LoadRunner;
+import org.gridauth.myproxy.client.MyProxyClient;
+
+/**
+ * {@code gridauth load <function> --concurrency N --count M}: concurrent requests against one function of a running
+ * suite (R-OP-2), printing throughput and latency percentiles. Functions: myproxy-get, gsissh-login, issuance (the
+ * portal's call to the certificate manager, key made on the server, distinct researchers), proxy (stored credential
+ * to proxy). The browser-facing functions (sign-on, license ID) are driven by the portal's load driver in
+ * benchmarks/.
+ */
+final class LoadCommand {
+
+    static final List<String> FUNCTIONS = List.of("myproxy-get", "gsissh-login", "issuance", "proxy");
+    private static final String KEY_PASSPHRASE = "load test key passphrase 1";
+
+    private final PrintStream out;
+    private final Path home;
+
+    LoadCommand(PrintStream out, Path home) {
+        this.out = out;
+        this.home = home;
+    }
+
+    int run(String[] args) throws Exception {
+        if (args.length == 0 || !FUNCTIONS.contains(args[0])) {
+            return usage(args.length == 0 ? "the function is missing" : "unknown function " + args[0]);
+        }
+        int concurrency = 4;
+        int count = 100;
+        for (int i = 1; i < args.length; i++) {
+            try {
+                switch (args[i]) {
+                    case "--concurrency" -> concurrency = Integer.parseInt(args[++i]);
+                    case "--count" -> count = Integer.parseInt(args[++i]);
+                    default -> {
+                        return usage("unknown option " + args[i]);
+                    }
+                }
+            } catch (ArrayIndexOutOfBoundsException | NumberFormatException e) {
+                return usage("--concurrency and --count need a number");
+            }
+        }
+        if (concurrency < 1 || count < 1 || concurrency > 1000) {
+            return usage("--concurrency must be 1-1000 and --count at least 1");
+        }
+        SuiteSettings settings = SuiteSettings.read(home);
+        LoopbackPki pki = new LoopbackPki(home, Clock.systemUTC());
+        String run = HexFormat.of().formatHex(java.security.SecureRandom.getInstanceStrong().generateSeed(3));
+        LoadRunner.Request request = switch (args[0]) {
+            case "myproxy-get" -> myProxyGet(settings, pki);
+            case "gsissh-login" -> gsisshLogin(settings, pki);
+            case "issuance" -> issuance(settings, pki, i -> "ld" + run + String.format("%05d", i));
+            case "proxy" -> proxy(settings, pki, run);
+            default -> throw new IllegalStateException(args[0]);
+        };
+        LoadReport report = new LoadRunner().run(args[0], concurrency, count, request);
+        report.lines().forEach(out::println);
+        return report.failures() == 0 ? 0 : 1;
+    }
+
+    private LoadRunner.Request myProxyGet(SuiteSettings settings, LoopbackPki pki) throws Exception {
+        char[] passphrase = Files.readString(ProbeCredential.passphraseFile(home)).strip().toCharArray();
+        ChainValidator validator = ChainValidator.strict(pki.trustDir());
+        MyProxyClient client = new MyProxyClient(validator, Duration.ofSeconds(30));
+        return i -> client.get("localhost", settings.myProxyPort(), ProbeCredential.USER, passphrase, Duration.ofHours(1));
+    }
+
+    private LoadRunner.Request gsisshLogin(SuiteSettings settings, LoopbackPki pki) throws Exception {
+        char[] passphrase = Files.readString(ProbeCredential.passphraseFile(home)).strip().toCharArray();
+        Credential proxy;
+        try (ChainValidator validator = ChainValidator.strict(pki.trustDir())) {
+            proxy = new MyProxyClient(validator, Duration.ofSeconds(30)).get("localhost", settings.myProxyPort(), ProbeCredential.USER, passphrase,
+                    Duration.ofHours(2));
+        }
+        Path file = Files.createTempFile("gridauth-load", ".pem");
+        file.toFile().deleteOnExit();
+        CredentialFiles.writeProxy(file, proxy);
+        return i -> {
+            try (GsiSshClient client = new GsiSshClient(new GsiSshClient.Options(file, pki.trustDir(), DelegationMode.NONE, null, Duration.ofSeconds(60)))) {
+                GsiSshClient.Result result = client.exec("localhost", settings.gatewayPort(), Suite.gatewayAccount(), "true");
+                if (result.exitStatus() != 0) {
+                    throw new IllegalStateException("'true' ended with " + result.exitStatus());
+                }
+            }
+        };
+    }
+
+    private LoadRunner.Request issuance(SuiteSettings settings, LoopbackPki pki, IntFunction<String> hpciId) throws Exception {
+        HttpClient client = portal(pki);
+        return i -> issue(client, settings, hpciId.apply(i));
+    }
+
+    private LoadRunner.Request proxy(SuiteSettings settings, LoopbackPki pki, String run) throws Exception {
+        HttpClient client = portal(pki);
+        String hpciId = "lp" + run + "00000";
+        issue(client, settings, hpciId);
+        String body = "{\"hpciId\":\"" + hpciId + "\",\"eppn\":\"" + hpciId + "@load.example.jp\",\"keyPassphrase\":\"" + KEY_PASSPHRASE
+                + "\",\"lifetimeHours\":12,\"destination\":\"DOWNLOAD\"}";
+        return i -> post(client, settings, "/v1/proxies", body);
+    }
+
+    private void issue(HttpClient client, SuiteSettings settings, String hpciId) throws Exception {
+        String body = "{\"requestId\":\"load-" + hpciId + "\",\"hpciId\":\"" + hpciId + "\",\"eppn\":\"" + hpciId + "@load.example.jp\","
+                + "\"commonName\":\"Load Tester " + hpciId + "\",\"keyPassphrase\":\"" + KEY_PASSPHRASE + "\",\"keyPassphraseConfirm\":\""
+                + KEY_PASSPHRASE + "\",\"destination\":\"STORE\"}";
+        post(client, settings, "/v1/certificates", body);
+    }
+
+    private static void post(HttpClient client, SuiteSettings settings, String path, String body) throws Exception {
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + settings.certManagerPort() + path))
+                .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("HTTP " + response.statusCode() + ": " + response.body());
+        }
+    }
+
+    private static HttpClient portal(LoopbackPki pki) throws Exception {
+        Credential portal = CredentialFiles.readUserCredential(pki.portalCert(), pki.portalKey(), null);
+        return HttpClient.newBuilder().sslContext(TlsKeys.clientContext(portal, List.of(pki.caCertificate())))
+                .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    private int usage(String problem) {
+        out.println("gridauth load: " + problem);
+        out.println("usage: gridauth load <" + String.join("|", FUNCTIONS) + "> [--concurrency N] [--count M]");
+        out.println("  runs M requests, N at a time, against the suite in $GRIDAUTH_HOME and prints throughput and latency percentiles;");
+        out.println("  exit 0 when every request succeeded, 1 otherwise, 2 on bad usage");
+        return 2;
+    }
+}
