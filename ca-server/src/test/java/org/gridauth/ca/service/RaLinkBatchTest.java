@@ -77,7 +77,7 @@ class RaLinkBatchTest {
 
     @BeforeEach
     void wire() throws Exception {
-        raw = TestDatabases.h2();
+        raw = newDatabase();
         clock = new MutableClock(Instant.now());
         CaDatabase database = new CaDatabase(failingOn(raw));
         audit = new JdbcAuditTrail(database, clock);
@@ -87,6 +87,11 @@ class RaLinkBatchTest {
         CrlService crls = new CrlService(ca.key(), store, new JdbcCrlStore(database, audit), CrlSchedule.defaults(),
                 Files.createDirectories(dir.resolve("pub")), clock);
         service = new RaLinkService(issuance, new RevocationService(store, crls, audit, clock), crls, store, requests, new RaCodec());
+    }
+
+    /** The database the suite runs on: embedded H2 here, PostgreSQL in {@link RaLinkBatchPostgresTest}. */
+    protected DataSource newDatabase() {
+        return TestDatabases.h2();
     }
 
     private DataSource failingOn(DataSource target) {
