@@ -8,7 +8,8 @@
 # database test, user postgres); CA_BENCH_JAVA_OPTS adds JVM options (e.g. -XX:StartFlightRecording=...).
 # Needs Debian's softhsm2, opensc (pkcs11-tool) and openssl. Run it alone on the machine, under the build lock:
 #   flock /tmp/gridauth-build.lock benchmarks/run-ca-benchmark.sh
-# (everything shares the cores). Takes about 6 minutes with the defaults.
+# (everything shares the cores). Takes about 12 minutes with the defaults (both databases, CRLs up to 1M); the
+# issuance points alone (`run-ca-benchmark.sh 20 0`) about 9.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
