@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # CA performance (issue #3): raw SoftHSM2 RSA-2048 signatures/s vs RA-link issuances/s with 2 threads, one
-# certificate per POST /v1/issue and in batches of CA_BENCH_BATCH (default 100) per POST /v1/issue-batch, and CRL
+# certificate per POST /v1/issue and in batches of CA_BENCH_BATCH (default 100,500) per POST /v1/issue-batch, and CRL
 # generation at 10k/100k/1M revoked entries vs `openssl ca -gencrl`, same machine, same run. Appends a dated CA
 # section to RESULTS.md (CA_BENCH_RESULTS names another file).
 # Usage: run-ca-benchmark.sh [seconds per rate point, default 20] [largest CRL, default 1000000; 0 skips the CRLs]
