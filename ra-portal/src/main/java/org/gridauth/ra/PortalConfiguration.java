@@ -59,6 +59,16 @@ public class PortalConfiguration {
         };
     }
 
+    /** Tomcat's own error reports (requests refused before the portal sees them) in the portal's words. */
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> portalErrorValve() {
+        return factory -> factory.addContextCustomizers(context -> {
+            if (context.getParent() instanceof org.apache.catalina.core.StandardHost host) {
+                host.setErrorReportValveClass(org.gridauth.ra.web.PortalErrorValve.class.getName());
+            }
+        });
+    }
+
     static Credential portalCredential(RaProperties properties) {
         Path cert = properties.certManager().certificate();
         Path key = properties.certManager().key();

@@ -22,7 +22,6 @@ import org.opensaml.saml.saml2.core.Subject;
 import org.opensaml.saml.saml2.core.SubjectConfirmation;
 import org.opensaml.saml.saml2.core.SubjectConfirmationData;
 import org.springframework.security.saml2.core.Saml2ResponseValidatorResult;
-import org.springframework.security.saml2.provider.service.authentication.OpenSaml4AuthenticationProvider.AssertionToken;
 import org.springframework.security.saml2.provider.service.authentication.Saml2AuthenticationToken;
 import org.springframework.security.saml2.provider.service.authentication.Saml2RedirectAuthenticationRequest;
 import org.springframework.security.saml2.provider.service.registration.RelyingPartyRegistration;
@@ -96,7 +95,8 @@ class AssertionValidatorTest {
                 .assertingPartyMetadata(p -> p.entityId(IDP).singleSignOnServiceLocation("https://idp.test/sso")).build();
         Saml2RedirectAuthenticationRequest request = Saml2RedirectAuthenticationRequest.withRelyingPartyRegistration(registration)
                 .id(REQUEST_ID).samlRequest("x").authenticationRequestUri("https://idp.test/sso").build();
-        return validator.convert(new AssertionToken(assertion, new Saml2AuthenticationToken(registration, "<Response/>", request)));
+        return validator.convert(org.springframework.security.saml2.provider.service.authentication.AssertionTokens.of(assertion,
+                new Saml2AuthenticationToken(registration, "<Response/>", request)));
     }
 
     @Test

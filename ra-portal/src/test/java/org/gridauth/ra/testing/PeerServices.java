@@ -70,6 +70,8 @@ public final class PeerServices implements AutoCloseable {
 
     public final TestPki pki = TestPki.shared();
     public final Credential portal;
+    /** The certificate manager's RA credential (the load driver times CA round trips with it). */
+    public final Credential ra;
     public final Map<String, List<String>> memberships = new ConcurrentHashMap<>();
     public final MyProxyServer myproxy;
     public final RaLinkServer caLink;
@@ -79,7 +81,7 @@ public final class PeerServices implements AutoCloseable {
 
     public PeerServices(Path dir) throws Exception {
         Clock clock = Clock.systemUTC();
-        Credential ra = pki.issue(CertificateProfiles.service(), GridDn.fromOpenSsl(TestPki.ORGANISATION + "/CN=cm.example.org"), List.of("cm.example.org"));
+        ra = pki.issue(CertificateProfiles.service(), GridDn.fromOpenSsl(TestPki.ORGANISATION + "/CN=cm.example.org"), List.of("cm.example.org"));
         portal = pki.issue(CertificateProfiles.service(), GridDn.fromOpenSsl(PORTAL_DN), List.of("portal.example.org"));
         Credential acIssuer = pki.issue(CertificateProfiles.service(), GridDn.fromOpenSsl(TestPki.ORGANISATION + "/CN=" + VO_HOST), List.of(VO_HOST));
 

@@ -36,11 +36,18 @@ public final class Testbed {
     public final int portalPort;
     public final ConfigurableApplicationContext idp;
     public final ConfigurableApplicationContext portal;
+    /** The Shibboleth SP (prepared, registered at the IdP; started by the Shibboleth-mode test only). */
+    public final ShibbolethFront shibboleth;
 
     public static synchronized Testbed get() {
+        return start(0);
+    }
+
+    /** The testbed with {@code loadAccounts} more researchers load00001... (password {@link #LOAD_PASSWORD}) for the load driver. */
+    public static synchronized Testbed start(int loadAccounts) {
         if (instance == null) {
             try {
-                instance = new Testbed();
+                instance = new Testbed(loadAccounts);
             } catch (Exception e) {
                 throw new IllegalStateException("the portal testbed did not start: " + e, e);
             }
@@ -49,7 +56,9 @@ public final class Testbed {
         return instance;
     }
 
-    private Testbed() throws Exception {
+    public static final String LOAD_PASSWORD = "Portal-load-Pass1";
+
+    private Testbed(int loadAccounts) throws Exception {
         dir = Files.createTempDirectory("ra-portal-test");
         peers = new PeerServices(dir);
         idpPort = freePort();
@@ -57,15 +66,28 @@ public final class Testbed {
         Path home = dir.resolve("portal-home");
         Credential sp = SpCredential.load(null, null, home, SP_ENTITY_ID, Clock.systemUTC());
         Files.writeString(dir.resolve("portal-sp.xml"), SpMetadata.xml(SP_ENTITY_ID, portalBase(), sp.certificate()));
+        shibboleth = ShibbolethFront.prepare(dir.resolve("shib"), peers.pki);
+        Files.writeString(dir.resolve("shib-sp.xml"), shibboleth.metadataXml());
         Files.writeString(dir.resolve("release.yaml"), """
                 default: [eduPersonPrincipalName]
                 sps:
                   %s: [sn, givenName, hpciId, eduPersonPrincipalName, eduPersonEntitlement, mail]
-                """.formatted(SP_ENTITY_ID));
+                  %s: [sn, givenName, hpciId, eduPersonPrincipalName, eduPersonEntitlement, mail]
+                """.formatted(SP_ENTITY_ID, ShibbolethFront.ENTITY_ID));
         Files.writeString(dir.resolve("federation.xml"), FEDERATION.formatted(idpEntityId()));
         try (var in = Testbed.class.getResourceAsStream("/portal-test-accounts.ldif")) {
             Files.write(dir.resolve("accounts.ldif"), in.readAllBytes());
         }
+        StringBuilder load = new StringBuilder();
+        for (int i = 1; i <= loadAccounts; i++) {
+            String uid = "load%05d".formatted(i);
+            load.append("\ndn: uid=").append(uid).append(",ou=people,dc=hpci,dc=example,dc=jp\nobjectClass: top\nobjectClass: inetOrgPerson\n")
+                    .append("objectClass: eduPerson\nobjectClass: hpciPerson\nuid: ").append(uid).append("\ncn: Load User\nsn: User\ngivenName: Load\n")
+                    .append("hpciId: hpci9").append("%05d".formatted(i)).append("\neduPersonPrincipalName: ").append(uid).append("@hpci.example.jp\n")
+                    .append("eduPersonEntitlement: urn:mace:hpci.example.jp:entitlement:grid-user\nhpciAccountState: active\nuserPassword: ")
+                    .append(LOAD_PASSWORD).append("\n");
+        }
+        Files.writeString(dir.resolve("accounts.ldif"), load.toString(), java.nio.file.StandardOpenOption.APPEND);
         idp = startIdp();
         portal = startPortal(home);
     }
@@ -130,6 +152,7 @@ public final class Testbed {
         p.put("gridauth.idp.base-url", idpBase());
         p.put("gridauth.idp.home", dir.resolve("idp-home").toString());
         p.put("gridauth.idp.sp-metadata[0]", dir.resolve("portal-sp.xml").toString());
+        p.put("gridauth.idp.sp-metadata[1]", dir.resolve("shib-sp.xml").toString());
         p.put("gridauth.idp.release-policy", dir.resolve("release.yaml").toString());
         p.put("gridauth.idp.ldap.embedded-ldif", dir.resolve("accounts.ldif").toString());
         p.put("gridauth.idp.discovery.metadata[0]", dir.resolve("federation.xml").toString());
@@ -141,12 +164,16 @@ public final class Testbed {
     }
 
     private ConfigurableApplicationContext startPortal(Path home) throws IOException {
-        Path tls = Files.createDirectories(dir.resolve("tls"));
+        Path tls = tls();
         CredentialFiles.writeHostCredential(tls.resolve("host.pem"), tls.resolve("host.key"), peers.pki.host());
         CredentialFiles.writeHostCredential(tls.resolve("portal.pem"), tls.resolve("portal.key"), peers.portal);
         Files.writeString(tls.resolve("ca.pem"), Pem.encode(peers.pki.ca().certificate()));
         Map<String, Object> p = new LinkedHashMap<>(portalProperties(home, tls));
         return new SpringApplicationBuilder(RaPortalApplication.class).run(args(p));
+    }
+
+    public Path tls() throws IOException {
+        return Files.createDirectories(dir.resolve("tls"));
     }
 
     /** The portal's test configuration; the Shibboleth-mode test starts a second portal from a variant of it. */
@@ -198,6 +225,11 @@ public final class Testbed {
     }
 
     void close() {
+        try {
+            shibboleth.close();
+        } catch (IOException | RuntimeException e) {
+            // shutting down anyway
+        }
         try {
             portal.close();
         } catch (RuntimeException e) {
