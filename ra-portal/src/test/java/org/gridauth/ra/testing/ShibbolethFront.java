@@ -41,6 +41,12 @@ public final class ShibbolethFront implements AutoCloseable {
         this.dir = dir;
         this.key = key;
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        // Apache's children run as www-data: every directory above the configuration must let them through, or
+        // mod_shib cannot read shibboleth2.xml, the children die at start and requests hang (a temporary
+        // directory is made mode 700).
+        if (dir.getParent() != null && dir.getParent().getFileName().toString().startsWith("ra-portal-test")) {
+            Files.setPosixFilePermissions(dir.getParent(), PosixFilePermissions.fromString("rwx--x--x"));
+        }
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
@@ -172,7 +178,8 @@ public final class ShibbolethFront implements AutoCloseable {
         HttpClient client = HttpClient.newHttpClient();
         for (int i = 0; i < 100; i++) {
             try {
-                if (client.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/Shibboleth.sso/Status")).build(), HttpResponse.BodyHandlers.ofString())
+                if (client.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/Shibboleth.sso/Status")).timeout(Duration.ofSeconds(5)).build(),
+                        HttpResponse.BodyHandlers.ofString())
                         .statusCode() == 200) {
                     return;
                 }
