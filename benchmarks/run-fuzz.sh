@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Long-run coverage-guided fuzzing (issue #11 item 1): runs each Jazzer @FuzzTest target in fuzzing mode
+# (JAZZER_FUZZ=1), one target per JVM (Jazzer fuzzes one target per run), for a time budget and/or a number of
+# executions, and prints one Markdown table row per target (executions, exec/s, findings) for benchmarks/RESULTS.md.
+#
+# Usage: benchmarks/run-fuzz.sh [--duration 10m] [--executions 1000000] [target ...]
+#   target: module:Class#method as listed below (default: all); e.g. gsi-core:GridDnFuzzTest#parse
+#   The issue's long-run target is  benchmarks/run-fuzz.sh --executions 1000000 --duration 24h
+#
+# A finding fails the target and Jazzer writes the crashing input as crash-<sha1> into the target's corpus
+# (src/test/resources/<package>/<Class>Inputs/<method>/); fix the parser, keep the file as a regression input
+# (the normal mvn verify replays it). Inputs that found new coverage go to <module>/.cifuzz-corpus/ (not committed).
+# Never runs in CI: the normal test run only replays the corpora (no JAZZER_FUZZ there).
+# Each target is one offline Maven run holding the shared build lock (/tmp/gridauth-build.lock), as every build here.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+if [ "${CI:-}" = "true" ]; then
+  echo "run-fuzz.sh: not in CI (CI=true); the test run there replays the corpora only" >&2
+  exit 2
+fi
+
+duration=2m
+executions=0
+targets=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --duration) duration="$2"; shift 2 ;;
+    --executions) executions="$2"; shift 2 ;;
+    -h|--help) sed -n 2,14p "$0"; exit 0 ;;
+    *) targets+=("$1"); shift ;;
+  esac
+done
+
+ALL_TARGETS=(
+  gsi-core:GridDnFuzzTest#parse
+  gsi-core:GridDnFuzzTest#fromOpenSsl
+  gsi-core:GridDnFuzzTest#fromRfc2253
+  gsi-core:PemFuzzTest#decode
+  gsi-core:PemFuzzTest#privateKey
+  gsi-core:PemFuzzTest#pkcs12
+  gsi-core:CertificateFuzzTest#proxyInfo
+  gsi-core:GridMapFileFuzzTest#parse
+  gsi-core:SigningPolicyFuzzTest#parseSigningPolicy
+  myproxy-server:MyProxyProtocolFuzzTest#request
+  myproxy-server:MyProxyProtocolFuzzTest#delegationReply
+  myproxy-server:MyProxyProtocolFuzzTest#authorizationAnswer
+  myproxy-server:MyProxyProtocolFuzzTest#response
+  cert-manager:RegistrySourceFuzzTest#csv
+  cert-manager:RegistrySourceFuzzTest#json
+  cert-manager:JsonCodecFuzzTest#read
+  gridmap-tool:FeedParserFuzzTest#parse
+  ca-server:CsrInspectorFuzzTest#inspect
+)
+[ ${#targets[@]} -gt 0 ] || targets=("${ALL_TARGETS[@]}")
+
+logs="$root/benchmarks/target/fuzz"
+mkdir -p "$logs"
+echo "| target | budget | executions | exec/s | findings |"
+echo "|---|---|---|---|---|"
+status=0
+for target in "${targets[@]}"; do
+  module="${target%%:*}"
+  test="${target#*:}"
+  log="$logs/${test//#/-}.log"
+  props=(-Djazzer.max_duration="$duration")
+  [ "$executions" -gt 0 ] && props+=(-Djazzer.max_executions="$executions")
+  set +e
+  JAZZER_FUZZ=1 flock /tmp/gridauth-build.lock ./mvnw -B -ntp -o -pl "$module" test \
+      -Dtest="$test" -Dsurefire.failIfNoSpecifiedTests=false "${props[@]}" >"$log" 2>&1
+  rc=$?
+  set -e
+  # libFuzzer's summary line: "Done 1234567 runs in 120 second(s)"
+  done_line="$(grep -aoE 'Done [0-9]+ runs in [0-9]+ second' "$log" | tail -1 || true)"
+  runs="$(awk '{print $2}' <<<"$done_line")"
+  secs="$(awk '{print $5}' <<<"$done_line")"
+  rate="-"
+  if [ -n "$runs" ] && [ "${secs:-0}" -gt 0 ]; then rate=$((runs / secs)); fi
+  if [ $rc -eq 0 ]; then findings=0; else findings="FAILED (see $log)"; status=1; fi
+  budget="$duration"; [ "$executions" -gt 0 ] && budget="$duration or $executions runs"
+  echo "| $target | $budget | ${runs:-?} | $rate | $findings |"
+done
+exit $status
