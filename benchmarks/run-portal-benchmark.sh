@@ -6,6 +6,5 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 ./mvnw -B -q -ntp -o -pl gsi-core,ca-server,myproxy-server,cert-manager,idp-bridge install -DskipTests
-./mvnw -B -q -ntp -o -pl ra-portal test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/portal-load.classpath
-cp="ra-portal/target/test-classes:ra-portal/target/classes:$(cat ra-portal/target/portal-load.classpath)"
-java -Dlogging.file.name=ra-portal/target/portal-load.log -cp "$cp" org.gridauth.ra.load.PortalLoadDriver "${1:-600}" "${2:-16}" 2>&1 | grep -v "^SLF4J"
+./mvnw -B -q -ntp -o -pl ra-portal test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=org.gridauth.ra.load.PortalLoadDriver \
+  -Dexec.args="${1:-600} ${2:-16}" -Dlogging.file.name=ra-portal/target/portal-load.log 2>&1 | grep "ra-portal load\|^user "

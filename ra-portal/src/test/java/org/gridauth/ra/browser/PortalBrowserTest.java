@@ -125,6 +125,7 @@ class PortalBrowserTest {
             driver.findElement(By.id("get-license")).click();
             until(driver, d -> !d.findElements(By.id("problem")).isEmpty());
             shot(driver, lang, "researcher", 13, "problem-valid-certificate");
+            driver.get(testbed.portalBase() + "/");
             driver.findElement(By.id("sign-out")).click();
             until(driver, d -> d.getCurrentUrl().endsWith("/signed-out"));
             shot(driver, lang, "researcher", 14, "signed-out");
@@ -142,7 +143,7 @@ class PortalBrowserTest {
             signIn(driver, lang, "operator", "op2");
             driver.findElement(By.id("nav-admin")).click();
             until(driver, d -> d.getCurrentUrl().endsWith("/admin"));
-            driver.findElement(By.id("q")).sendKeys("hpci1000");
+            driver.findElement(By.id("q")).sendKeys("hpci");
             driver.findElement(By.id("search")).click();
             until(driver, d -> d.getCurrentUrl().contains("q="));
             shot(driver, lang, "operator", 5, "search");
