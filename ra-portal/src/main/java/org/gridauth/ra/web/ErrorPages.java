@@ -95,6 +95,12 @@ public class ErrorPages implements ErrorController {
 
     private static String page(GridAuthException e, int status, Model model, Locale locale, HttpServletResponse response) {
         response.setStatus(status);
+        // @ModelAttribute methods do not run for exception handlers: the layout's values are added here.
+        var user = PageModel.current();
+        model.addAttribute("user", user);
+        model.addAttribute("lang", "ja".equals(locale.getLanguage()) ? "ja" : "en");
+        model.addAttribute("admin", user != null && (user.has(org.gridauth.ra.policy.Role.OPERATOR) || user.has(org.gridauth.ra.policy.Role.AUDITOR)));
+        model.addAttribute("operator", user != null && user.has(org.gridauth.ra.policy.Role.OPERATOR));
         Problems.add(model, e, locale);
         model.addAttribute("status", status);
         return "problem";
