@@ -3,7 +3,9 @@
 # (JAZZER_FUZZ=1), one target per JVM (Jazzer fuzzes one target per run), for a time budget and/or a number of
 # executions, and prints one Markdown table row per target (executions, exec/s, findings) for benchmarks/RESULTS.md.
 #
-# Usage: benchmarks/run-fuzz.sh [--duration 10m] [--executions 1000000] [target ...]
+# Usage: benchmarks/run-fuzz.sh [--duration 10m] [--executions 1000000] [--no-build] [target ...]
+#   --no-build: skip the Maven step and reuse the test class path the last 'mvn test' of each module recorded in its
+#   surefire report (for when the build lock is held for long, e.g. by a CI run on this machine)
 #   target: module:Class#method as listed below (default: all); e.g. gsi-core:GridDnFuzzTest#parse
 #   The issue's long-run target is  benchmarks/run-fuzz.sh --executions 1000000 --duration 24h
 #
@@ -24,11 +26,13 @@ fi
 
 duration=2m
 executions=0
+build=yes
 targets=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) duration="$2"; shift 2 ;;
     --executions) executions="$2"; shift 2 ;;
+    --no-build) build=no; shift ;;
     -h|--help) sed -n 2,14p "$0"; exit 0 ;;
     *) targets+=("$1"); shift ;;
   esac
@@ -59,9 +63,17 @@ ALL_TARGETS=(
 logs="$root/benchmarks/target/fuzz"
 mkdir -p "$logs"
 modules="$(for t in "${targets[@]}"; do echo "${t%%:*}"; done | sort -u | paste -sd, -)"
-flock /tmp/gridauth-build.lock ./mvnw -B -q -ntp -o -pl "$modules" test-compile dependency:build-classpath \
-    -Dmdep.includeScope=test -Dmdep.outputFile=target/fuzz.classpath >"$logs/build.log" 2>&1 \
-  || { echo "run-fuzz.sh: build failed, see $logs/build.log" >&2; exit 1; }
+if [ "$build" = yes ]; then
+  flock /tmp/gridauth-build.lock ./mvnw -B -q -ntp -o -pl "$modules" test-compile dependency:build-classpath \
+      -Dmdep.includeScope=test -Dmdep.outputFile=target/fuzz.classpath >"$logs/build.log" 2>&1 \
+    || { echo "run-fuzz.sh: build failed, see $logs/build.log" >&2; exit 1; }
+else
+  for module in ${modules//,/ }; do
+    report="$(ls "$module"/target/surefire-reports/TEST-*FuzzTest.xml | head -1)"
+    grep -o 'name="surefire.test.class.path" value="[^"]*"' "$report" | sed -e 's/.*value="//' -e 's/"$//' \
+      >"$module/target/fuzz.classpath"
+  done
+fi
 
 # A minimal JUnit platform launcher: runs one @FuzzTest method, exits 1 on a failure (a finding).
 cat >"$logs/FuzzMain.java" <<'JAVA'
