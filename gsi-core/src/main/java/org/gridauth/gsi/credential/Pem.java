@@ -49,7 +49,7 @@ public final class Pem {
             Object object;
             while ((object = parser.readObject()) != null) {
                 if (object instanceof X509CertificateHolder holder) {
-                    certificates.add(new JcaX509CertificateConverter().setProvider(BC).getCertificate(holder));
+                    certificates.add(readable(new JcaX509CertificateConverter().setProvider(BC).getCertificate(holder)));
                 } else if (object instanceof X509CRLHolder holder) {
                     crls.add(new JcaX509CRLConverter().setProvider(BC).getCRL(holder));
                 } else if (object instanceof PKCS10CertificationRequest request) {
@@ -67,6 +67,20 @@ public final class Pem {
             throw new GridAuthException(GsiError.PEM_MALFORMED, source, "no -----BEGIN line found");
         }
         return new Content(certificates, keys, crls, requests);
+    }
+
+    /**
+     * The certificate, once its names and validity dates are known to be readable: Bouncy Castle parses some
+     * encodings lazily and throws an unchecked exception from {@code getSubjectX500Principal()} or
+     * {@code getNotAfter()} (a name the JDK rejects, a malformed time), which every caller reads (found by
+     * PemFuzzTest and CertificateFuzzTest). Throws the runtime exception here, inside decode's handling.
+     */
+    public static X509Certificate readable(X509Certificate certificate) {
+        certificate.getSubjectX500Principal();
+        certificate.getIssuerX500Principal();
+        certificate.getNotBefore();
+        certificate.getNotAfter();
+        return certificate;
     }
 
     /** PEM text of certificates, keys, CRLs or requests in the given order. */
@@ -88,7 +102,7 @@ public final class Pem {
         return out.toString();
     }
 
-    static String reason(Exception e) {
+    public static String reason(Exception e) {
         String message = e.getMessage();
         if (message == null || message.isBlank()) {
             return e.getClass().getSimpleName();

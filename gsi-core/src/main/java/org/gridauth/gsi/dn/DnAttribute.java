@@ -102,7 +102,9 @@ public enum DnAttribute {
             t = t.substring(4);
         }
         if (OID.matcher(t).matches()) {
-            return Optional.of(new ASN1ObjectIdentifier(t));
+            // Digits and dots are not enough: "1.259.1" has no valid first arcs (found by GridDnFuzzTest); an
+            // invalid OID is an unknown attribute, not an IllegalArgumentException.
+            return Optional.ofNullable(ASN1ObjectIdentifier.tryFromID(t));
         }
         return byName(t).map(DnAttribute::oid);
     }

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 
+import org.gridauth.gsi.credential.Pem;
 import org.gridauth.gsi.dn.GridDn;
 import org.gridauth.gsi.error.GridAuthException;
 import org.gridauth.gsi.error.GsiError;
@@ -37,6 +38,15 @@ public record ProxyInfo(GridDn subject, GridDn identity, boolean proxy, ProxyKin
             throw new GridAuthException(GsiError.CHAIN_EMPTY);
         }
         X509Certificate[] array = chain.toArray(X509Certificate[]::new);
+        for (X509Certificate certificate : array) {
+            try {
+                Pem.readable(certificate);
+            } catch (RuntimeException e) {
+                // A chain from a peer (TLS, MyProxy) parsed by a CertificateFactory may still hold an unreadable
+                // name or time (found by CertificateFuzzTest); refuse it with a code instead of failing later.
+                throw new GridAuthException(GsiError.DER_MALFORMED, e, "certificate chain", "certificate", Pem.reason(e));
+            }
+        }
         GridDn subject = GridDn.of(array[0].getSubjectX500Principal());
         Instant notAfter = chain.stream().map(c -> c.getNotAfter().toInstant()).min(Comparator.naturalOrder()).orElseThrow();
         if (!ProxyUtils.isProxy(array[0])) {
