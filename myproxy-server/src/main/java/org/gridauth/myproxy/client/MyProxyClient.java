@@ -99,7 +99,7 @@ public final class MyProxyClient {
             OutputStream out = socket.getOutputStream();
             MessageIo.write(out, request(MyProxyCommand.PUT, options, passphrase).encode());
             check(reply(in));
-            PKCS10CertificationRequest csr = new PKCS10CertificationRequest(MessageIo.readDer(in, 1 << 20));
+            PKCS10CertificationRequest csr = MessageIo.readRequest(in, 1 << 20);
             MessageIo.write(out, MessageIo.chain(signer.sign(csr)));
             check(reply(in));
         } catch (ProtocolException e) {

@@ -10,6 +10,7 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.gridauth.gsi.credential.Pem;
 
 /**
@@ -91,6 +92,20 @@ public final class MessageIo {
             offset += n;
         }
         return out;
+    }
+
+    /**
+     * A PKCS#10 certificate request (the GET client's, the PUT server's). Bouncy Castle throws unchecked exceptions
+     * for some DER it cannot read (an empty SEQUENCE gave ArrayIndexOutOfBoundsException, found by
+     * MyProxyProtocolFuzzTest), so every failure becomes a ProtocolException here.
+     */
+    public static PKCS10CertificationRequest readRequest(InputStream in, int limit) throws IOException, ProtocolException {
+        byte[] der = readDer(in, limit);
+        try {
+            return new PKCS10CertificationRequest(der);
+        } catch (IOException | RuntimeException e) {
+            throw new ProtocolException("the certificate request is not valid DER");
+        }
     }
 
     /** A chain message: one count byte, then that many DER certificates. */

@@ -169,12 +169,7 @@ final class MyProxySession {
         }
         // The reference server puts requested trust roots into this first OK, not the final one.
         MessageIo.write(out, initialOk().encode());
-        PKCS10CertificationRequest csr;
-        try {
-            csr = new PKCS10CertificationRequest(MessageIo.readDer(in, policy.requestSizeLimit()));
-        } catch (IOException e) {
-            throw new ProtocolException("the certificate request is not valid DER");
-        }
+        PKCS10CertificationRequest csr = MessageIo.readRequest(in, policy.requestSizeLimit());
         // Limited proxies stay limited: a client that proved itself with a limited proxy gets a limited one, and
         // ProxyMaker keeps a limited stored credential's descendants limited.
         ProxyKind kind = retrieval.limitedClient() ? ProxyKind.LIMITED : ProxyKind.IMPERSONATION;
