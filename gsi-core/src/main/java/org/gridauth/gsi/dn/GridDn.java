@@ -25,6 +25,7 @@ import org.bouncycastle.asn1.DERUTF8String;
 import org.bouncycastle.asn1.x500.AttributeTypeAndValue;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.gridauth.gsi.credential.Pem;
 import org.gridauth.gsi.error.GridAuthException;
 import org.gridauth.gsi.error.GsiError;
 
@@ -81,7 +82,12 @@ public final class GridDn {
         for (RDN rdn : name.getRDNs()) {
             List<Ava> avas = new ArrayList<>();
             for (AttributeTypeAndValue atv : rdn.getTypesAndValues()) {
-                avas.add(new Ava(atv.getType(), valueText(atv.getValue())));
+                try {
+                    avas.add(new Ava(atv.getType(), valueText(atv.getValue())));
+                } catch (IllegalArgumentException e) {
+                    // e.g. a UTF8String that is not UTF-8 in a peer's certificate (found by CertificateFuzzTest)
+                    throw new GridAuthException(GsiError.DN_SYNTAX, atv.getType().getId(), Pem.reason(e));
+                }
             }
             rdns.add(avas);
         }
