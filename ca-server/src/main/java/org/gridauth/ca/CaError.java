@@ -177,7 +177,12 @@ public enum CaError implements ErrorCode {
             "The CRL cannot be written to the publication directory {0}: {1}.",
             "CRL を公開ディレクトリ {0} に書き込めません: {1}。",
             "Check that the directory exists, is writable by the CA''s account and has free space; the previous CRL stays published, and the CA tries again at its next hourly check or revocation.",
-            "ディレクトリが存在し、CA のアカウントで書き込めて、空き容量があることを確認してください。以前の CRL は公開されたままで、CA は次の毎時の確認または失効の際に再試行します。");
+            "ディレクトリが存在し、CA のアカウントで書き込めて、空き容量があることを確認してください。以前の CRL は公開されたままで、CA は次の毎時の確認または失効の際に再試行します。"),
+    AUDIT_QUERY_INVALID(38,
+            "The audit trail query parameter \"{0}\" is not valid: {1}.",
+            "監査証跡の検索条件「{0}」が不正です: {1}。",
+            "Give from and to as ISO-8601 instants (for example 2026-04-01T00:00:00Z) with from before to, action as an event type such as ISSUE or REVOKE, actor and subject as text of at most 256 characters, limit from 1 to 500 and before as the record number the previous page named as next; each parameter at most once.",
+            "from と to は ISO-8601 の時刻 (例: 2026-04-01T00:00:00Z) で from を to より前に、action は ISSUE や REVOKE などのイベント種別、actor と subject は 256 文字以内の文字列、limit は 1～500、before は前のページが next として示したレコード番号で指定してください。各パラメータは 1 回だけ指定できます。");
 
     private final Text text;
 

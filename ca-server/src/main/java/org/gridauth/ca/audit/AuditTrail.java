@@ -7,4 +7,7 @@ public interface AuditTrail {
 
     /** Reads the whole trail and checks every link. */
     AuditVerification verify();
+
+    /** The records matching {@code filter}, newest first, for readers of the trail (the RA console). */
+    AuditPage search(AuditFilter filter);
 }

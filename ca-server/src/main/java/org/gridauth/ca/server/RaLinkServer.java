@@ -28,6 +28,7 @@ import org.gridauth.ca.CaError;
 import org.gridauth.ca.audit.AuditTrail;
 import org.gridauth.ca.policy.RaAuthorization;
 import org.gridauth.ca.protocol.RaCodec;
+import org.gridauth.ca.service.AuditSearch;
 import org.gridauth.ca.service.RaLinkService;
 import org.gridauth.gsi.credential.Credential;
 import org.gridauth.gsi.dn.GridDn;
@@ -38,7 +39,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The RA link (R-CA-1): HTTPS on 11412/tcp, TLS 1.2 or 1.3 with a client certificate that must be one of the
  * configured RA certificates. Routes: {@code POST /v1/issue}, {@code POST /v1/issue-batch}, {@code POST /v1/revoke}, {@code POST /v1/crl},
- * {@code GET /v1/certificates/<serial hex>}. Bodies are JSON ({@link org.gridauth.ca.protocol.RaMessages}).
+ * {@code GET /v1/certificates/<serial hex>}, {@code GET /v1/audit?<filters>} (the audit trail, {@link org.gridauth.ca.protocol.AuditQuery}).
+ * Bodies are JSON ({@link org.gridauth.ca.protocol.RaMessages}).
  */
 public final class RaLinkServer implements AutoCloseable {
 
@@ -50,11 +52,13 @@ public final class RaLinkServer implements AutoCloseable {
     private final RaAuthorization authorization;
     private final RaLinkService service;
     private final RaCodec codec = new RaCodec();
+    private final AuditSearch auditSearch;
 
     public RaLinkServer(InetSocketAddress address, Credential tls, RaAuthorization authorization, AuditTrail audit, RaLinkService service,
                         int threads, Clock clock) {
         this.authorization = authorization;
         this.service = service;
+        this.auditSearch = new AuditSearch(audit, codec);
         try {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(keyManagers(tls), new TrustManager[] {new PinnedRaTrustManager(authorization, audit, clock)}, new SecureRandom());
@@ -119,6 +123,9 @@ public final class RaLinkServer implements AutoCloseable {
         }
         if ("GET".equals(method) && path.startsWith("/v1/certificates/")) {
             return service.status(path.substring("/v1/certificates/".length()));
+        }
+        if ("GET".equals(method) && "/v1/audit".equals(path)) {
+            return auditSearch.search(ra, exchange.getRequestURI().getRawQuery());
         }
         return notFound(method + " " + path);
     }

@@ -14,6 +14,8 @@ import org.gridauth.ca.CaError;
 import org.gridauth.gsi.error.GridAuthException;
 
 import org.gridauth.ca.audit.AuditEvent;
+import org.gridauth.ca.audit.AuditFilter;
+import org.gridauth.ca.audit.AuditPage;
 import org.gridauth.ca.audit.AuditHashes;
 import org.gridauth.ca.audit.AuditRecord;
 import org.gridauth.ca.audit.AuditTrail;
@@ -288,6 +290,69 @@ public final class JdbcAuditTrail implements AuditTrail {
         }
         return new Checkpoint(sequence, hash, time, new DefaultAlgorithmNameFinder().getAlgorithmName(signer.getAlgorithmIdentifier()),
                 signer.getSignature());
+    }
+
+    /**
+     * The records matching the filter, newest first. Reads one record more than the limit to know whether a next
+     * page exists; the cursor is a sequence number, so records appended meanwhile never shift later pages.
+     */
+    @Override
+    public AuditPage search(AuditFilter filter) {
+        StringBuilder sql = new StringBuilder("SELECT seq, at_millis, event_type, actor, subject, details, prev_hash, hash FROM ca_audit WHERE 1 = 1");
+        List<Object> parameters = new ArrayList<>();
+        if (filter.from() != null) {
+            sql.append(" AND at_millis >= ?");
+            parameters.add(filter.from().toEpochMilli());
+        }
+        if (filter.to() != null) {
+            sql.append(" AND at_millis < ?");
+            parameters.add(filter.to().toEpochMilli());
+        }
+        if (filter.action() != null) {
+            sql.append(" AND event_type = ?");
+            parameters.add(filter.action());
+        }
+        if (filter.actor() != null) {
+            sql.append(" AND LOWER(actor) LIKE ? ESCAPE '!'");
+            parameters.add(containing(filter.actor()));
+        }
+        if (filter.text() != null) {
+            sql.append(" AND (LOWER(subject) LIKE ? ESCAPE '!' OR LOWER(details) LIKE ? ESCAPE '!')");
+            parameters.add(containing(filter.text()));
+            parameters.add(containing(filter.text()));
+        }
+        if (filter.before() != null) {
+            sql.append(" AND seq < ?");
+            parameters.add(filter.before());
+        }
+        sql.append(" ORDER BY seq DESC LIMIT ?");
+        parameters.add(filter.limit() + 1);
+        List<AuditRecord> found = database.inTransaction(connection -> {
+            List<AuditRecord> out = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
+                for (int i = 0; i < parameters.size(); i++) {
+                    select.setObject(i + 1, parameters.get(i));
+                }
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new AuditRecord(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3), rs.getString(4),
+                                rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8)));
+                    }
+                }
+            }
+            return out;
+        });
+        if (found.size() <= filter.limit()) {
+            return new AuditPage(found, null);
+        }
+        List<AuditRecord> page = found.subList(0, filter.limit());
+        return new AuditPage(page, page.get(page.size() - 1).sequence());
+    }
+
+    /** A LIKE pattern for "contains", lower case, with the pattern characters of the text escaped (escape character '!'). */
+    private static String containing(String text) {
+        String escaped = text.toLowerCase(java.util.Locale.ROOT).replace("!", "!!").replace("%", "!%").replace("_", "!_");
+        return "%" + escaped + "%";
     }
 
     /** Records with sequence numbers in [from, to], in order. */
