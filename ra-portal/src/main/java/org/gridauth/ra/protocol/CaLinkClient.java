@@ -1,11 +1,15 @@
 package org.gridauth.ra.protocol;
 
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.StringJoiner;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -13,8 +17,9 @@ import org.gridauth.gsi.credential.Credential;
 import org.gridauth.ra.RaError;
 
 /**
- * The portal's side of the CA's RA link (11412/tcp, mTLS), used only for host and service certificates an operator
- * approved (R-CA-10); client certificates go through the certificate manager, which holds the keys.
+ * The portal's side of the CA's RA link (11412/tcp, mTLS), used for host and service certificates an operator
+ * approved (R-CA-10) and for reading the CA's audit trail in the console (R-RA-11); client certificates go through
+ * the certificate manager, which holds the keys.
  */
 public class CaLinkClient {
 
@@ -38,8 +43,53 @@ public class CaLinkClient {
         return new Issued(reply.path("serial").asText(), reply.path("certificate").asText());
     }
 
-    /** GET /v1/audit: the CA's audit trail, newest first, for the console. */
-    public JsonNode audit(String query) {
-        return peer.getTree("/v1/audit" + (query == null || query.isEmpty() ? "" : "?" + query));
+    /**
+     * Filters of the CA's audit trail (GET /v1/audit); null means any.
+     *
+     * @param from    earliest record time, inclusive
+     * @param to      latest record time, exclusive
+     * @param action  event type, e.g. ISSUE, REVOKE
+     * @param actor   text the actor contains
+     * @param subject text the subject or the details contain (a DN, a serial number)
+     * @param before  the {@code next} value of the previous page
+     * @param limit   records per page (the CA allows 1 to 500)
+     */
+    public record AuditQuery(Instant from, Instant to, String action, String actor, String subject, Long before, int limit) {
+
+        /** As the RA link's query string, each value percent-encoded. */
+        public String queryString() {
+            StringJoiner query = new StringJoiner("&");
+            add(query, "from", from == null ? null : from.toString());
+            add(query, "to", to == null ? null : to.toString());
+            add(query, "action", action);
+            add(query, "actor", actor);
+            add(query, "subject", subject);
+            add(query, "before", before == null ? null : before.toString());
+            add(query, "limit", Integer.toString(limit));
+            return query.toString();
+        }
+
+        private static void add(StringJoiner query, String name, String value) {
+            if (value != null && !value.isEmpty()) {
+                query.add(name + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    /** One record of the CA's audit trail, as the RA link answers it. */
+    public record AuditEntry(long sequence, String time, String actor, String action, String subject, String details, String hash) {
+    }
+
+    /** A page of the trail, newest first; {@code next} is the {@code before} of the following page, null on the last. */
+    public record AuditPage(List<AuditEntry> records, Long next) {
+
+        public AuditPage {
+            records = records == null ? List.of() : List.copyOf(records);
+        }
+    }
+
+    /** GET /v1/audit: the CA's audit trail, newest first, for the console (R-RA-11). */
+    public AuditPage audit(AuditQuery query) {
+        return peer.get("/v1/audit?" + query.queryString(), AuditPage.class);
     }
 }

@@ -5,8 +5,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import org.gridauth.gsi.error.GridAuthException;
 import org.gridauth.ra.RaError;
 import org.gridauth.ra.policy.InputRules;
@@ -119,14 +117,24 @@ public class AdminConsole {
         return accessLog.search(filter, 500);
     }
 
-    /** The CA's audit trail (via the RA link's audit query), or the reason it cannot be shown. */
-    public JsonNode caAudit(RaUser admin, String query, String address) {
-        CaLinkClient client = ca.getIfAvailable();
-        if (client == null) {
-            throw new GridAuthException(RaError.CONFIGURATION_INVALID, "gridauth.ra.ca.url is not set, so the CA audit trail cannot be shown");
+    /**
+     * The CA's audit trail through the RA link's audit query. The look is recorded in the access log with its filter,
+     * also when the CA cannot answer (then with the error code, and the error goes on to the page).
+     */
+    public CaLinkClient.AuditPage caAudit(RaUser admin, CaLinkClient.AuditQuery query, String address) {
+        String what = "CA audit trail " + query.queryString();
+        try {
+            CaLinkClient client = ca.getIfAvailable();
+            if (client == null) {
+                throw new GridAuthException(RaError.CONFIGURATION_INVALID, "gridauth.ra.ca.url is not set, so the CA audit trail cannot be shown");
+            }
+            CaLinkClient.AuditPage page = client.audit(query);
+            log.record(admin, address, Operation.ADMIN_VIEW, "OK", what + " (" + page.records().size() + " records)", null, null);
+            return page;
+        } catch (GridAuthException e) {
+            log.record(admin, address, Operation.ADMIN_VIEW, "REFUSED", what + ": " + e.code().code(), null, null);
+            throw e;
         }
-        log.record(admin, address, Operation.ADMIN_VIEW, "OK", "CA audit trail " + query, null, null);
-        return client.audit(query);
     }
 
     public Instant now() {

@@ -11,6 +11,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.gridauth.gsi.error.GridAuthException;
 import org.gridauth.ra.RaError;
 import org.gridauth.ra.policy.InputRules;
+import org.gridauth.ra.protocol.CaLinkClient;
 import org.gridauth.ra.security.RaUser;
 import org.gridauth.ra.service.AdminConsole;
 import org.gridauth.ra.service.HostRequests;
@@ -140,24 +141,40 @@ public class AdminController {
         return "admin/access-log";
     }
 
+    /** Event types the CA writes, offered as suggestions in the filter (the field takes any type). */
+    static final java.util.List<String> CA_ACTIONS = java.util.List.of("ISSUE", "ISSUE_REFUSED", "ISSUE_FAILED", "ISSUE_ABANDONED", "REVOKE",
+            "REVOKE_REFUSED", "CRL_ISSUED", "RA_REJECTED", "KEY_CEREMONY", "KEY_CEREMONY_FAILED", "CA_CERTIFICATE_IMPORTED",
+            "CA_CERTIFICATE_IMPORT_REFUSED");
+    /** Records per console page. */
+    static final int CA_AUDIT_PAGE = 100;
+
     @GetMapping("/admin/ca-audit")
-    String caAudit(@AuthenticationPrincipal RaUser admin, @RequestParam(name = "type", required = false) String type,
-                   @RequestParam(name = "subject", required = false) String subject, HttpServletRequest request, Model model, Locale locale) {
-        String t = InputRules.matching("type", type, 32, "[A-Za-z_]+", "an event type is letters and '_'");
-        String s = InputRules.optional("subject", subject, 256);
-        StringBuilder query = new StringBuilder("limit=200");
-        if (t != null) {
-            query.append("&type=").append(java.net.URLEncoder.encode(t, java.nio.charset.StandardCharsets.UTF_8));
-        }
-        if (s != null) {
-            query.append("&subject=").append(java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8));
-        }
-        model.addAttribute("type", t);
-        model.addAttribute("subject", s);
+    String caAudit(@AuthenticationPrincipal RaUser admin, @RequestParam(name = "action", required = false) String action,
+                   @RequestParam(name = "actor", required = false) String actor, @RequestParam(name = "subject", required = false) String subject,
+                   @RequestParam(name = "from", required = false) String from, @RequestParam(name = "to", required = false) String to,
+                   @RequestParam(name = "before", required = false) String before, HttpServletRequest request,
+                   jakarta.servlet.http.HttpServletResponse response, Model model, Locale locale) {
+        String a = InputRules.matching("action", action, 64, "[A-Za-z_]+", "an event type is letters and '_', e.g. ISSUE");
+        String b = InputRules.matching("before", before, 19, "[1-9][0-9]*", "it is the record number of the older-records link");
+        CaLinkClient.AuditQuery query = new CaLinkClient.AuditQuery(day("from", from, 0), day("to", to, 1),
+                a == null ? null : a.toUpperCase(Locale.ROOT), InputRules.optional("actor", actor, 256), InputRules.optional("subject", subject, 256),
+                b == null ? null : Long.valueOf(b), CA_AUDIT_PAGE);
+        model.addAttribute("query", query);
+        model.addAttribute("from", from);
+        model.addAttribute("to", to);
+        model.addAttribute("actions", CA_ACTIONS);
         try {
-            model.addAttribute("events", console.caAudit(admin, query.toString(), request.getRemoteAddr()));
+            CaLinkClient.AuditPage page = console.caAudit(admin, query, request.getRemoteAddr());
+            model.addAttribute("records", page.records());
+            if (page.next() != null) {
+                model.addAttribute("older", new CaLinkClient.AuditQuery(query.from(), query.to(), query.action(), query.actor(), query.subject(),
+                        page.next(), CA_AUDIT_PAGE));
+            }
         } catch (GridAuthException e) {
+            // The CA is a separate server: when it is down or refuses, the console still shows its page (filters, navigation)
+            // with the reason, under the status of that reason (503 when the CA cannot be reached).
             Problems.add(model, e, locale);
+            response.setStatus(Problems.status(e));
         }
         return "admin/ca-audit";
     }
