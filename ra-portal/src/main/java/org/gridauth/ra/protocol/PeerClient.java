@@ -65,10 +65,6 @@ class PeerClient {
         return read(send(HttpRequest.newBuilder(base.resolve(pathAndQuery)).timeout(timeout).GET().build()), reply);
     }
 
-    JsonNode getTree(String pathAndQuery) {
-        return read(send(HttpRequest.newBuilder(base.resolve(pathAndQuery)).timeout(timeout).GET().build()), JsonNode.class);
-    }
-
     private HttpResponse<byte[]> send(HttpRequest request) {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
