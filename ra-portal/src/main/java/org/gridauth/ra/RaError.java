@@ -184,6 +184,11 @@ public enum RaError implements ErrorCode {
             "証明書 {0} はあなたのものではないか、既に有効ではありません。",
             "Reload your home page; it lists your valid certificates.",
             "ホームページを再読み込みしてください。有効な証明書が表示されます。"),
+    CA_AUDIT_REFUSED(36,
+            "The CA refused to show its audit trail: {0}.",
+            "CA が監査証跡の表示を拒否しました: {0}。",
+            "Correct the filters as the CA''s reason says (dates, event type, text of at most 256 characters) and filter again; if the CA says the portal is not an RA, add the portal certificate to the CA''s ra.certificates.",
+            "CA が示す理由に従って絞り込み条件 (日付、イベント種別、256 文字以内の文字列) を修正して再度絞り込んでください。ポータルが RA ではないと示された場合は、ポータル証明書を CA の ra.certificates に追加してください。"),
     ;
 
     private final Text text;

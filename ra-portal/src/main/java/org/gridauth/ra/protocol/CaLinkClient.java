@@ -28,9 +28,12 @@ public class CaLinkClient {
     }
 
     private final PeerClient peer;
+    /** The same link for reading the audit trail: a refusal there is about the console's filters, not about a CSR. */
+    private final PeerClient auditPeer;
 
     public CaLinkClient(URI base, Credential ra, List<X509Certificate> trust, Duration timeout) {
         this.peer = new PeerClient(base, ra, trust, timeout, RaError.CA_UNREACHABLE, RaError.CA_REFUSED);
+        this.auditPeer = new PeerClient(base, ra, trust, timeout, RaError.CA_UNREACHABLE, RaError.CA_AUDIT_REFUSED);
     }
 
     /** POST /v1/issue with the portal's request ID, so a retry returns the certificate already issued. */
@@ -90,6 +93,6 @@ public class CaLinkClient {
 
     /** GET /v1/audit: the CA's audit trail, newest first, for the console (R-RA-11). */
     public AuditPage audit(AuditQuery query) {
-        return peer.get("/v1/audit?" + query.queryString(), AuditPage.class);
+        return auditPeer.get("/v1/audit?" + query.queryString(), AuditPage.class);
     }
 }

@@ -98,7 +98,7 @@ class CaAuditConsoleTest {
     }
 
     @Test
-    @DisplayName("R-RA-11, R-OP-1: a bad filter is refused naming the field; with the CA unreachable the page shows GA-RA-019 and what to do, not a stack trace")
+    @DisplayName("R-RA-11, R-OP-1: a bad filter is refused naming the field, by the portal or with the CA's GA-CA-038; with the CA unreachable the page shows GA-RA-019 and what to do, not a stack trace")
     void failures() throws Exception {
         WebClient operator = testbed.browser();
         operator.signIn("op2", PASSWORD);
@@ -106,6 +106,13 @@ class CaAuditConsoleTest {
         assertThat(badDate.status()).isEqualTo(400);
         assertThat(badDate.body()).contains("GA-RA-016").contains("from");
         assertThat(operator.get("/admin/ca-audit?action=" + URLEncoder.encode("ISSUE; DROP", StandardCharsets.UTF_8)).body()).contains("GA-RA-016");
+        Page backwards = operator.get("/admin/ca-audit?from=2026-05-01&to=2026-04-01");
+        assertThat(backwards.status()).isEqualTo(400);
+        assertThat(backwards.body()).contains("GA-RA-036 / GA-CA-038").contains("later than from").contains("id=\"ca-filter\"");
+        WebClient japanese = testbed.browser("ja");
+        japanese.signIn("op2", PASSWORD);
+        assertThat(japanese.get("/admin/ca-audit?from=2026-05-01&to=2026-04-01").body()).contains("監査証跡の検索条件「to」が不正です")
+                .contains("絞り込み条件").doesNotContain("CSR");
 
         Page down = withCaUnreachable(() -> operator.get("/admin/ca-audit?action=ISSUE"));
         assertThat(down.status()).isEqualTo(503);
