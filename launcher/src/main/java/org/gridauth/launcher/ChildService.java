@@ -56,11 +56,16 @@ final class ChildService implements AutoCloseable {
 
     /** Waits until {@code url} answers 200; fails naming the log when the process ends or the time is up. */
     void awaitReady(URI url, Duration timeout) {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        awaitReady(url, timeout, HttpClient.newBuilder());
+    }
+
+    /** As {@link #awaitReady(URI, Duration)} with a client set up by the caller (the TLS trust of an HTTPS service). */
+    void awaitReady(URI url, Duration timeout, HttpClient.Builder builder) {
+        HttpClient client = builder.connectTimeout(Duration.ofSeconds(2)).build();
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
-                throw new IllegalStateException(name + " stopped during start-up (exit " + process.exitValue() + "); see " + log);
+                throw new IllegalStateException(name + " stopped during start-up (exit " + process.exitValue() + "); see " + log + tail());
             }
             try {
                 HttpResponse<Void> response = client.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(5)).GET().build(),
@@ -77,6 +82,16 @@ final class ChildService implements AutoCloseable {
             sleep(250);
         }
         throw new IllegalStateException(name + " did not answer " + url + " within " + timeout.toSeconds() + " s; see " + log);
+    }
+
+    /** The log's last lines, so that a failed start says why without a second look. */
+    private String tail() {
+        try {
+            List<String> lines = Files.readAllLines(log, java.nio.charset.StandardCharsets.UTF_8);
+            return lines.isEmpty() ? "" : ":\n  " + String.join("\n  ", lines.subList(Math.max(0, lines.size() - 8), lines.size()));
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
     }
 
     long pid() {

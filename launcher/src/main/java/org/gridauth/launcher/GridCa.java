@@ -89,7 +89,9 @@ final class GridCa {
             Files.createDirectories(dir);
             Files.createDirectories(dir.resolve("publish"));
             Files.createDirectories(dir.resolve("ocsp"));
-            AtomicFiles.write(dir.resolve("ra-certificates.pem"), Files.readAllBytes(loopback.raCert()), AtomicFiles.WORLD_READABLE);
+            // The certificate manager issues researchers' certificates, the portal sends host and service CSRs (R-CA-10).
+            AtomicFiles.write(dir.resolve("ra-certificates.pem"), (Files.readString(loopback.raCert(), StandardCharsets.US_ASCII)
+                    + Files.readString(loopback.portalCert(), StandardCharsets.US_ASCII)).getBytes(StandardCharsets.US_ASCII), AtomicFiles.WORLD_READABLE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare " + dir + ": " + e.getMessage(), e);
         }
@@ -118,8 +120,9 @@ final class GridCa {
     /** Installs the CA certificate, its signing policy and its current CRL into the trust directory. */
     void installTrust(CaRuntime runtime, Path trustDir) {
         TrustDirectory trust = new TrustDirectory(trustDir);
-        trust.install(runtime.key().certificate(), runtime.namespace(), new IgtfInfo("gridauth-demo", runtime.config().crlUrl(), null, null,
-                "experimental", "1"));
+        // crl_url in the .info file is what 'gridmap crl' (and fetch-crl) fetch from.
+        trust.install(runtime.key().certificate(), runtime.namespace(), new IgtfInfo("gridauth-demo", runtime.config().crlUrl().resolve("/"),
+                runtime.config().crlUrl(), null, "experimental", "1"));
         runtime.crlService().ensureFresh();
         copyCrl(runtime, trustDir);
     }
@@ -133,19 +136,6 @@ final class GridCa {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot copy the CA's CRL into " + trustDir + ": " + e.getMessage(), e);
         }
-    }
-
-    /**
-     * A researcher credential for the command-line demo (grid-proxy-init, myproxy-init, gsissh), issued by the CA
-     * through its RA policy like any other client certificate. This researcher is not in the IdP's directory: the
-     * demo accounts there get their certificates through the portal.
-     */
-    Credential issueDemoResearcher(CaRuntime runtime, String commonName, String hpciId) {
-        KeyPair key = KeyPairs.rsa(2048, random);
-        GridDn subject = GridDn.fromOpenSsl(USERS + "/CN=" + commonName);
-        byte[] csr = Csrs.der(subject, key);
-        var issued = runtime.issuance().issue(new IssueOrder("gridauth up (embedded defaults)", "client", csr, hpciId, null, null));
-        return new Credential(key.getPrivate(), List.of(issued.certificate()));
     }
 
     private String softHsmToken() {

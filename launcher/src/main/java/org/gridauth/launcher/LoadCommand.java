@@ -1,22 +1,17 @@
 package org.gridauth.launcher;
 
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.function.IntFunction;
 
 import org.gridauth.gsi.credential.Credential;
 import org.gridauth.gsi.credential.CredentialFiles;
-import org.gridauth.gsi.credential.TlsKeys;
 import org.gridauth.gsi.gss.DelegationMode;
 import org.gridauth.gsi.trust.ChainValidator;
 import org.gridauth.gsissh.client.GsiSshClient;
@@ -108,40 +103,24 @@ final class LoadCommand {
         };
     }
 
-    private LoadRunner.Request issuance(SuiteSettings settings, LoopbackPki pki, IntFunction<String> hpciId) throws Exception {
-        HttpClient client = portal(pki);
-        return i -> issue(client, settings, hpciId.apply(i));
+    private LoadRunner.Request issuance(SuiteSettings settings, LoopbackPki pki, IntFunction<String> hpciId) {
+        CertManagerApi api = new CertManagerApi(pki, settings.certManagerPort());
+        return i -> issue(api, hpciId.apply(i));
     }
 
-    private LoadRunner.Request proxy(SuiteSettings settings, LoopbackPki pki, String run) throws Exception {
-        HttpClient client = portal(pki);
+    private LoadRunner.Request proxy(SuiteSettings settings, LoopbackPki pki, String run) {
+        CertManagerApi api = new CertManagerApi(pki, settings.certManagerPort());
         String hpciId = "lp" + run + "00000";
-        issue(client, settings, hpciId);
-        String body = "{\"hpciId\":\"" + hpciId + "\",\"eppn\":\"" + hpciId + "@load.example.jp\",\"keyPassphrase\":\"" + KEY_PASSPHRASE
-                + "\",\"lifetimeHours\":12,\"destination\":\"DOWNLOAD\"}";
-        return i -> post(client, settings, "/v1/proxies", body);
+        issue(api, hpciId);
+        Map<String, Object> body = Map.of("hpciId", hpciId, "eppn", hpciId + "@load.example.jp", "keyPassphrase", KEY_PASSPHRASE,
+                "lifetimeHours", 12, "destination", "DOWNLOAD");
+        return i -> api.post("/v1/proxies", body);
     }
 
-    private void issue(HttpClient client, SuiteSettings settings, String hpciId) throws Exception {
-        String body = "{\"requestId\":\"load-" + hpciId + "\",\"hpciId\":\"" + hpciId + "\",\"eppn\":\"" + hpciId + "@load.example.jp\","
-                + "\"commonName\":\"Load Tester " + hpciId + "\",\"keyPassphrase\":\"" + KEY_PASSPHRASE + "\",\"keyPassphraseConfirm\":\""
-                + KEY_PASSPHRASE + "\",\"destination\":\"STORE\"}";
-        post(client, settings, "/v1/certificates", body);
-    }
-
-    private static void post(HttpClient client, SuiteSettings settings, String path, String body) throws Exception {
-        HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + settings.certManagerPort() + path))
-                .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
-                .build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException("HTTP " + response.statusCode() + ": " + response.body());
-        }
-    }
-
-    private static HttpClient portal(LoopbackPki pki) throws Exception {
-        Credential portal = CredentialFiles.readUserCredential(pki.portalCert(), pki.portalKey(), null);
-        return HttpClient.newBuilder().sslContext(TlsKeys.clientContext(portal, List.of(pki.caCertificate())))
-                .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+    private static void issue(CertManagerApi api, String hpciId) {
+        api.post("/v1/certificates", Map.of("requestId", "load-" + hpciId, "hpciId", hpciId, "eppn", hpciId + "@load.example.jp",
+                "commonName", "Load Tester " + hpciId, "keyPassphrase", KEY_PASSPHRASE, "keyPassphraseConfirm", KEY_PASSPHRASE,
+                "destination", "STORE"));
     }
 
     private int usage(String problem) {

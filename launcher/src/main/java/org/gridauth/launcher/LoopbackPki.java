@@ -152,6 +152,20 @@ final class LoopbackPki {
         }
     }
 
+    /**
+     * A SAML signing credential (the portal's SP key): SAML trusts the key in the metadata, not a CA, but a
+     * certificate from the services CA costs nothing and says whose key it is.
+     */
+    Credential issueSamlSigning(String commonName) {
+        char[] passphrase = org.gridauth.ca.token.Secrets.readFirstLine(caPassphrase(), "loopback CA passphrase");
+        try {
+            Credential ca = CredentialFiles.readUserCredential(caCert(), caKey(), passphrase);
+            return issue(new CertificateMaker(clock, random), ca, CertificateProfiles.service(), SERVICES + "/CN=" + commonName, List.of("localhost"));
+        } finally {
+            CredentialFiles.wipe(passphrase);
+        }
+    }
+
     private Credential issue(CertificateMaker maker, Credential ca, CertificateProfile profile, String subject, List<String> dns) {
         KeyPair key = KeyPairs.rsa(2048, random);
         IssuanceRequest request = IssuanceRequest.of(profile, GridDn.fromOpenSsl(subject), key.getPublic(), maker.randomSerial())

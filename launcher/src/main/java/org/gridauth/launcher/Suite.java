@@ -21,8 +21,6 @@ import org.gridauth.certmanager.server.CertManagerConfig;
 import org.gridauth.certmanager.server.CertManagerDaemon;
 import org.gridauth.gsi.credential.AtomicFiles;
 import org.gridauth.gsi.credential.CredentialFiles;
-import org.gridauth.gsi.dn.GridDn;
-import org.gridauth.gsi.gridmap.GridMapEntry;
 import org.gridauth.gsissh.server.GatewayConfigFile;
 import org.gridauth.gsissh.server.GsisshGateway;
 import org.gridauth.myproxy.policy.ServerConfig;
@@ -30,8 +28,9 @@ import org.gridauth.myproxy.server.MyProxyDaemon;
 
 /**
  * The services 'gridauth up' runs, wired over loopback with embedded defaults: the grid CA (key ceremony on first
- * start), the certificate manager, the MyProxy repository and the GSI-SSH gateway in this JVM, the IdP bridge with
- * its discovery service in a JVM of its own. Each service reads its own configuration file under the gridauth
+ * start), the certificate manager (with the demo office registries), the MyProxy repository and the GSI-SSH gateway
+ * (a resource site whose grid-mapfile 'gridmap sync' builds from the certificate manager's feed) in this JVM; the IdP
+ * bridge with its discovery service, and the RA portal, each in a JVM of its own. Each service reads its own configuration file under the gridauth
  * home, written with defaults on first start and the operator's to edit afterwards. Closing stops them in the
  * reverse order of starting.
  */
@@ -53,19 +52,26 @@ final class Suite implements AutoCloseable {
     private Path myProxyConfig;
     private GsisshGateway gateway;
     private ChildService idp;
+    private ChildService portal;
+    private final PortalService portalService;
+    private final DemoResearcher researcher;
+    private final DemoSite site;
     private boolean created;
 
-    private Suite(Path home, SuiteSettings settings, LoopbackPki loopback, GridCa gridCa) {
+    private Suite(Path home, SuiteSettings settings, LoopbackPki loopback, GridCa gridCa, Clock clock) {
         this.home = home;
         this.settings = settings;
         this.loopback = loopback;
         this.gridCa = gridCa;
+        this.portalService = new PortalService(home, settings, loopback);
+        this.researcher = new DemoResearcher(home);
+        this.site = new DemoSite(home, clock);
     }
 
     static Suite start(Path home, Clock clock, ServiceJars jars) {
         SuiteSettings settings = SuiteSettings.load(home);
         LoopbackPki loopback = new LoopbackPki(home, clock);
-        Suite suite = new Suite(home, settings, loopback, new GridCa(home, clock, settings));
+        Suite suite = new Suite(home, settings, loopback, new GridCa(home, clock, settings), clock);
         try {
             suite.startAll(clock, jars);
             return suite;
@@ -76,23 +82,47 @@ final class Suite implements AutoCloseable {
     }
 
     private void startAll(Clock clock, ServiceJars jars) {
-        // The JVM services boot first: they take longest, and boot while the CA and the rest start here.
-        jars.idp().ifPresent(jar -> idp = started(ChildService.start("idp-bridge", jar, List.of("-Xmx384m", "-XX:TieredStopAtLevel=1"),
-                idpArguments(), Map.of(), home.resolve("logs/idp-bridge.log"))));
         boolean createdLoopback = loopback.ensure();
         loopback.refreshCrl();
+        boolean withPortal = jars.idp().isPresent() && jars.portal().isPresent();
+        if (withPortal) {
+            portalService.prepare(idpUrl());
+        }
+        // The JVM services boot first: they take longest, and boot while the CA and the rest start here. The portal
+        // needs the IdP's metadata, so it boots alongside only when a copy from an earlier start is there.
+        jars.idp().ifPresent(jar -> idp = started(ChildService.start("idp-bridge", jar, List.of("-Xmx384m", "-XX:TieredStopAtLevel=1"),
+                idpArguments(withPortal), Map.of(), home.resolve("logs/idp-bridge.log"))));
+        if (withPortal && portalService.hasIdpMetadata()) {
+            portal = started(portalService.start(jars.portal().get()));
+        }
         boolean createdCa = gridCa.ensure(loopback);
         created = createdLoopback || createdCa;
         ca = new CaRuntime(CaConfig.load(gridCa.config()), clock);
         gridCa.installTrust(ca, loopback.trustDir());
-        ensureDemoResearcher();
         caDaemon = started(CaDaemon.start(ca));
-        certManager = started(CertManagerDaemon.start(CertManagerConfig.load(certManagerConfig()), clock));
+        CertManagerConfig certManagerConfig = CertManagerConfig.load(certManagerConfig());
+        certManager = started(CertManagerDaemon.start(certManagerConfig, clock));
+        new DemoRegistries(home).ensureImported(certManagerConfig.databaseUrl());
+        researcher.ensure(new CertManagerApi(loopback, certManager.port()));
         myProxy = started(startMyProxy());
         ProbeCredential.ensure(home, clock, myProxy.port(), userCert(), userKey(), userPassphraseFile(), loopback.trustDir());
+        gridCa.installTrust(ca, site.trustDir());
+        site.prepare(loopback, certManager.port());
+        site.sync();
         gateway = started(startGateway());
         if (idp != null) {
             idp.awaitReady(URI.create(idpUrl() + "/idp/shibboleth"), Duration.ofSeconds(90));
+        }
+        if (withPortal) {
+            if (portalService.refreshIdpMetadata(idpUrl()) && portal != null) {
+                started.remove(portal);
+                portal.close();
+                portal = null;
+            }
+            if (portal == null) {
+                portal = started(portalService.start(jars.portal().get()));
+            }
+            portalService.awaitReady(portal);
         }
     }
 
@@ -101,29 +131,33 @@ final class Suite implements AutoCloseable {
         return service;
     }
 
-    private List<String> idpArguments() {
-        return List.of("--server.port=" + settings.idpPort(), "--server.address=127.0.0.1", "--gridauth.idp.base-url=" + idpUrl(),
-                "--gridauth.idp.home=" + home.resolve("idp").toAbsolutePath(),
-                "--gridauth.idp.ldap.embedded-state-file=" + home.resolve("idp/directory.ldif").toAbsolutePath());
+    private List<String> idpArguments(boolean withPortal) {
+        List<String> arguments = new java.util.ArrayList<>(List.of("--server.port=" + settings.idpPort(), "--server.address=127.0.0.1",
+                "--gridauth.idp.base-url=" + idpUrl(), "--gridauth.idp.home=" + home.resolve("idp").toAbsolutePath(),
+                "--gridauth.idp.ldap.embedded-state-file=" + home.resolve("idp/directory.ldif").toAbsolutePath(),
+                "--gridauth.idp.release-policy=" + idpReleasePolicy().toAbsolutePath()));
+        if (withPortal) {
+            arguments.add("--gridauth.idp.sp-metadata[0]=" + portalService.spMetadata().toAbsolutePath());
+        }
+        return arguments;
+    }
+
+    /** The bundled release policy, plus e-mail for the portal (its issuance notifications go there, R-RA-7). */
+    private Path idpReleasePolicy() {
+        Path policy = home.resolve("idp/attribute-release.yaml");
+        if (!Files.exists(policy)) {
+            AtomicFiles.write(policy, """
+                    # Attribute release policy of the IdP bridge (R-IDP-2); see the IdP chapter of the manual.
+                    default: [sn, givenName, hpciId, eduPersonPrincipalName, eduPersonEntitlement]
+                    sps:
+                      %s: [sn, givenName, hpciId, eduPersonPrincipalName, eduPersonEntitlement, mail]
+                    """.formatted(portalService.entityId()).getBytes(StandardCharsets.UTF_8), AtomicFiles.OWNER_READ_WRITE);
+        }
+        return policy;
     }
 
     String idpUrl() {
         return "http://localhost:" + settings.idpPort();
-    }
-
-    private void ensureDemoResearcher() {
-        Path cert = userCert();
-        if (Files.exists(cert)) {
-            return;
-        }
-        var researcher = gridCa.issueDemoResearcher(ca, DEMO_RESEARCHER_CN, DEMO_RESEARCHER_ID);
-        char[] passphrase = LoopbackPki.secret(new java.security.SecureRandom());
-        try {
-            AtomicFiles.write(userPassphraseFile(), (new String(passphrase) + "\n").getBytes(StandardCharsets.UTF_8), AtomicFiles.OWNER_READ_WRITE);
-            CredentialFiles.writeUserCredential(cert, userKey(), researcher, passphrase);
-        } finally {
-            CredentialFiles.wipe(passphrase);
-        }
     }
 
     private Path certManagerConfig() {
@@ -197,23 +231,18 @@ final class Suite implements AutoCloseable {
     }
 
     /**
-     * The GSI-SSH gateway on loopback, its grid-mapfile mapping the demo researcher to the account running 'up'
-     * (nobody when that is root, so a demo login never gets root).
+     * The GSI-SSH gateway on loopback as the demo resource site ({@link DemoSite}): its grid-mapfile, built by
+     * 'gridmap sync', maps the demo researchers to the account running 'up' (nobody when that is root, so a demo
+     * login never gets root).
      */
     private GsisshGateway startGateway() {
         Path config = home.resolve("gsissh/gsissh-gateway.conf");
-        Path gridMap = home.resolve("gsissh/grid-mapfile");
         try {
-            if (!Files.exists(gridMap)) {
-                GridDn demo = GridDn.of(CredentialFiles.readCertificates(userCert()).get(0).getSubjectX500Principal());
-                AtomicFiles.write(gridMap, (new GridMapEntry(demo.toOpenSsl(), List.of(gatewayAccount())).toLine() + "\n")
-                        .getBytes(StandardCharsets.UTF_8), AtomicFiles.OWNER_READ_WRITE);
-            }
             if (!Files.exists(config)) {
                 AtomicFiles.write(config, String.join("\n", "# gridauth GSI-SSH gateway (see the GSI-SSH chapter of the manual)",
                         "listen 127.0.0.1", "port " + settings.gatewayPort(), "host_cert " + loopback.hostCert().toAbsolutePath(),
-                        "host_key " + loopback.hostKey().toAbsolutePath(), "cert_dir " + loopback.trustDir().toAbsolutePath(),
-                        "gridmap " + gridMap.toAbsolutePath(), "ssh_host_key " + home.resolve("gsissh/ssh_host_key").toAbsolutePath(), "")
+                        "host_key " + loopback.hostKey().toAbsolutePath(), "cert_dir " + site.trustDir().toAbsolutePath(),
+                        "gridmap " + site.gridMapFile().toAbsolutePath(), "ssh_host_key " + home.resolve("gsissh/ssh_host_key").toAbsolutePath(), "")
                         .getBytes(StandardCharsets.UTF_8), AtomicFiles.OWNER_READ_WRITE);
             }
             return GsisshGateway.start(GatewayConfigFile.parse(Files.readString(config), config.toString()));
@@ -250,15 +279,27 @@ final class Suite implements AutoCloseable {
     }
 
     Path userCert() {
-        return home.resolve("demo-user/usercert.pem");
+        return researcher.certificate();
     }
 
     Path userKey() {
-        return home.resolve("demo-user/userkey.pem");
+        return researcher.key();
     }
 
     Path userPassphraseFile() {
-        return home.resolve("demo-user/passphrase.txt");
+        return researcher.passphraseFile();
+    }
+
+    PortalService portalService() {
+        return portalService;
+    }
+
+    DemoSite site() {
+        return site;
+    }
+
+    java.util.Optional<ChildService> portal() {
+        return java.util.Optional.ofNullable(portal);
     }
 
     int gatewayPort() {
@@ -298,6 +339,9 @@ final class Suite implements AutoCloseable {
         List<Long> pids = new java.util.ArrayList<>(List.of(ProcessHandle.current().pid()));
         if (idp != null) {
             pids.add(idp.pid());
+        }
+        if (portal != null) {
+            pids.add(portal.pid());
         }
         return pids;
     }

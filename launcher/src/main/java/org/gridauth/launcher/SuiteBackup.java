@@ -46,7 +46,7 @@ final class SuiteBackup {
     static final String MANIFEST = "gridauth-backup.properties";
     /** Configuration files that name other files of the home by absolute path. */
     private static final Set<String> PATH_BEARING = Set.of("ca.conf", "cert-manager.conf", "myproxy-server.config", "gsissh-gateway.conf",
-            "softhsm2.conf");
+            "softhsm2.conf", "application.properties", "gridmap.conf", "attribute-release.yaml");
 
     private final Clock clock;
 

@@ -41,8 +41,13 @@ final class SuiteReport {
             out.println("  IdP bridge:             " + suite.idpUrl() + "/idp/shibboleth (metadata), log " + idp.log());
             out.println("  discovery service:      " + suite.idpUrl() + "/ds");
         }, () -> out.println("  IdP bridge:             not started (build it: ./mvnw -pl idp-bridge -am package -DskipTests)"));
+        suite.portal().ifPresentOrElse(portal -> out.println("  RA portal:              " + suite.portalService().baseUrl() + "/  (researchers and the admin console; its TLS"
+                        + " certificate is from the loopback services CA, " + suite.loopback().trustDir().resolve("*.0") + "), log " + portal.log()),
+                () -> out.println("  RA portal:              not started (build it: ./mvnw -pl ra-portal -am package -DskipTests)"));
         out.println("  MyProxy repository:     " + host + ":" + suite.myProxyPort() + " (configuration " + suite.myProxyConfig() + ")");
-        out.println("  GSI-SSH gateway:        localhost:" + suite.gatewayPort() + " (demo researcher mapped to '" + Suite.gatewayAccount() + "')");
+        out.println("  GSI-SSH gateway:        localhost:" + suite.gatewayPort() + " (demo site: researchers of project " + DemoRegistries.PROJECT
+                + " mapped to '" + Suite.gatewayAccount() + "' by 'gridmap sync')");
+        out.println("  site grid-mapfile:      " + suite.site().gridMapFile() + " (./gridauth gridmap sync --config " + suite.site().config() + ")");
         out.println("  trust directory:        " + suite.loopback().trustDir());
         out.println();
         out.println("Demo accounts at the IdP (demo values from the bundled directory):");
@@ -53,6 +58,13 @@ final class SuiteReport {
         out.println("  usercert.pem:           " + suite.userCert());
         out.println("  userkey.pem (encrypted): " + suite.userKey() + "; its passphrase is in " + suite.userPassphraseFile() + " (mode 600)");
         out.println();
+        suite.portal().ifPresent(portal -> {
+            out.println("Next steps in the browser (scenario A):");
+            out.println("  open " + suite.portalService().baseUrl() + "/ , choose the HPCI Account IdP, sign in as taro, get a license ID, then a");
+            out.println("  client certificate kept in the certificate manager, then a proxy stored in MyProxy; the portal shows the");
+            out.println("  myproxy-logon command to fetch it. Sign in as hanako for the admin console (search, revoke, approve).");
+            out.println();
+        });
         out.println("Next steps, with the stock Globus and MyProxy tools:");
         out.println("  export X509_CERT_DIR=" + suite.loopback().trustDir());
         out.println("  export MYPROXY_SERVER=" + host + " MYPROXY_SERVER_PORT=" + suite.myProxyPort());

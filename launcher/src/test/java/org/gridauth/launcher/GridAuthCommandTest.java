@@ -156,21 +156,37 @@ class GridAuthCommandTest {
 
     @Test
     @Order(4)
-    @DisplayName("R-IDP-1, R-DS-1, R-OP-1: 'up' runs the IdP bridge in its own JVM: metadata and discovery service answer, and closing the suite stops it")
-    void idpJoinsTheSuite() throws Exception {
+    @DisplayName("R-IDP-1, R-DS-1, R-RA-1, R-OP-1: 'up' runs the IdP bridge and the RA portal in JVMs of their own: metadata, discovery service and portal answer, the IdP knows the portal's SP, and closing the suite stops both")
+    void idpAndPortalJoinTheSuite() throws Exception {
         ServiceJars jars = ServiceJars.find();
         assertThat(jars.idp()).as("idp-bridge's -exec.jar (built by the reactor before the launcher)").isPresent();
+        assertThat(jars.portal()).as("ra-portal's -exec.jar (built by the reactor before the launcher)").isPresent();
         ChildService idp;
-        try (Suite suite = command(SHARED).start(new ServiceJars(jars.idp(), java.util.Optional.empty()))) {
+        ChildService portal;
+        try (Suite suite = command(SHARED).start(jars)) {
             idp = suite.idp().orElseThrow();
+            portal = suite.portal().orElseThrow();
             HttpClient client = HttpClient.newHttpClient();
             HttpResponse<String> metadata = client.send(HttpRequest.newBuilder(URI.create(suite.idpUrl() + "/idp/shibboleth")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(metadata.statusCode()).isEqualTo(200);
             assertThat(metadata.body()).contains("IDPSSODescriptor");
-            assertThat(output.toString(StandardCharsets.UTF_8)).contains("discovery service:").contains("taro");
+            assertThat(output.toString(StandardCharsets.UTF_8)).contains("discovery service:").contains("taro").contains("RA portal:");
+
+            // The SP metadata the launcher gave the IdP is the document the portal itself serves.
+            HttpClient portalClient = HttpClient.newBuilder().sslContext(suite.portalService().trustingLoopback()).build();
+            HttpResponse<String> sp = portalClient.send(HttpRequest.newBuilder(URI.create(suite.portalService().baseUrl() + "/saml/metadata")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(sp.statusCode()).isEqualTo(200);
+            assertThat(sp.body().strip()).isEqualTo(Files.readString(suite.portalService().spMetadata()).strip());
+
+            // Signing in starts at the discovery service of the IdP bridge, which offers the IdP.
+            HttpResponse<String> login = portalClient.send(HttpRequest.newBuilder(URI.create(suite.portalService().baseUrl() + "/login")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
         }
         assertThat(idp.alive()).isFalse();
+        assertThat(portal.alive()).isFalse();
     }
 
     @Test

@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Optional;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,8 +31,8 @@ class OperationsCommandsTest {
         GridAuthCommandTest.freePorts(home);
         ServiceJars jars = ServiceJars.find();
         assertThat(jars.idp()).as("idp-bridge's -exec.jar").isPresent();
-        suite = new GridAuthCommand(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), home, Clock.systemUTC())
-                .start(new ServiceJars(jars.idp(), Optional.empty()));
+        assertThat(jars.portal()).as("ra-portal's -exec.jar").isPresent();
+        suite = new GridAuthCommand(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), home, Clock.systemUTC()).start(jars);
     }
 
     @AfterAll
@@ -44,13 +43,13 @@ class OperationsCommandsTest {
     }
 
     @Test
-    @DisplayName("R-OP-2: 'gridauth check' probes every service of a running suite: CRL, MyProxy GET, IdP metadata, GSI-SSH login -> OK, exit 0")
+    @DisplayName("R-OP-2: 'gridauth check' probes every service of a running suite: CRL, MyProxy GET, IdP metadata, portal, GSI-SSH login -> OK, exit 0")
     void healthyServicesPass() throws Exception {
         int status = run("check");
         String printed = output.toString(StandardCharsets.UTF_8);
         assertThat(status).as(printed).isZero();
-        assertThat(printed).startsWith("GRIDAUTH OK - 4/4 probes OK |").contains("OK ca_crl: CRL valid until").contains("OK myproxy_get: GET as gridauth-probe")
-                .contains("OK idp_metadata: entityID").contains("OK gsissh_login: login as " + Suite.gatewayAccount());
+        assertThat(printed).startsWith("GRIDAUTH OK - 5/5 probes OK |").contains("OK ca_crl: CRL valid until").contains("OK myproxy_get: GET as gridauth-probe")
+                .contains("OK idp_metadata: entityID").contains("OK portal: portal https://localhost:").contains("OK gsissh_login: login as " + Suite.gatewayAccount());
         assertThat(printed).doesNotContain(Files.readString(ProbeCredential.passphraseFile(home)).strip());
     }
 
@@ -90,9 +89,6 @@ class OperationsCommandsTest {
     void portCheck() throws Exception {
         // Only the suite's ports, each of them (a narrow range around each keeps the scan short).
         for (int port : SuiteSettings.read(home).documentedPorts()) {
-            if (port == SuiteSettings.read(home).portalPort()) {
-                continue; // no portal in this suite
-            }
             assertThat(run("portcheck", "127.0.0.1", "--range", port + "-" + port)).as(output.toString()).isZero();
         }
         try (ServerSocket stray = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {

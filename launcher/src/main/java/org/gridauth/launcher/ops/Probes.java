@@ -46,11 +46,12 @@ public final class Probes {
 
     private final CheckTargets targets;
     private final Clock clock;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
 
     public Probes(CheckTargets targets, Clock clock) {
         this.targets = targets;
         this.clock = clock;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(GridTrust.withSystemRoots(targets.trustDir())).build();
     }
 
     /** Every probe, in an order where the gateway login can use the proxy MyProxy gave. */

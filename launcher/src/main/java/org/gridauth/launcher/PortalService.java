@@ -1,0 +1,192 @@
+package org.gridauth.launcher;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+import org.gridauth.gsi.credential.AtomicFiles;
+import org.gridauth.gsi.credential.CredentialFiles;
+import org.gridauth.gsi.credential.Pem;
+import org.gridauth.gsi.credential.TlsKeys;
+
+/**
+ * The RA portal as 'gridauth up' runs it: its own JVM (Spring Boot executable jar), HTTPS on loopback with the
+ * loopback host credential, the embedded SAML SP signing with a key the services CA issued, the IdP bridge's
+ * metadata, the certificate manager and the CA's RA link as peers. The IdP must know the SP before it starts, so
+ * the SP's metadata is written here, from the same key, before either JVM starts; the portal serves the same
+ * metadata at {@code /saml/metadata} (a launcher test compares the two).
+ *
+ * <p>The portal reads the IdP's metadata at start-up. A copy saved from the running IdP lets both JVMs boot at the
+ * same time on every start after the first; when the IdP's metadata changed (its signing key was replaced), the
+ * portal is started again with the new copy.
+ */
+final class PortalService {
+
+    static final String ACS_PATH = "/login/saml2/sso";
+    static final String DS_RETURN_PATH = "/login/ds";
+
+    private final Path home;
+    private final SuiteSettings settings;
+    private final LoopbackPki loopback;
+
+    PortalService(Path home, SuiteSettings settings, LoopbackPki loopback) {
+        this.home = home;
+        this.settings = settings;
+        this.loopback = loopback;
+    }
+
+    Path dir() {
+        return home.resolve("ra-portal");
+    }
+
+    String baseUrl() {
+        return "https://localhost:" + settings.portalPort();
+    }
+
+    String entityId() {
+        return baseUrl() + "/sp";
+    }
+
+    Path spMetadata() {
+        return dir().resolve("sp-metadata.xml");
+    }
+
+    Path idpMetadataCopy() {
+        return dir().resolve("idp-metadata.xml");
+    }
+
+    Path configuration() {
+        return dir().resolve("application.properties");
+    }
+
+    Path log() {
+        return home.resolve("logs/ra-portal.log");
+    }
+
+    /** The SP's signing credential and metadata, and the portal's configuration file; made on first start. */
+    void prepare(String idpUrl) {
+        Path cert = dir().resolve("sp-signing.pem");
+        Path key = dir().resolve("sp-signing.key");
+        if (!Files.exists(cert)) {
+            CredentialFiles.writeHostCredential(cert, key, loopback.issueSamlSigning("ra-portal SAML signing"));
+        }
+        X509Certificate signing = CredentialFiles.readCertificates(cert).get(0);
+        AtomicFiles.write(spMetadata(), metadataXml(entityId(), baseUrl(), signing).getBytes(StandardCharsets.UTF_8), AtomicFiles.WORLD_READABLE);
+        Path trust = dir().resolve("peer-roots.pem");
+        AtomicFiles.write(trust, Pem.encode(loopback.caCertificate()).getBytes(StandardCharsets.US_ASCII), AtomicFiles.WORLD_READABLE);
+        if (!Files.exists(configuration())) {
+            String text = String.join("\n",
+                    "# gridauth RA portal (see the RA portal chapter of the manual for every gridauth.ra setting)",
+                    "server.address = 127.0.0.1",
+                    "server.port = " + settings.portalPort(),
+                    "server.ssl.certificate = file:" + loopback.hostCert().toAbsolutePath(),
+                    "server.ssl.certificate-private-key = file:" + loopback.hostKey().toAbsolutePath(),
+                    "spring.datasource.url = jdbc:h2:file:" + dir().resolve("db/portal").toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE",
+                    "gridauth.ra.base-url = " + baseUrl(),
+                    "gridauth.ra.home = " + dir().toAbsolutePath(),
+                    "gridauth.ra.sign-on.saml.entity-id = " + entityId(),
+                    "gridauth.ra.sign-on.saml.sp-certificate = " + cert.toAbsolutePath(),
+                    "gridauth.ra.sign-on.saml.sp-key = " + key.toAbsolutePath(),
+                    "gridauth.ra.sign-on.saml.idp-metadata[0] = file:" + idpMetadataCopy().toAbsolutePath(),
+                    "gridauth.ra.sign-on.saml.discovery-url = " + idpUrl + "/ds",
+                    "gridauth.ra.cert-manager.url = https://localhost:" + settings.certManagerPort(),
+                    "gridauth.ra.cert-manager.certificate = " + loopback.portalCert().toAbsolutePath(),
+                    "gridauth.ra.cert-manager.key = " + loopback.portalKey().toAbsolutePath(),
+                    "gridauth.ra.cert-manager.trust = " + trust.toAbsolutePath(),
+                    "gridauth.ra.ca.url = https://localhost:" + settings.caRaPort(),
+                    "gridauth.ra.myproxy.host = " + LoopbackPki.hostName(),
+                    "gridauth.ra.myproxy.port = " + settings.myProxyPort(),
+                    // One operator on a demo machine: host certificate approvals need no second person.
+                    "gridauth.ra.four-eyes = false",
+                    "");
+            AtomicFiles.write(configuration(), text.getBytes(StandardCharsets.UTF_8), AtomicFiles.OWNER_READ_WRITE);
+        }
+    }
+
+    boolean hasIdpMetadata() {
+        return Files.exists(idpMetadataCopy());
+    }
+
+    /**
+     * Saves the running IdP's metadata for the portal; true when it differs from the copy the portal started with
+     * (first start, or a new IdP signing key).
+     */
+    boolean refreshIdpMetadata(String idpUrl) {
+        byte[] current;
+        try {
+            HttpResponse<byte[]> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(idpUrl + "/idp/shibboleth"))
+                    .timeout(Duration.ofSeconds(20)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("the IdP answered HTTP " + response.statusCode() + " for its metadata at " + idpUrl + "/idp/shibboleth");
+            }
+            current = response.body();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the IdP's metadata from " + idpUrl + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the IdP's metadata", e);
+        }
+        try {
+            if (Files.exists(idpMetadataCopy()) && Arrays.equals(Files.readAllBytes(idpMetadataCopy()), current)) {
+                return false;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + idpMetadataCopy() + ": " + e.getMessage(), e);
+        }
+        AtomicFiles.write(idpMetadataCopy(), current, AtomicFiles.WORLD_READABLE);
+        return true;
+    }
+
+    ChildService start(Path jar) {
+        return ChildService.start("ra-portal", jar, List.of("-Xmx384m", "-XX:TieredStopAtLevel=1"),
+                List.of("--spring.config.additional-location=file:" + configuration().toAbsolutePath()), Map.of(), log());
+    }
+
+    void awaitReady(ChildService portal) {
+        portal.awaitReady(URI.create(baseUrl() + "/saml/metadata"), Duration.ofSeconds(90), HttpClient.newBuilder().sslContext(trustingLoopback()));
+    }
+
+    javax.net.ssl.SSLContext trustingLoopback() {
+        try {
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(null, TlsKeys.trusting(List.of(loopback.caCertificate())), null);
+            return context;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("cannot trust the loopback services CA: " + e.getMessage(), e);
+        }
+    }
+
+    /** The SP metadata the IdP is given; the same document as the portal's own (org.gridauth.ra.security.SpMetadata). */
+    static String metadataXml(String entityId, String baseUrl, X509Certificate signing) {
+        String cert;
+        try {
+            cert = Base64.getEncoder().encodeToString(signing.getEncoded());
+        } catch (CertificateEncodingException e) {
+            throw new IllegalStateException(e);
+        }
+        return """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="%s">
+                  <md:SPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol" AuthnRequestsSigned="true" WantAssertionsSigned="true">
+                    <md:Extensions><idpdisco:DiscoveryResponse xmlns:idpdisco="urn:oasis:names:tc:SAML:profiles:SSO:idp-discovery-protocol" Binding="urn:oasis:names:tc:SAML:profiles:SSO:idp-discovery-protocol" Location="%s%s" index="1"/></md:Extensions>
+                    <md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>%s</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>
+                    <md:NameIDFormat>urn:oasis:names:tc:SAML:2.0:nameid-format:persistent</md:NameIDFormat>
+                    <md:AssertionConsumerService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="%s%s" index="1" isDefault="true"/>
+                  </md:SPSSODescriptor>
+                </md:EntityDescriptor>
+                """.formatted(entityId, baseUrl, DS_RETURN_PATH, cert, baseUrl, ACS_PATH);
+    }
+}
