@@ -160,8 +160,9 @@ public final class GridAuthCommand {
         out.println("usage: gridauth <command>");
         out.println();
         out.println("  up      start the whole suite on loopback with embedded defaults under $GRIDAUTH_HOME (default");
-        out.println("          ~/.gridauth): grid CA (key ceremony on first start), IdP and discovery service, certificate");
-        out.println("          manager, MyProxy, GSI-SSH gateway; prints the URLs, demo accounts and next steps");
+        out.println("          ~/.gridauth): grid CA (key ceremony on first start), IdP and discovery service, RA portal,");
+        out.println("          certificate manager, MyProxy, GSI-SSH gateway as a demo site; prints the URLs, demo accounts");
+        out.println("          and next steps");
         out.println("  myproxy-server <config>");
         out.println("          run only the MyProxy repository, configured like the reference myproxy-server.config");
         out.println("  ca <command> <ca.conf> [options]");
@@ -183,7 +184,7 @@ public final class GridAuthCommand {
         out.println("          GSI-SSH login); Nagios exit codes, or the Prometheus text format ('gridauth check --help')");
         out.println("  portcheck <host> [--ports LIST] [--range FROM-TO]");
         out.println("          confirm that only the documented ports (R-OP-3) answer on a host");
-        out.println("  load <myproxy-get|gsissh-login|issuance|proxy> [--concurrency N] [--count M]");
+        out.println("  load <sign-on|license-id|issuance|proxy|myproxy-get|gsissh-login> [--concurrency N] [--count M] [--accounts FILE]");
         out.println("          concurrent requests against one function of the running suite; throughput and latency");
         out.println("  backup <archive.tar.gz>");
         out.println("          every service's database, configuration and keys of the (stopped) suite in one archive");
