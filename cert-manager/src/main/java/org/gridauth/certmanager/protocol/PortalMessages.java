@@ -66,4 +66,8 @@ public final class PortalMessages {
     /** Every refusal or failure. */
     public record ErrorReply(String code, String message, String messageJa, String action) {
     }
+
+    /** GET /v1/accounts/&lt;HPCI-ID&gt;/attributes: the FQANs the researcher may put into a proxy now (R-RA-8). */
+    public record AttributeChoicesReply(String hpciId, List<String> fqans) {
+    }
 }

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The portal's API (the manual's "portal API" section), for the configured portal certificates only:
  * {@code POST /v1/certificates}, {@code POST /v1/proxies}, {@code POST /v1/revocations},
- * {@code GET /v1/common-names?cn=...&hpciId=...}, {@code GET /v1/accounts/<HPCI-ID>/mappings}.
+ * {@code GET /v1/common-names?cn=...&hpciId=...}, {@code GET /v1/accounts/<HPCI-ID>/mappings},
+ * {@code GET /v1/accounts/<HPCI-ID>/attributes}.
  */
 public final class PortalApi implements HttpHandler {
 
@@ -107,6 +108,10 @@ public final class PortalApi implements HttpHandler {
                 throw new GridAuthException(CertManagerError.REQUEST_INVALID, "the cn parameter is missing");
             }
             return codec.write(new CommonNameReply(cn, certificates.commonNameInUse(cn, query(exchange, "hpciId"))));
+        }
+        if ("GET".equals(method) && path.startsWith("/v1/accounts/") && path.endsWith("/attributes")) {
+            String hpciId = path.substring("/v1/accounts/".length(), path.length() - "/attributes".length());
+            return codec.write(new org.gridauth.certmanager.protocol.PortalMessages.AttributeChoicesReply(hpciId, proxies.attributeChoices(hpciId)));
         }
         if ("GET".equals(method) && path.startsWith("/v1/accounts/") && path.endsWith("/mappings")) {
             String hpciId = path.substring("/v1/accounts/".length(), path.length() - "/mappings".length());

@@ -68,6 +68,14 @@ public final class ProxyService {
         this.clock = clock;
     }
 
+    /**
+     * The FQANs a researcher may ask for in a proxy now (R-RA-8: the portal offers only these): every group and role
+     * held through a current project of the project registry, short form, sorted.
+     */
+    public List<String> attributeChoices(String hpciId) {
+        return List.copyOf(membership.fqans(hpciId));
+    }
+
     public ProxyReply make(String caller, ProxyRequest request) {
         String subject = request.hpciId() == null ? "(no HPCI-ID)" : request.hpciId();
         try {

@@ -10,6 +10,7 @@ import java.util.List;
 
 import org.gridauth.gsi.credential.Credential;
 import org.gridauth.ra.RaError;
+import org.gridauth.ra.protocol.CertManagerMessages.AttributeChoicesReply;
 import org.gridauth.ra.protocol.CertManagerMessages.CommonNameReply;
 import org.gridauth.ra.protocol.CertManagerMessages.IssueReply;
 import org.gridauth.ra.protocol.CertManagerMessages.IssueRequest;
@@ -53,6 +54,12 @@ public class CertManagerClient {
 
     public List<MappingReply> mappings(String hpciId) {
         return Arrays.asList(peer.get("/v1/accounts/" + enc(hpciId) + "/mappings", MappingReply[].class));
+    }
+
+    /** The VO attributes (FQANs) the researcher may ask for in a proxy (R-RA-8). */
+    public List<String> attributeChoices(String hpciId) {
+        List<String> fqans = peer.get("/v1/accounts/" + enc(hpciId) + "/attributes", AttributeChoicesReply.class).fqans();
+        return fqans == null ? List.of() : fqans;
     }
 
     private static String enc(String value) {

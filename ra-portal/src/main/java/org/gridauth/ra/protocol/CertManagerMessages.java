@@ -68,4 +68,8 @@ public final class CertManagerMessages {
             }
         }
     }
+
+    /** The FQANs the researcher may put into a proxy now, from the project registry. */
+    public record AttributeChoicesReply(String hpciId, List<String> fqans) {
+    }
 }

@@ -1,6 +1,7 @@
 package org.gridauth.ra.service;
 
 import java.io.Serializable;
+import java.util.List;
 import java.util.Locale;
 
 import org.gridauth.gsi.error.GridAuthException;
@@ -46,6 +47,63 @@ public class ProxyIssuance {
 
     public int maxHours() {
         return properties.proxy().maxHours();
+    }
+
+    /**
+     * The VO attributes (FQANs) the person may put into a proxy now: those of their current projects in the HPCI
+     * office registry, as the certificate manager knows them (R-RA-8). None without an HPCI-ID.
+     */
+    public List<String> attributeChoices(RaUser user) {
+        return user.person().hpciId() == null ? List.of() : certManager.attributeChoices(user.person().hpciId());
+    }
+
+    /** As {@link #make(RaUser, char[], char[], char[], String, String, String, String, String, String)}, the VO attributes chosen from the list. */
+    public Proxy make(RaUser user, char[] keyPassphrase, char[] storagePassphrase, char[] storageConfirm, String hoursText, String fqanText,
+                      String voText, String groupText, String roleText, String destinationText, String address) {
+        if (fqanText == null || fqanText.isBlank()) {
+            return make(user, keyPassphrase, storagePassphrase, storageConfirm, hoursText, voText, groupText, roleText, destinationText, address);
+        }
+        Fqan fqan;
+        try {
+            if (voText != null && !voText.isBlank() || groupText != null && !groupText.isBlank() || roleText != null && !roleText.isBlank()) {
+                throw new GridAuthException(RaError.INPUT_INVALID, "VO attributes", "choose from the list or give VO, group and role, not both");
+            }
+            String chosen = InputRules.required("VO attributes", fqanText, 256);
+            if (!attributeChoices(user).contains(chosen)) {
+                throw new GridAuthException(RaError.INPUT_INVALID, "VO attributes", "choose one of the attributes your projects give you");
+            }
+            fqan = Fqan.parse(chosen);
+        } catch (GridAuthException e) {
+            log.record(user, address, Operation.PROXY_ISSUE, "REFUSED", e.getMessage(), null, null);
+            wipe(keyPassphrase, storagePassphrase, storageConfirm);
+            throw e;
+        }
+        return make(user, keyPassphrase, storagePassphrase, storageConfirm, hoursText, fqan.vo(), fqan.group(), fqan.role(), destinationText, address);
+    }
+
+    /** A short-form FQAN, /vo[/group...][/Role=role], split as the certificate manager's proxy request takes it. */
+    record Fqan(String vo, String group, String role) {
+        static Fqan parse(String text) {
+            String[] parts = text.substring(1).split("/");
+            String role = null;
+            List<String> groups = new java.util.ArrayList<>();
+            for (int i = 1; i < parts.length; i++) {
+                if (parts[i].startsWith("Role=")) {
+                    role = parts[i].substring("Role=".length());
+                } else {
+                    groups.add(parts[i]);
+                }
+            }
+            return new Fqan(parts[0], groups.isEmpty() ? null : String.join("/", groups), role);
+        }
+    }
+
+    private static void wipe(char[]... secrets) {
+        for (char[] s : secrets) {
+            if (s != null) {
+                java.util.Arrays.fill(s, '\0');
+            }
+        }
     }
 
     public Proxy make(RaUser user, char[] keyPassphrase, char[] storagePassphrase, char[] storageConfirm, String hoursText, String voText,

@@ -30,9 +30,10 @@ public class ProxyController {
     }
 
     @GetMapping("/proxy")
-    String form(Model model) {
+    String form(@AuthenticationPrincipal RaUser user, Model model) {
         model.addAttribute("defaultHours", proxies.defaultHours());
         model.addAttribute("maxHours", proxies.maxHours());
+        model.addAttribute("fqans", proxies.attributeChoices(user));
         return "proxy";
     }
 
@@ -40,12 +41,13 @@ public class ProxyController {
     String make(@AuthenticationPrincipal RaUser user, @RequestParam(name = "keyPassphrase", required = false) String keyPassphrase,
                 @RequestParam(name = "storagePassphrase", required = false) String storagePassphrase,
                 @RequestParam(name = "storagePassphraseConfirm", required = false) String storageConfirm,
-                @RequestParam(name = "hours", required = false) String hours, @RequestParam(name = "vo", required = false) String vo,
+                @RequestParam(name = "hours", required = false) String hours, @RequestParam(name = "fqan", required = false) String fqan,
+                @RequestParam(name = "vo", required = false) String vo,
                 @RequestParam(name = "group", required = false) String group, @RequestParam(name = "role", required = false) String role,
                 @RequestParam(name = "destination", required = false) String destination, HttpServletRequest request, HttpSession session, Model model,
                 HttpServletResponse response) {
         Proxy proxy = proxies.make(user, CertificateController.chars(keyPassphrase), CertificateController.chars(storagePassphrase),
-                CertificateController.chars(storageConfirm), hours, vo, group, role, destination, request.getRemoteAddr());
+                CertificateController.chars(storageConfirm), hours, fqan, vo, group, role, destination, request.getRemoteAddr());
         session.setAttribute(RESULT, proxy);
         response.setHeader("Cache-Control", "no-store");
         model.addAttribute("proxy", proxy);

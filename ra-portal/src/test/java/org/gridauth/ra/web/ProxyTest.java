@@ -73,4 +73,28 @@ class ProxyTest {
         assertThat(wrongKey.status()).isGreaterThanOrEqualTo(400);
         assertThat(wrongKey.body()).contains("GA-RA-018").doesNotContain("not the passphrase");
     }
+
+    @Test
+    @DisplayName("R-RA-8, R-CM-2: the proxy form offers only the VO attributes of the researcher's current projects; the chosen one is in the proxy, any other is refused")
+    void voChoicesFromProjects() {
+        testbed.peers.memberships.put("hpci100027", List.of("/hpci.jp", "/hpci.jp/ocean", "/hpci.jp/ocean/Role=admin"));
+        WebClient browser = testbed.browser();
+        browser.signIn("r27", PASSWORD);
+        CertificateTest.issue(browser, CertificateTest.confirm(browser, "STORE"));
+        Page form = browser.get("/proxy");
+        assertThat(form.body()).contains("<select id=\"fqan\"").contains("value=\"/hpci.jp/ocean/Role=admin\"").contains("value=\"/hpci.jp\"");
+
+        Page made = browser.submit(form, "/proxy", Map.of("keyPassphrase", KEY_PASS, "hours", "12", "destination", "DOWNLOAD",
+                "fqan", "/hpci.jp/ocean/Role=admin"));
+        assertThat(made.status()).as(made.body()).isEqualTo(200);
+        assertThat(made.body()).contains("/hpci.jp/ocean/Role=admin");
+
+        Page other = browser.submit(browser.get("/proxy"), "/proxy", Map.of("keyPassphrase", KEY_PASS, "hours", "12", "destination", "DOWNLOAD",
+                "fqan", "/hpci.jp/alloys"));
+        assertThat(other.status()).isGreaterThanOrEqualTo(400);
+        assertThat(other.body()).contains("GA-RA-").contains("choose one of the attributes your projects give you");
+
+        testbed.peers.memberships.remove("hpci100027");
+        assertThat(browser.get("/proxy").body()).contains("id=\"no-fqans\"").doesNotContain("<select id=\"fqan\"");
+    }
 }
