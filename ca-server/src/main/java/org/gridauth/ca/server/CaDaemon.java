@@ -10,6 +10,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.gridauth.ca.CaError;
 import org.gridauth.ca.policy.RaAuthorization;
 import org.gridauth.ca.protocol.RaCodec;
@@ -23,6 +25,9 @@ import org.gridauth.gsi.credential.Credential;
 import org.gridauth.gsi.credential.CredentialFiles;
 import org.gridauth.gsi.dn.GridDn;
 import org.gridauth.gsi.error.GridAuthException;
+import org.gridauth.gsi.ops.HttpRequestMetrics;
+import org.gridauth.gsi.ops.JvmMetrics;
+import org.gridauth.gsi.ops.ManagementEndpoints;
 import org.gridauth.gsi.profile.CertificateMaker;
 import org.gridauth.gsi.trust.IgtfInfo;
 import org.slf4j.Logger;
@@ -39,11 +44,13 @@ public final class CaDaemon implements AutoCloseable {
     private final RaLinkServer raLink;
     private final RepositoryServer repository;
     private final ScheduledExecutorService scheduler;
+    private final JvmMetrics jvm;
 
-    private CaDaemon(RaLinkServer raLink, RepositoryServer repository, ScheduledExecutorService scheduler) {
+    private CaDaemon(RaLinkServer raLink, RepositoryServer repository, ScheduledExecutorService scheduler, JvmMetrics jvm) {
         this.raLink = raLink;
         this.repository = repository;
         this.scheduler = scheduler;
+        this.jvm = jvm;
     }
 
     public static CaDaemon start(CaRuntime runtime) {
@@ -65,17 +72,23 @@ public final class CaDaemon implements AutoCloseable {
         List<X509Certificate> raCertificates = CredentialFiles.readCertificates(config.raCertificates());
         RaLinkService service = new RaLinkService(runtime.issuance(), runtime.revocation(), crls, runtime.certificates(), runtime.requests(),
                 new RaCodec());
+        // R-OP-2: one registry for the process, served at /actuator/prometheus on the repository's HTTP port.
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        HttpRequestMetrics metrics = new HttpRequestMetrics(registry);
         RaLinkServer raLink = new RaLinkServer(config.raListen(), tls, RaAuthorization.of(raCertificates.toArray(X509Certificate[]::new)),
-                runtime.audit(), service, 4, runtime.clock());
+                runtime.audit(), service, 4, runtime.clock(), metrics);
+        JvmMetrics jvm = new JvmMetrics(registry);
         RepositoryServer repository;
         try {
             repository = new RepositoryServer(config.httpListen(), config.httpsListen(), tls,
                     new RepositoryContent(key.certificate(), runtime.namespace(), new IgtfInfo(config.alias(), null, config.crlUrl(), config.email(),
                             config.status(), "1"), config.publishDir(), config.cps(), runtime.clock()),
                     new OcspResponder(key.certificate(), ocspCredential(runtime), runtime.certificates(), runtime.clock(), Duration.ofHours(4)),
-                    new org.gridauth.ca.service.GridMapData(runtime.certificates(), runtime.clock(), config.alias())::render, 4);
+                    new org.gridauth.ca.service.GridMapData(runtime.certificates(), runtime.clock(), config.alias())::render, 4, metrics,
+                    new ManagementEndpoints(registry, runtime.healthChecks()));
         } catch (RuntimeException e) {
             raLink.close();
+            jvm.close();
             throw e;
         }
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -92,7 +105,7 @@ public final class CaDaemon implements AutoCloseable {
                 LOG.error("scheduled CRL or checkpoint failed: {}", e.getMessage());
             }
         }, 1, 60, TimeUnit.MINUTES);
-        return new CaDaemon(raLink, repository, scheduler);
+        return new CaDaemon(raLink, repository, scheduler, jvm);
     }
 
     public int raPort() {
@@ -143,5 +156,6 @@ public final class CaDaemon implements AutoCloseable {
         scheduler.shutdownNow();
         raLink.close();
         repository.close();
+        jvm.close();
     }
 }

@@ -1,7 +1,9 @@
 package org.gridauth.ca.server;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Arrays;
+import java.util.List;
 
 import javax.sql.DataSource;
 
@@ -21,8 +23,12 @@ import org.gridauth.ca.token.CaKey;
 import org.gridauth.ca.token.Pkcs11Token;
 import org.gridauth.ca.token.Secrets;
 import org.gridauth.ca.token.SoftwareCaKey;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.ContentVerifier;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.gridauth.gsi.dn.GridDn;
 import org.gridauth.gsi.error.GridAuthException;
+import org.gridauth.gsi.ops.HealthCheck;
 import org.gridauth.gsi.profile.CertificateMaker;
 import org.gridauth.gsi.trust.NamespacePolicy;
 import org.h2.jdbcx.JdbcDataSource;
@@ -132,6 +138,25 @@ public final class CaRuntime {
             revocation = new RevocationService(certificates, crlService(), audit, clock);
         }
         return revocation;
+    }
+
+    /**
+     * What the CA needs to serve (R-OP-2 health): the database answers, and the key signs something that its
+     * certificate verifies. The probe signature goes through the token itself, so a logged-out HSM session, a
+     * removed token or a wrong key shows as DOWN; it is not a certificate and is never kept.
+     */
+    public List<HealthCheck> healthChecks() {
+        return List.of(new HealthCheck("database", database::ping), new HealthCheck("signing key", () -> {
+            CaKey caKey = key();
+            ContentSigner signer = caKey.signer();
+            byte[] probe = ("gridauth CA health probe " + clock.instant()).getBytes(StandardCharsets.US_ASCII);
+            signer.getOutputStream().write(probe);
+            ContentVerifier verifier = new JcaContentVerifierProviderBuilder().build(caKey.certificate()).get(signer.getAlgorithmIdentifier());
+            verifier.getOutputStream().write(probe);
+            if (!verifier.verify(signer.getSignature())) {
+                throw new IllegalStateException("the key's signature does not verify with the CA certificate");
+            }
+        }));
     }
 
     private static DataSource dataSource(CaConfig config) {

@@ -24,6 +24,8 @@ import com.sun.net.httpserver.HttpsExchange;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
 import org.gridauth.ca.CaError;
 import org.gridauth.ca.audit.AuditTrail;
 import org.gridauth.ca.policy.RaAuthorization;
@@ -33,6 +35,8 @@ import org.gridauth.ca.service.RaLinkService;
 import org.gridauth.gsi.credential.Credential;
 import org.gridauth.gsi.dn.GridDn;
 import org.gridauth.gsi.error.GridAuthException;
+import org.gridauth.gsi.ops.HttpRequestMetrics;
+import org.gridauth.gsi.ops.RoutePatterns;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,8 +58,19 @@ public final class RaLinkServer implements AutoCloseable {
     private final RaCodec codec = new RaCodec();
     private final AuditSearch auditSearch;
 
+    /** The routes, as the {@code uri} tag of the request metrics (serials never become tag values). */
+    static final RoutePatterns ROUTES = RoutePatterns.of("/v1/issue", "/v1/issue-batch", "/v1/revoke", "/v1/crl", "/v1/certificates/{serial}",
+            "/v1/audit");
+
+    /** Without request metrics (tests, benchmarks). */
     public RaLinkServer(InetSocketAddress address, Credential tls, RaAuthorization authorization, AuditTrail audit, RaLinkService service,
                         int threads, Clock clock) {
+        this(address, tls, authorization, audit, service, threads, clock, new HttpRequestMetrics(new SimpleMeterRegistry()));
+    }
+
+    /** With every request timed in {@code metrics} (R-OP-2), which the repository's {@code /actuator/prometheus} serves. */
+    public RaLinkServer(InetSocketAddress address, Credential tls, RaAuthorization authorization, AuditTrail audit, RaLinkService service,
+                        int threads, Clock clock, HttpRequestMetrics metrics) {
         this.authorization = authorization;
         this.service = service;
         this.auditSearch = new AuditSearch(audit, codec);
@@ -76,7 +91,7 @@ public final class RaLinkServer implements AutoCloseable {
         } catch (IOException | GeneralSecurityException e) {
             throw new GridAuthException(CaError.CONFIGURATION_INVALID, e, "ra-link", "cannot listen on " + address + ": " + e.getMessage());
         }
-        server.createContext("/v1/", this::handle);
+        server.createContext("/v1/", metrics.timed(this::handle, ROUTES));
         executor = Executors.newFixedThreadPool(threads);
         server.setExecutor(executor);
         server.start();

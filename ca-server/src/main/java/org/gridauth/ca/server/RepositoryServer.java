@@ -21,11 +21,16 @@ import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
 import org.gridauth.ca.CaError;
 import org.gridauth.ca.service.OcspResponder;
 import org.gridauth.ca.service.RepositoryContent;
 import org.gridauth.gsi.credential.Credential;
 import org.gridauth.gsi.error.GridAuthException;
+import org.gridauth.gsi.ops.HttpRequestMetrics;
+import org.gridauth.gsi.ops.ManagementEndpoints;
+import org.gridauth.gsi.ops.RoutePatterns;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +43,9 @@ public final class RepositoryServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RepositoryServer.class);
     private static final int MAX_OCSP_REQUEST = 64 * 1024;
+    /** The routes, as the {@code uri} tag of the request metrics (an OCSP request in a GET path is not a tag value). */
+    static final RoutePatterns ROUTES = RoutePatterns.of("/", "/index.html", "/ca.pem", "/ca.der", "/ca.crt", "/crl.der", "/crl.pem", "/cps",
+            "/trust-bundle.tar.gz", "/fingerprints", "/grid-mapfile", "/ocsp", "/ocsp/{*request}");
 
     private final HttpServer http;
     private final HttpsServer https;
@@ -54,6 +62,17 @@ public final class RepositoryServer implements AutoCloseable {
     /** With {@code gridMapfile} (may be null: not served) the grid-mapfile data of R-CA-6, over HTTPS only. */
     public RepositoryServer(InetSocketAddress httpAddress, InetSocketAddress httpsAddress, Credential tls, RepositoryContent content,
                             OcspResponder ocsp, java.util.function.Supplier<byte[]> gridMapfile, int threads) {
+        this(httpAddress, httpsAddress, tls, content, ocsp, gridMapfile, threads, new HttpRequestMetrics(new SimpleMeterRegistry()), null);
+    }
+
+    /**
+     * With every request timed in {@code metrics}, and {@code management} (may be null: not served) on the plain HTTP
+     * port: the monitoring agent on the CA machine asks {@code http://127.0.0.1:<port>/actuator/health} without a
+     * TLS set-up, and the endpoints refuse every other client (R-OP-2).
+     */
+    public RepositoryServer(InetSocketAddress httpAddress, InetSocketAddress httpsAddress, Credential tls, RepositoryContent content,
+                            OcspResponder ocsp, java.util.function.Supplier<byte[]> gridMapfile, int threads, HttpRequestMetrics metrics,
+                            ManagementEndpoints management) {
         this.content = content;
         this.ocsp = ocsp;
         this.gridMapfile = gridMapfile;
@@ -61,11 +80,14 @@ public final class RepositoryServer implements AutoCloseable {
         try {
             NoDelay.ensure();
             http = HttpServer.create(httpAddress, 64);
-            http.createContext("/", exchange -> handle(exchange, false));
+            http.createContext("/", metrics.timed(exchange -> handle(exchange, false), ROUTES));
+            if (management != null) {
+                management.mount(http);
+            }
             http.setExecutor(executor);
             https = HttpsServer.create(httpsAddress, 64);
             https.setHttpsConfigurator(new HttpsConfigurator(tlsContext(tls)));
-            https.createContext("/", exchange -> handle(exchange, true));
+            https.createContext("/", metrics.timed(exchange -> handle(exchange, true), ROUTES));
             https.setExecutor(executor);
         } catch (IOException | GeneralSecurityException e) {
             executor.shutdownNow();

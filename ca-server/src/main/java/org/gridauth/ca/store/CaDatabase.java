@@ -30,6 +30,16 @@ public final class CaDatabase {
         return Transactions.run(dataSource, work, e -> new GridAuthException(CaError.DATABASE_UNAVAILABLE, e, e.getMessage()));
     }
 
+    /** Throws GA-CA-020 unless the database answers a query now; the health check's probe. */
+    public void ping() {
+        inTransaction(connection -> {
+            try (java.sql.Statement statement = connection.createStatement()) {
+                statement.execute("SELECT 1");
+            }
+            return null;
+        });
+    }
+
     /** Whether the exception is a unique or primary key violation (SQLSTATE 23505 on H2 and PostgreSQL). */
     static boolean isUniqueViolation(Throwable e) {
         return Transactions.isUniqueViolation(e);

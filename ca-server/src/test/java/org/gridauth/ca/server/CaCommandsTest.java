@@ -130,6 +130,17 @@ class CaCommandsTest {
             HttpResponse<byte[]> der = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + daemon.httpPort() + "/ca.der")).build(), HttpResponse.BodyHandlers.ofByteArray());
             assertThat(der.body()).isEqualTo(runtime.key().certificate().getEncoded());
+            // R-OP-2: health (database and a probe signature by the token) and metrics on the repository's HTTP port.
+            HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + daemon.httpPort() + "/actuator/health")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(health.body()).isEqualTo("{\"status\":\"UP\"}");
+            HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + daemon.httpPort() + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metrics.body()).contains("jvm_memory_used_bytes")
+                    .contains("http_server_requests_seconds_count{exception=\"none\",method=\"GET\",outcome=\"SUCCESS\",status=\"200\",uri=\"/ca.der\"} 1")
+                    .contains("uri=\"/actuator/health\"");
             assertThat(daemon.raPort()).isPositive();
             assertThat(dir.resolve("pub/crl.pem")).exists();
             assertThat(dir.resolve("ocsp/ocspcert.pem")).exists();

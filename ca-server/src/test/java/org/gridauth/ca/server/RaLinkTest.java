@@ -27,6 +27,8 @@ import javax.net.ssl.TrustManagerFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
 import org.gridauth.ca.audit.AuditRecord;
 import org.gridauth.ca.policy.CrlSchedule;
 import org.gridauth.ca.policy.RaAuthorization;
@@ -44,6 +46,7 @@ import org.gridauth.ca.store.JdbcRequestLog;
 import org.gridauth.gsi.testing.TestDatabases;
 import org.gridauth.gsi.credential.Credential;
 import org.gridauth.gsi.credential.Pem;
+import org.gridauth.gsi.ops.HttpRequestMetrics;
 import org.gridauth.gsi.dn.GridDn;
 import org.gridauth.gsi.profile.CertificateMaker;
 import org.gridauth.gsi.profile.CertificateProfiles;
@@ -68,6 +71,7 @@ class RaLinkTest {
     private JdbcAuditTrail audit;
     private RaLinkServer server;
     private javax.sql.DataSource dataSource;
+    private RaLinkService service;
 
     @BeforeAll
     static void fixtures() {
@@ -88,7 +92,7 @@ class RaLinkTest {
         IssuanceService issuance = new IssuanceService(ca.key(), HsmTestCa.policy(), store, audit, new CertificateMaker(clock));
         CrlService crls = new CrlService(ca.key(), store, new JdbcCrlStore(database, audit), CrlSchedule.defaults(),
                 Files.createDirectories(dir.resolve("pub")), clock);
-        RaLinkService service = new RaLinkService(issuance, new RevocationService(store, crls, audit, clock), crls, store,
+        service = new RaLinkService(issuance, new RevocationService(store, crls, audit, clock), crls, store,
                 new JdbcRequestLog(database, clock), new RaCodec());
         server = new RaLinkServer(new InetSocketAddress("127.0.0.1", 0), TestPki.shared().host(), RaAuthorization.of(ra.certificate()),
                 audit, service, 4, clock);
@@ -134,6 +138,23 @@ class RaLinkTest {
 
     private String issueBody(String requestId, String csr, String hpciId) throws Exception {
         return json.writeValueAsString(java.util.Map.of("requestId", requestId, "profile", "client", "csr", csr, "hpciId", hpciId));
+    }
+
+    @Test
+    @DisplayName("R-OP-2: every RA link request is timed by method, route pattern and status; the serial in the path is never a tag value")
+    void requestMetrics() throws Exception {
+        server.close();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        server = new RaLinkServer(new InetSocketAddress("127.0.0.1", 0), TestPki.shared().host(), RaAuthorization.of(ra.certificate()),
+                audit, service, 4, Clock.systemUTC(), new HttpRequestMetrics(registry));
+        HttpClient client = client(ra);
+        assertThat(get(client, "/v1/certificates/abc123").statusCode()).isEqualTo(404);
+        assertThat(get(client, "/v1/nothing").statusCode()).isEqualTo(404);
+
+        assertThat(registry.get(HttpRequestMetrics.METRIC).tags("method", "GET", "uri", "/v1/certificates/{serial}", "status", "404").timer().count())
+                .isEqualTo(1);
+        assertThat(registry.get(HttpRequestMetrics.METRIC).tags("uri", "NOT_FOUND").timer().count()).isEqualTo(1);
+        assertThat(registry.getMeters()).allSatisfy(m -> assertThat(m.getId().getTags().toString()).doesNotContain("abc123"));
     }
 
     @Test
