@@ -34,13 +34,13 @@ public record CertManagerConfig(Path source, String databaseUrl, String database
                                 Path raCertificate, Path raKey, Path caCertificate, String caProfile, GridDn subjectBase, int keyBits,
                                 PassphraseRule keyPassphrase, String myproxyHost, int myproxyPort, ProxyLifetimePolicy proxyLifetime,
                                 PassphraseRule storagePassphrase, Path acCertificate, Path acKey, String acHost, int acPort,
-                                MailSettings mail) {
+                                MailSettings mail, InetSocketAddress managementListen) {
 
     private static final Set<String> KNOWN = Set.of("database.url", "database.user", "database.password-file", "listen", "threads",
             "tls.certificate", "tls.key", "trust.dir", "portal.clients", "ca.url", "ca.ra-certificate", "ca.ra-key", "ca.certificate",
             "ca.profile", "subject.base", "key.bits", "passphrase.min-length", "myproxy.host", "myproxy.port", "proxy.default-hours",
             "proxy.max-hours", "proxy.storage-passphrase.min-length", "ac.certificate", "ac.key", "ac.host", "ac.port", "mail.host",
-            "mail.port", "mail.from", "mail.notify-holder");
+            "mail.port", "mail.from", "mail.notify-holder", "management.listen");
     private static final String MAIL_RECIPIENTS = "mail.recipients.";
 
     public static CertManagerConfig load(Path file) {
@@ -82,6 +82,12 @@ public record CertManagerConfig(Path source, String databaseUrl, String database
         if (keyBits < 2048) {
             throw invalid(file, "key.bits must be at least 2048");
         }
+        InetSocketAddress management = p.getProperty("management.listen") == null ? null : s.address("management.listen", null);
+        if (management != null && (management.getAddress() == null || !management.getAddress().isLoopbackAddress())) {
+            // The health and metrics port is for the monitoring agent on this machine; R-OP-3 lists no such port outside.
+            throw invalid(file, "management.listen must be a loopback address (127.0.0.1:PORT or [::1]:PORT), not \""
+                    + p.getProperty("management.listen").trim() + "\"");
+        }
         return new CertManagerConfig(file, s.text("database.url", null), p.getProperty("database.user", "").trim(),
                 s.optionalPath("database.password-file"), s.address("listen", "0.0.0.0:8444"), (int) s.number("threads", 16L),
                 s.path("tls.certificate"), s.path("tls.key"), s.path("trust.dir"), portals, s.uri("ca.url"), s.path("ca.ra-certificate"),
@@ -89,7 +95,7 @@ public record CertManagerConfig(Path source, String databaseUrl, String database
                 (int) keyBits, new PassphraseRule((int) s.number("passphrase.min-length", 12L)), s.text("myproxy.host", null),
                 (int) s.number("myproxy.port", 7512L), new ProxyLifetimePolicy(Duration.ofHours(defaultHours), Duration.ofHours(maxHours)),
                 new PassphraseRule((int) s.number("proxy.storage-passphrase.min-length", 8L)), ac ? s.path("ac.certificate") : null,
-                ac ? s.path("ac.key") : null, ac ? s.text("ac.host", null) : null, ac ? (int) s.number("ac.port", 15000L) : 0, mail);
+                ac ? s.path("ac.key") : null, ac ? s.text("ac.host", null) : null, ac ? (int) s.number("ac.port", 15000L) : 0, mail, management);
     }
 
     private static GridAuthException invalid(Path file, String problem) {

@@ -16,6 +16,9 @@ import java.util.concurrent.TimeUnit;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
 import org.gridauth.certmanager.CertManagerError;
 import org.gridauth.certmanager.client.CaLinkClient;
 import org.gridauth.certmanager.policy.VoMembership;
@@ -34,6 +37,11 @@ import org.gridauth.certmanager.store.JdbcIssueRequests;
 import org.gridauth.gsi.credential.Credential;
 import org.gridauth.gsi.credential.CredentialFiles;
 import org.gridauth.gsi.error.GridAuthException;
+import org.gridauth.gsi.ops.HealthCheck;
+import org.gridauth.gsi.ops.HttpRequestMetrics;
+import org.gridauth.gsi.ops.JvmMetrics;
+import org.gridauth.gsi.ops.ManagementEndpoints;
+import org.gridauth.gsi.ops.ManagementServer;
 import org.gridauth.gsi.proxy.ProxyMaker;
 import org.gridauth.gsi.trust.ChainValidator;
 import org.gridauth.myproxy.client.MyProxyClient;
@@ -49,12 +57,17 @@ public final class CertManagerDaemon implements AutoCloseable {
     private final ChainValidator validator;
     private final CertManagerServer server;
     private final ScheduledExecutorService housekeeping;
+    private final JvmMetrics jvm;
+    private final ManagementServer management;
 
-    private CertManagerDaemon(HikariDataSource pool, ChainValidator validator, CertManagerServer server, ScheduledExecutorService housekeeping) {
+    private CertManagerDaemon(HikariDataSource pool, ChainValidator validator, CertManagerServer server, ScheduledExecutorService housekeeping,
+                              JvmMetrics jvm, ManagementServer management) {
         this.pool = pool;
         this.validator = validator;
         this.server = server;
         this.housekeeping = housekeeping;
+        this.jvm = jvm;
+        this.management = management;
     }
 
     public static CertManagerDaemon start(CertManagerConfig config, Clock clock) {
@@ -78,6 +91,10 @@ public final class CertManagerDaemon implements AutoCloseable {
             throw new GridAuthException(CertManagerError.DATABASE_UNAVAILABLE, e, e.getMessage());
         }
         ChainValidator validator = null;
+        // R-OP-2: one registry for the process; served on management.listen when that is set.
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        JvmMetrics jvm = new JvmMetrics(registry);
+        ManagementServer management = null;
         try {
             CmDatabase database = new CmDatabase(pool);
             JdbcCredentialStore store = new JdbcCredentialStore(database, clock);
@@ -96,10 +113,13 @@ public final class CertManagerDaemon implements AutoCloseable {
                     config.keyBits(), config.keyPassphrase()), store, requests, audit, ca, myproxy, notifier, vault, clock);
             ProxyService proxies = new ProxyService(store, audit, vault, new ProxyMaker(clock), config.proxyLifetime(), config.storagePassphrase(),
                     membership, aa, myproxy, org.gridauth.certmanager.store.JdbcPassphraseGuard.defaults(database, clock), clock);
-            CertManagerServer server = new CertManagerServer(config.listen(), tls, validator, config.threads());
+            CertManagerServer server = new CertManagerServer(config.listen(), tls, validator, config.threads(), new HttpRequestMetrics(registry));
             server.route("/v1/", new PortalApi(new HashSet<>(config.portalClients()), certificates, proxies,
                     new RevocationService(store, audit, ca, clock), new Mappings(store, clock), audit));
             Registries.routes(server, pool, database, clock);
+            if (config.managementListen() != null) {
+                management = management(config, new ManagementEndpoints(registry, List.of(new HealthCheck("database", database::ping))));
+            }
             server.start();
             ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "cert-manager-housekeeping");
@@ -113,14 +133,37 @@ public final class CertManagerDaemon implements AutoCloseable {
                     LOG.warn("housekeeping failed: {}", e.getMessage());
                 }
             }, 1, 60, TimeUnit.MINUTES);
-            return new CertManagerDaemon(pool, validator, server, housekeeping);
+            return new CertManagerDaemon(pool, validator, server, housekeeping, jvm, management);
         } catch (RuntimeException e) {
+            if (management != null) {
+                management.close();
+            }
             if (validator != null) {
                 validator.close();
             }
+            jvm.close();
             pool.close();
             throw e;
         }
+    }
+
+    /**
+     * The health and metrics listener: plain HTTP on loopback, apart from the service port, because that one asks
+     * every caller for a client certificate before any path is read, and a monitoring agent on this machine should
+     * not need a grid credential to ask whether the service is up.
+     */
+    private static ManagementServer management(CertManagerConfig config, ManagementEndpoints endpoints) {
+        try {
+            return new ManagementServer(config.managementListen(), endpoints);
+        } catch (java.io.IOException e) {
+            throw new GridAuthException(CertManagerError.CONFIGURATION_INVALID, e, config.source(),
+                    "management.listen: cannot listen on " + config.managementListen() + ": " + e.getMessage());
+        }
+    }
+
+    /** The management listener's port, or -1 without {@code management.listen}. */
+    public int managementPort() {
+        return management == null ? -1 : management.address().getPort();
     }
 
     /** Runs the certificate manager from a configuration file until the process is stopped. */
@@ -159,8 +202,12 @@ public final class CertManagerDaemon implements AutoCloseable {
     @Override
     public void close() {
         housekeeping.shutdownNow();
+        if (management != null) {
+            management.close();
+        }
         server.close();
         validator.close();
         pool.close();
+        jvm.close();
     }
 }

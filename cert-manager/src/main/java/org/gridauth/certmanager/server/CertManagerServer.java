@@ -22,9 +22,13 @@ import com.sun.net.httpserver.HttpsExchange;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
 import org.gridauth.certmanager.CertManagerError;
 import org.gridauth.gsi.credential.Credential;
 import org.gridauth.gsi.error.GridAuthException;
+import org.gridauth.gsi.ops.HttpRequestMetrics;
+import org.gridauth.gsi.ops.RoutePatterns;
 import org.gridauth.gsi.trust.ChainValidator;
 import org.gridauth.gsi.trust.GsiTrustManager;
 import org.slf4j.Logger;
@@ -48,10 +52,25 @@ public final class CertManagerServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Every route of this listener, as the {@code uri} tag of the request metrics (R-OP-2): HPCI-IDs in paths never
+     * become tag values.
+     */
+    static final RoutePatterns ROUTES = RoutePatterns.of("/v1/certificates", "/v1/proxies", "/v1/revocations", "/v1/common-names",
+            "/v1/accounts/{hpciId}/mappings", "/v1/feed");
+
     private final HttpsServer server;
     private final ExecutorService executor;
+    private final HttpRequestMetrics metrics;
 
+    /** Without request metrics (tests, benchmarks). */
     public CertManagerServer(InetSocketAddress address, Credential tls, ChainValidator clients, int threads) {
+        this(address, tls, clients, threads, new HttpRequestMetrics(new SimpleMeterRegistry()));
+    }
+
+    /** With every request timed in {@code metrics}, which the management port serves (R-OP-2). */
+    public CertManagerServer(InetSocketAddress address, Credential tls, ChainValidator clients, int threads, HttpRequestMetrics metrics) {
+        this.metrics = metrics;
         try {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(org.gridauth.gsi.credential.TlsKeys.keyManagers(tls), new TrustManager[] {new ClientTrust(clients)}, new SecureRandom());
@@ -74,7 +93,7 @@ public final class CertManagerServer implements AutoCloseable {
 
     /** Routes every request whose path starts with {@code prefix} to the handler; call before {@link #start()}. */
     public CertManagerServer route(String prefix, HttpHandler handler) {
-        server.createContext(prefix, handler);
+        server.createContext(prefix, metrics.timed(handler, ROUTES));
         return this;
     }
 

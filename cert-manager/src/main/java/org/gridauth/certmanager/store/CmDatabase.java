@@ -42,6 +42,16 @@ public final class CmDatabase {
         return h2;
     }
 
+    /** Throws GA-CM-002 unless the database answers a query now; the health check's probe (R-OP-2). */
+    public void ping() {
+        inTransaction(connection -> {
+            try (java.sql.Statement statement = connection.createStatement()) {
+                statement.execute("SELECT 1");
+            }
+            return null;
+        });
+    }
+
     /** Runs the work in one transaction; any failure rolls everything back. */
     public <T> T inTransaction(Transactions.Work<T> work) {
         return Transactions.run(dataSource, work, e -> new GridAuthException(CertManagerError.DATABASE_UNAVAILABLE, e, e.getMessage()));

@@ -69,6 +69,44 @@ class CertManagerDaemonTest {
     }
 
     @Test
+    @DisplayName("R-OP-2: with management.listen the daemon answers /actuator/health and /actuator/prometheus over plain HTTP on loopback,"
+            + " with portal API requests counted by route pattern (no HPCI-ID in the metrics)")
+    void healthAndMetrics() throws Exception {
+        try (CertManagerFixture peers = new CertManagerFixture(dir.resolve("peers"), TestDatabases.h2());
+             CertManagerDaemon daemon = CertManagerDaemon.start(CertManagerConfig.load(config(peers, "management.listen = 127.0.0.1:0")),
+                     Clock.systemUTC())) {
+            HttpResponse<String> mappings = peers.client(peers.portal).send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                    "https://" + peers.pki.hostName() + ":" + daemon.port() + "/v1/accounts/HPCI009301/mappings")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(mappings.statusCode()).as(mappings.body()).isEqualTo(200);
+
+            java.net.http.HttpClient local = java.net.http.HttpClient.newHttpClient();
+            String base = "http://127.0.0.1:" + daemon.managementPort();
+            HttpResponse<String> health = local.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/actuator/health")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(health.body()).isEqualTo("{\"status\":\"UP\"}");
+            HttpResponse<String> metrics = local.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/actuator/prometheus")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metrics.body()).contains("jvm_memory_used_bytes", "process_cpu_usage")
+                    .contains("http_server_requests_seconds_count{exception=\"none\",method=\"GET\",outcome=\"SUCCESS\",status=\"200\","
+                            + "uri=\"/v1/accounts/{hpciId}/mappings\"} 1")
+                    .doesNotContainIgnoringCase("hpci009301");
+        }
+    }
+
+    @Test
+    @DisplayName("R-OP-2, R-OP-3: management.listen must be a loopback address, so no health or metrics port answers outside the machine")
+    void managementListenLoopbackOnly() throws Exception {
+        try (CertManagerFixture peers = new CertManagerFixture(dir.resolve("peers"), TestDatabases.h2())) {
+            assertThatThrownBy(() -> CertManagerConfig.load(config(peers, "management.listen = 0.0.0.0:8445")))
+                    .hasMessageContaining("GA-CM-001").hasMessageContaining("management.listen must be a loopback address");
+            assertThat(CertManagerConfig.load(config(peers, "")).managementListen()).isNull();
+        }
+    }
+
+    @Test
     @DisplayName("R-CM-2, R-CM-4, R-RA-8: the daemon takes VO groups from the imported project registry: a member gets the group, a non-member is refused")
     void voGroupsFromTheProjectRegistry() throws Exception {
         try (CertManagerFixture peers = new CertManagerFixture(dir.resolve("peers"), TestDatabases.h2())) {
