@@ -38,6 +38,8 @@ public final class Testbed {
     public final ConfigurableApplicationContext portal;
     /** The Shibboleth SP (prepared, registered at the IdP; started by the Shibboleth-mode test only). */
     public final ShibbolethFront shibboleth;
+    /** The SMTP server the portal's issuance notifications (R-RA-7) go to. */
+    public final com.icegreen.greenmail.util.GreenMail mail;
 
     public static synchronized Testbed get() {
         return start(0);
@@ -63,6 +65,8 @@ public final class Testbed {
         peers = new PeerServices(dir);
         idpPort = freePort();
         portalPort = freePort();
+        mail = new com.icegreen.greenmail.util.GreenMail(new com.icegreen.greenmail.util.ServerSetup(freePort(), "127.0.0.1", "smtp"));
+        mail.start();
         Path home = dir.resolve("portal-home");
         Credential sp = SpCredential.load(null, null, home, SP_ENTITY_ID, Clock.systemUTC());
         Files.writeString(dir.resolve("portal-sp.xml"), SpMetadata.xml(SP_ENTITY_ID, portalBase(), sp.certificate()));
@@ -197,6 +201,8 @@ public final class Testbed {
         p.put("gridauth.ra.myproxy.host", peers.pki.hostName());
         p.put("gridauth.ra.myproxy.port", peers.myproxy.port());
         p.put("gridauth.ra.license.max-total", 3);
+        p.put("gridauth.ra.mail.host", "127.0.0.1");
+        p.put("gridauth.ra.mail.port", mail.getSmtp().getPort());
         p.put("gridauth.ra.license.max-held", 1);
         return p;
     }
@@ -241,5 +247,6 @@ public final class Testbed {
             // shutting down anyway
         }
         peers.close();
+        mail.stop();
     }
 }
