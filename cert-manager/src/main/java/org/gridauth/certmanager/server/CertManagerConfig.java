@@ -34,13 +34,13 @@ public record CertManagerConfig(Path source, String databaseUrl, String database
                                 Path raCertificate, Path raKey, Path caCertificate, String caProfile, GridDn subjectBase, int keyBits,
                                 PassphraseRule keyPassphrase, String myproxyHost, int myproxyPort, ProxyLifetimePolicy proxyLifetime,
                                 PassphraseRule storagePassphrase, Path acCertificate, Path acKey, String acHost, int acPort,
-                                MailSettings mail, InetSocketAddress managementListen) {
+                                MailSettings mail, InetSocketAddress managementListen, int keyPool) {
 
     private static final Set<String> KNOWN = Set.of("database.url", "database.user", "database.password-file", "listen", "threads",
             "tls.certificate", "tls.key", "trust.dir", "portal.clients", "ca.url", "ca.ra-certificate", "ca.ra-key", "ca.certificate",
             "ca.profile", "subject.base", "key.bits", "passphrase.min-length", "myproxy.host", "myproxy.port", "proxy.default-hours",
             "proxy.max-hours", "proxy.storage-passphrase.min-length", "ac.certificate", "ac.key", "ac.host", "ac.port", "mail.host",
-            "mail.port", "mail.from", "mail.notify-holder", "management.listen");
+            "mail.port", "mail.from", "mail.notify-holder", "management.listen", "key.pool");
     private static final String MAIL_RECIPIENTS = "mail.recipients.";
 
     public static CertManagerConfig load(Path file) {
@@ -82,6 +82,10 @@ public record CertManagerConfig(Path source, String databaseUrl, String database
         if (keyBits < 2048) {
             throw invalid(file, "key.bits must be at least 2048");
         }
+        long keyPool = s.number("key.pool", 32L);
+        if (keyPool < 0 || keyPool > 10_000) {
+            throw invalid(file, "key.pool must be between 0 (no pool) and 10000 key pairs");
+        }
         InetSocketAddress management = p.getProperty("management.listen") == null ? null : s.address("management.listen", null);
         if (management != null && (management.getAddress() == null || !management.getAddress().isLoopbackAddress())) {
             // The health and metrics port is for the monitoring agent on this machine; R-OP-3 lists no such port outside.
@@ -95,7 +99,7 @@ public record CertManagerConfig(Path source, String databaseUrl, String database
                 (int) keyBits, new PassphraseRule((int) s.number("passphrase.min-length", 12L)), s.text("myproxy.host", null),
                 (int) s.number("myproxy.port", 7512L), new ProxyLifetimePolicy(Duration.ofHours(defaultHours), Duration.ofHours(maxHours)),
                 new PassphraseRule((int) s.number("proxy.storage-passphrase.min-length", 8L)), ac ? s.path("ac.certificate") : null,
-                ac ? s.path("ac.key") : null, ac ? s.text("ac.host", null) : null, ac ? (int) s.number("ac.port", 15000L) : 0, mail, management);
+                ac ? s.path("ac.key") : null, ac ? s.text("ac.host", null) : null, ac ? (int) s.number("ac.port", 15000L) : 0, mail, management, (int) keyPool);
     }
 
     private static GridAuthException invalid(Path file, String problem) {

@@ -59,9 +59,11 @@ public final class CertManagerDaemon implements AutoCloseable {
     private final ScheduledExecutorService housekeeping;
     private final JvmMetrics jvm;
     private final ManagementServer management;
+    private final org.gridauth.certmanager.keys.KeyPool keys;
 
     private CertManagerDaemon(HikariDataSource pool, ChainValidator validator, CertManagerServer server, ScheduledExecutorService housekeeping,
-                              JvmMetrics jvm, ManagementServer management) {
+                              JvmMetrics jvm, ManagementServer management, org.gridauth.certmanager.keys.KeyPool keys) {
+        this.keys = keys;
         this.pool = pool;
         this.validator = validator;
         this.server = server;
@@ -95,6 +97,7 @@ public final class CertManagerDaemon implements AutoCloseable {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         JvmMetrics jvm = new JvmMetrics(registry);
         ManagementServer management = null;
+        org.gridauth.certmanager.keys.KeyPool keys = null;
         try {
             CmDatabase database = new CmDatabase(pool);
             JdbcCredentialStore store = new JdbcCredentialStore(database, clock);
@@ -109,8 +112,9 @@ public final class CertManagerDaemon implements AutoCloseable {
                     : Optional.of(new AttributeAuthority(CredentialFiles.readUserCredential(config.acCertificate(), config.acKey(), null),
                     config.acHost(), config.acPort(), clock));
             VoMembership membership = Registries.membership(database, clock);
+            keys = org.gridauth.certmanager.keys.KeyPool.rsa(config.keyBits(), config.keyPool());
             CertificateService certificates = new CertificateService(new CertificateService.IssuanceSettings(config.subjectBase(), config.caProfile(),
-                    config.keyBits(), config.keyPassphrase()), store, requests, audit, ca, myproxy, notifier, vault, clock);
+                    config.keyBits(), config.keyPassphrase()), store, requests, audit, ca, myproxy, notifier, vault, clock, keys);
             ProxyService proxies = new ProxyService(store, audit, vault, new ProxyMaker(clock), config.proxyLifetime(), config.storagePassphrase(),
                     membership, aa, myproxy, org.gridauth.certmanager.store.JdbcPassphraseGuard.defaults(database, clock), clock);
             CertManagerServer server = new CertManagerServer(config.listen(), tls, validator, config.threads(), new HttpRequestMetrics(registry));
@@ -133,8 +137,11 @@ public final class CertManagerDaemon implements AutoCloseable {
                     LOG.warn("housekeeping failed: {}", e.getMessage());
                 }
             }, 1, 60, TimeUnit.MINUTES);
-            return new CertManagerDaemon(pool, validator, server, housekeeping, jvm, management);
+            return new CertManagerDaemon(pool, validator, server, housekeeping, jvm, management, keys);
         } catch (RuntimeException e) {
+            if (keys != null) {
+                keys.close();
+            }
             if (management != null) {
                 management.close();
             }
@@ -201,6 +208,7 @@ public final class CertManagerDaemon implements AutoCloseable {
 
     @Override
     public void close() {
+        keys.close();
         housekeeping.shutdownNow();
         if (management != null) {
             management.close();

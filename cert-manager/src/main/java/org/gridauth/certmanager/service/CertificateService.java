@@ -77,9 +77,18 @@ public final class CertificateService {
     private final KeyVault vault;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
+    private final java.util.function.Supplier<KeyPair> keys;
 
     public CertificateService(IssuanceSettings settings, JdbcCredentialStore store, JdbcIssueRequests requests, JdbcAuditLog audit,
                               CaLinkClient ca, MyProxyTarget myproxy, Optional<IssuanceNotifier> notifier, KeyVault vault, Clock clock) {
+        this(settings, store, requests, audit, ca, myproxy, notifier, vault, clock, null);
+    }
+
+    /** With the researchers' key pairs from {@code keys} (a {@link org.gridauth.certmanager.keys.KeyPool}); null: made per request. */
+    public CertificateService(IssuanceSettings settings, JdbcCredentialStore store, JdbcIssueRequests requests, JdbcAuditLog audit,
+                              CaLinkClient ca, MyProxyTarget myproxy, Optional<IssuanceNotifier> notifier, KeyVault vault, Clock clock,
+                              java.util.function.Supplier<KeyPair> keys) {
+        this.keys = keys != null ? keys : () -> KeyPairs.rsa(settings.keyBits(), random);
         this.settings = settings;
         this.store = store;
         this.requests = requests;
@@ -148,7 +157,7 @@ public final class CertificateService {
             sealedKey = null;
             requests.prepared(r.requestId(), csrPem, null);
         } else {
-            KeyPair pair = KeyPairs.rsa(settings.keyBits(), random);
+            KeyPair pair = keys.get();
             GridDn subject = settings.subjectBase().append(org.gridauth.gsi.dn.DnAttribute.CN, r.commonName());
             csrPem = Pem.encode(csr(pair, subject));
             sealedKey = vault.seal(pair.getPrivate(), r.keyPassphrase());
