@@ -183,6 +183,8 @@ final class Suite implements AutoCloseable {
                     "subject.base = " + GridCa.USERS,
                     "myproxy.host = localhost",
                     "myproxy.port = " + settings.myProxyPort(),
+                    "# a few researcher keys made ahead of time; a demo machine's CPU is better spent starting the suite",
+                    "key.pool = 4",
                     "");
             AtomicFiles.write(config, text.getBytes(StandardCharsets.UTF_8), AtomicFiles.OWNER_READ_WRITE);
         }
