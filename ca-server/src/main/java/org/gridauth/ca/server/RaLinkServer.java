@@ -84,8 +84,7 @@ public final class RaLinkServer implements AutoCloseable {
                 public void configure(HttpsParameters params) {
                     SSLParameters parameters = context.getDefaultSSLParameters();
                     parameters.setNeedClientAuth(true);
-                    parameters.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
-                    params.setSSLParameters(parameters);
+                    params.setSSLParameters(TlsSettings.restrict(parameters));
                 }
             });
         } catch (IOException | GeneralSecurityException e) {

@@ -19,6 +19,7 @@ import javax.net.ssl.SSLContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -86,7 +87,14 @@ public final class RepositoryServer implements AutoCloseable {
             }
             http.setExecutor(executor);
             https = HttpsServer.create(httpsAddress, 64);
-            https.setHttpsConfigurator(new HttpsConfigurator(tlsContext(tls)));
+            SSLContext context = tlsContext(tls);
+            https.setHttpsConfigurator(new HttpsConfigurator(context) {
+                @Override
+                public void configure(HttpsParameters params) {
+                    // Explicit rather than the JDK's defaults, which still allow suites without forward secrecy.
+                    params.setSSLParameters(TlsSettings.restrict(context.getDefaultSSLParameters()));
+                }
+            });
             https.createContext("/", metrics.timed(exchange -> handle(exchange, true), ROUTES));
             https.setExecutor(executor);
         } catch (IOException | GeneralSecurityException e) {

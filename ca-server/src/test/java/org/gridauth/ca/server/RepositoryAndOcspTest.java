@@ -1,7 +1,9 @@
 package org.gridauth.ca.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,6 +16,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 import org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers;
 import org.gridauth.ca.policy.CrlSchedule;
@@ -179,6 +184,28 @@ class RepositoryAndOcspTest {
                 HsmTestCa.ORGANISATION + "/OU=Users/CN=Taro Yamada hpci000102 [hpci000102]");
         assertThat(file.permits(GridDn.fromOpenSsl(HsmTestCa.ORGANISATION + "/OU=Users/CN=Taro Yamada hpci000102"), "hpci000102")).isTrue();
         assertThat(new String(get(client, "https://localhost:" + server.httpsPort() + "/").body())).contains("grid-mapfile");
+    }
+
+    @Test
+    @DisplayName("R-CA-6: the repository's HTTPS speaks TLS 1.3, or TLS 1.2 with ECDHE and AES-GCM; RSA key exchange and CBC suites are refused")
+    void httpsSuites() throws Exception {
+        SSLContext tls = TestPki.anonymousClientTls(TestPki.shared().ca().certificate());
+        assertThat(handshake(tls, "TLSv1.3", "TLS_AES_128_GCM_SHA256")).isEqualTo("TLS_AES_128_GCM_SHA256");
+        assertThat(handshake(tls, "TLSv1.2", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384")).isEqualTo("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
+        for (String weak : List.of("TLS_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA")) {
+            assertThatThrownBy(() -> handshake(tls, "TLSv1.2", weak)).as(weak).isInstanceOf(IOException.class);
+        }
+    }
+
+    /** A client offering exactly one version and one suite; returns the suite agreed. */
+    private static String handshake(SSLContext tls, String protocol, String suite) throws IOException {
+        try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket("localhost", server.httpsPort())) {
+            socket.setSoTimeout(10_000);
+            socket.setEnabledProtocols(new String[] {protocol});
+            socket.setEnabledCipherSuites(new String[] {suite});
+            socket.startHandshake();
+            return socket.getSession().getCipherSuite();
+        }
     }
 
     private static HttpResponse<byte[]> get(HttpClient client, String url) throws Exception {

@@ -53,6 +53,14 @@ public final class CertManagerServer implements AutoCloseable {
     }
 
     /**
+     * Written out rather than the JDK's defaults, which still enable suites without forward secrecy (TLS_RSA_*) and
+     * CBC-mode suites: TLS 1.3, or TLS 1.2 with ECDHE and an AEAD cipher (the system tests check it with openssl).
+     */
+    static final String[] CIPHER_SUITES = {"TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256", "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"};
+
+    /**
      * Every route of this listener, as the {@code uri} tag of the request metrics (R-OP-2): HPCI-IDs in paths never
      * become tag values.
      */
@@ -81,6 +89,7 @@ public final class CertManagerServer implements AutoCloseable {
                     SSLParameters parameters = context.getDefaultSSLParameters();
                     parameters.setNeedClientAuth(true);
                     parameters.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
+                    parameters.setCipherSuites(CIPHER_SUITES.clone());
                     params.setSSLParameters(parameters);
                 }
             });

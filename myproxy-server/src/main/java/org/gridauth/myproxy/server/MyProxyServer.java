@@ -40,6 +40,14 @@ import org.slf4j.LoggerFactory;
 public final class MyProxyServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MyProxyServer.class);
+    /**
+     * Written out rather than the JDK's defaults, which still enable suites without forward secrecy (TLS_RSA_*) and
+     * CBC-mode suites: TLS 1.3, or TLS 1.2 with ECDHE and an AEAD cipher. Debian's C clients (OpenSSL) and gsi-core's
+     * GSI peer offer these; the system tests check the rest is refused with openssl s_client.
+     */
+    static final String[] CIPHER_SUITES = {"TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256", "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"};
     private static final Pattern TRUST_FILE = Pattern.compile("[0-9a-f]{8}\\.(\\d+|r\\d+|signing_policy|namespaces)");
 
     private final SSLServerSocket listener;
@@ -83,6 +91,7 @@ public final class MyProxyServer implements AutoCloseable {
                 .createServerSocket(bind.getPort(), 128, bind.getAddress());
         listener.setWantClientAuth(true);
         listener.setEnabledProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
+        listener.setEnabledCipherSuites(CIPHER_SUITES.clone());
         // One thread per connection up to the cap, like the reference server's process per connection: a few
         // slow or idle clients never hold up the others, and past the cap new connections are closed at once.
         this.workers = new java.util.concurrent.ThreadPoolExecutor(0, threads, 30, TimeUnit.SECONDS,
