@@ -9,22 +9,18 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.gridauth.gsi.testing.GridTools;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * Scenario A of the specification, end to end, as its people do it: the suite started by 'gridauth up'; a researcher
@@ -33,11 +29,13 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * myproxy-logon fetches it and the Java gsissh logs in to the gateway, where 'id' shows the account the site's
  * grid-mapfile maps to. Then a CA operator revokes the certificate in the admin console, the site runs 'gridmap
  * sync' and 'gridmap crl', and the next login is refused. Every page is kept as a screenshot in
- * target/scenario-a-screenshots; the suite's output and logs stay in target/scenario-a-home*.
+ * target/scenario-a-screenshots; the suite (shared with the other system tests, {@link SharedSuite}) keeps its output
+ * and logs in target/suite-home*.
  */
+@ExtendWith(SharedSuite.class)
 class ScenarioATest {
 
-    private static final Path HOME = Path.of("target", "scenario-a-home").toAbsolutePath();
+    private static final Path HOME = SharedSuite.HOME;
     private static final Path SHOTS = Path.of("target", "scenario-a-screenshots");
     // Demo values of the bundled directory (printed by 'gridauth up'), and the secrets this test chooses.
     private static final String TARO_PASSWORD = "taro-demo-Pass1";
@@ -50,19 +48,11 @@ class ScenarioATest {
     private int shot;
 
     @BeforeAll
-    static void up() throws Exception {
+    static void up(RunningSuite running) {
         GridTools.require("myproxy-logon", "myproxy");
-        GridTools.require("softhsm2-util", "softhsm2");
         GridTools.require("chromium", "chromium");
         GridTools.require("chromedriver", "chromium-driver");
-        suite = RunningSuite.start(HOME, Duration.ofSeconds(240));
-    }
-
-    @AfterAll
-    static void down() throws Exception {
-        if (suite != null) {
-            suite.close();
-        }
+        suite = running;
     }
 
     @Test
@@ -71,49 +61,49 @@ class ScenarioATest {
         String up = suite.log();
         assertThat(up).contains("RA portal:").contains(suite.portalBase()).contains("taro").contains("Started in");
 
-        WebDriver browser = browser();
+        WebDriver browser = Chromium.browser();
         String myproxyUser;
         try {
             signIn(browser, "taro", TARO_PASSWORD);
             browser.findElement(By.id("go-license")).click();
-            until(browser, d -> d.getCurrentUrl().endsWith("/license"));
+            Chromium.until(browser, d -> d.getCurrentUrl().endsWith("/license"));
             shot(browser, "license");
             browser.findElement(By.id("get-license")).click();
-            until(browser, d -> !d.findElements(By.id("license-id")).isEmpty());
+            Chromium.until(browser, d -> !d.findElements(By.id("license-id")).isEmpty());
             shot(browser, "license-issued");
             String license = browser.findElement(By.id("license-id")).getText();
             secrets.add(license);
 
             browser.findElement(By.id("go-certificate")).click();
-            until(browser, d -> d.getCurrentUrl().endsWith("/certificate"));
+            Chromium.until(browser, d -> d.getCurrentUrl().endsWith("/certificate"));
             browser.findElement(By.id("licenseId")).sendKeys(license);
             shot(browser, "certificate");
             browser.findElement(By.id("check")).click();
-            until(browser, d -> !d.findElements(By.id("cn")).isEmpty());
+            Chromium.until(browser, d -> !d.findElements(By.id("cn")).isEmpty());
             assertThat(browser.findElement(By.id("cn")).getText()).isEqualTo("Taro Yamada hpci000001");
             browser.findElement(By.id("confirmCn")).click();
             browser.findElement(By.id("passphrase")).sendKeys(KEY_PASSPHRASE);
             browser.findElement(By.id("passphraseConfirm")).sendKeys(KEY_PASSPHRASE);
             shot(browser, "certificate-confirm");
             browser.findElement(By.id("issue")).click();
-            until(browser, d -> !d.findElements(By.id("serial")).isEmpty());
+            Chromium.until(browser, d -> !d.findElements(By.id("serial")).isEmpty());
             shot(browser, "certificate-issued");
 
             browser.findElement(By.id("go-proxy")).click();
-            until(browser, d -> d.getCurrentUrl().endsWith("/proxy"));
+            Chromium.until(browser, d -> d.getCurrentUrl().endsWith("/proxy"));
             browser.findElement(By.id("keyPassphrase")).sendKeys(KEY_PASSPHRASE);
             browser.findElement(By.id("storagePassphrase")).sendKeys(STORAGE_PASSPHRASE);
             browser.findElement(By.id("storagePassphraseConfirm")).sendKeys(STORAGE_PASSPHRASE);
             shot(browser, "proxy");
             browser.findElement(By.id("make-proxy")).click();
-            until(browser, d -> !d.findElements(By.id("myproxy-logon")).isEmpty());
+            Chromium.until(browser, d -> !d.findElements(By.id("myproxy-logon")).isEmpty());
             shot(browser, "proxy-issued");
             String command = browser.findElement(By.id("myproxy-logon")).getText();
             Matcher user = Pattern.compile("-l\\s+(\\S+)").matcher(command);
             assertThat(user.find()).as("the page shows the myproxy-logon command: " + command).isTrue();
             myproxyUser = user.group(1);
             browser.findElement(By.id("sign-out")).click();
-            until(browser, d -> d.getCurrentUrl().endsWith("/signed-out"));
+            Chromium.until(browser, d -> d.getCurrentUrl().endsWith("/signed-out"));
             shot(browser, "signed-out");
         } finally {
             browser.quit();
@@ -135,20 +125,20 @@ class ScenarioATest {
         assertThat(login.stdout()).contains("uid=").contains("(" + account + ")");
 
         // The CA operator revokes the certificate in the admin console.
-        WebDriver operator = browser();
+        WebDriver operator = Chromium.browser();
         try {
             signIn(operator, "hanako", HANAKO_PASSWORD);
             operator.findElement(By.id("nav-admin")).click();
-            until(operator, d -> d.getCurrentUrl().endsWith("/admin"));
+            Chromium.until(operator, d -> d.getCurrentUrl().endsWith("/admin"));
             operator.findElement(By.id("q")).sendKeys("hpci000001");
             operator.findElement(By.id("search")).click();
-            until(operator, d -> d.getCurrentUrl().contains("q="));
+            Chromium.until(operator, d -> d.getCurrentUrl().contains("q="));
             shot(operator, "admin-search");
             operator.findElement(By.cssSelector("#people a")).click();
-            until(operator, d -> d.getCurrentUrl().contains("/admin/people/"));
+            Chromium.until(operator, d -> d.getCurrentUrl().contains("/admin/people/"));
             shot(operator, "admin-person");
             operator.findElement(By.cssSelector("#person-certificates button.danger")).click();
-            until(operator, d -> !d.findElements(By.id("revoked-ok")).isEmpty());
+            Chromium.until(operator, d -> !d.findElements(By.id("revoked-ok")).isEmpty());
             shot(operator, "admin-revoked");
         } finally {
             operator.quit();
@@ -186,43 +176,22 @@ class ScenarioATest {
 
     private void signIn(WebDriver browser, String user, String password) throws Exception {
         browser.get(suite.portalBase() + "/");
-        until(browser, d -> d.getCurrentUrl().contains("/login") || d.getCurrentUrl().contains("/ds"));
+        Chromium.until(browser, d -> d.getCurrentUrl().contains("/login") || d.getCurrentUrl().contains("/ds"));
         shot(browser, user + "-portal");
         if (!browser.findElements(By.id("sign-in")).isEmpty()) {
             browser.findElement(By.id("sign-in")).click();
         }
-        until(browser, d -> d.getCurrentUrl().contains("/ds?"));
+        Chromium.until(browser, d -> d.getCurrentUrl().contains("/ds?"));
         shot(browser, user + "-discovery");
         browser.findElement(By.cssSelector("button[value='" + suite.idpEntityId() + "']")).click();
-        until(browser, d -> d.getCurrentUrl().contains("/idp/login"));
+        Chromium.until(browser, d -> d.getCurrentUrl().contains("/idp/login"));
         shot(browser, user + "-idp-login");
         browser.findElement(By.id("username")).sendKeys(user);
         browser.findElement(By.id("password")).sendKeys(password);
         browser.findElement(By.id("login")).click();
         // Spring Security brings the browser back to the page it first asked for ("/?continue").
-        until(browser, d -> d.getCurrentUrl().replaceFirst("\\?.*", "").equals(suite.portalBase() + "/"));
+        Chromium.until(browser, d -> d.getCurrentUrl().replaceFirst("\\?.*", "").equals(suite.portalBase() + "/"));
         shot(browser, user + "-home");
-    }
-
-    private static WebDriver browser() throws Exception {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(GridTools.require("chromium", "chromium").toFile());
-        // The portal's TLS certificate is from the suite's loopback services CA, which the browser does not know.
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-extensions",
-                "--disable-sync", "--no-first-run", "--ignore-certificate-errors", "--window-size=1280,1000", "--lang=en",
-                "--user-data-dir=" + Files.createTempDirectory("chromium"));
-        options.setExperimentalOption("prefs", Map.of("intl.accept_languages", "en"));
-        options.setAcceptInsecureCerts(true);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(GridTools.require("chromedriver", "chromium-driver").toFile()).usingAnyFreePort().build();
-        return new ChromeDriver(service, options);
-    }
-
-    private static void until(WebDriver driver, Predicate<WebDriver> condition) throws InterruptedException {
-        for (int i = 0; i < 600 && !condition.test(driver); i++) {
-            Thread.sleep(100);
-        }
-        assertThat(condition.test(driver)).as("page reached; now at " + driver.getCurrentUrl() + ":\n" + driver.getPageSource()).isTrue();
     }
 
     private void shot(WebDriver driver, String name) throws Exception {
