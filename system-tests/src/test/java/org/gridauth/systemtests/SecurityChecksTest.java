@@ -116,7 +116,7 @@ class SecurityChecksTest {
     }
 
     @Test
-    @DisplayName("R-IDP-1, R-IDP-4: the IdP's login page forbids framing and caching and loads nothing from elsewhere")
+    @DisplayName("R-IDP-1, R-IDP-4: the IdP's login page forbids framing, caching, content sniffing and referrers, and loads nothing from elsewhere")
     void idpLoginPageHeaders() throws Exception {
         // As a browser gets there: the portal's discovery return sends it to the IdP with an AuthnRequest.
         HttpClient client = client(null, new CookieManager());
@@ -129,6 +129,8 @@ class SecurityChecksTest {
         assertThat(csp).contains("default-src 'none'").contains("frame-ancestors 'none'").contains("form-action 'self'").doesNotContain("script-src");
         assertThat(header(page, "X-Frame-Options")).isEqualToIgnoringCase("DENY");
         assertThat(header(page, "Cache-Control")).contains("no-store");
+        assertThat(header(page, "X-Content-Type-Options")).isEqualToIgnoringCase("nosniff");
+        assertThat(header(page, "Referrer-Policy")).isEqualTo("no-referrer");
     }
 
     @Test

@@ -89,7 +89,9 @@ public class LoginController {
         String body = Pages.login(locale, csrf, username, error == null ? null : error.code().code(),
                 error == null ? null : error.localizedMessage(locale), error == null ? null : error.action(locale));
         return ResponseEntity.status(status).contentType(new MediaType("text", "html", StandardCharsets.UTF_8))
-                .header("Cache-Control", "no-store").header("X-Frame-Options", "DENY")
+                .header("Cache-Control", "no-store").header("X-Frame-Options", "DENY").header("X-Content-Type-Options", "nosniff")
+                // The login page's URL carries the SAML request: no referrer to other sites.
+                .header("Referrer-Policy", "no-referrer")
                 .header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
                 .body(body);
     }
