@@ -61,6 +61,9 @@ public class SecurityConfiguration {
                         .dispatcherTypeMatchers(DispatcherType.FORWARD, DispatcherType.ERROR).permitAll()
                         .requestMatchers("/login", "/login/**", "/saml2/**", "/saml/metadata", "/css/**", "/js/**", "/favicon.ico", PROBLEM_PATH, "/error",
                                 "/signed-out").permitAll()
+                        // R-OP-2: for the monitoring agent, without sign-on; web.ManagementAccessFilter has already refused
+                        // every client that is not on this machine.
+                        .requestMatchers(HttpMethod.GET, "/actuator/health", "/actuator/prometheus").permitAll()
                         .requestMatchers(HttpMethod.GET, "/admin", "/admin/**").hasAnyRole("OPERATOR", "AUDITOR")
                         .requestMatchers("/admin", "/admin/**").hasRole("OPERATOR")
                         .requestMatchers("/host-requests", "/host-requests/**").hasRole("HOST_ADMIN")

@@ -143,6 +143,8 @@ public final class Testbed {
                 "org.springframework.boot.autoconfigure.security.servlet.SecurityFilterAutoConfiguration",
                 "org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration",
                 "org.springframework.boot.autoconfigure.security.saml2.Saml2RelyingPartyAutoConfiguration",
+                // The IdP's actuator with Spring Security on this class path (the portal's) but not configured for it.
+                "org.springframework.boot.actuate.autoconfigure.security.servlet.ManagementWebSecurityAutoConfiguration",
                 "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration",
                 "org.springframework.boot.autoconfigure.jdbc.DataSourceTransactionManagerAutoConfiguration",
                 "org.springframework.boot.autoconfigure.jdbc.JdbcTemplateAutoConfiguration",
