@@ -135,11 +135,15 @@ class CaCommandsTest {
                     URI.create("http://127.0.0.1:" + daemon.httpPort() + "/actuator/health")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(health.body()).isEqualTo("{\"status\":\"UP\"}");
-            HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + daemon.httpPort() + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString());
+            String expected = "http_server_requests_seconds_count{exception=\"none\",method=\"GET\",outcome=\"SUCCESS\",status=\"200\",uri=\"/ca.der\"} 1";
+            HttpResponse<String> metrics = null;
+            // A request is recorded just after its answer is sent, on the server's thread: a scrape may come first.
+            for (int i = 0; i < 50 && (metrics == null || !metrics.body().contains(expected)); i++, Thread.sleep(100)) {
+                metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + daemon.httpPort()
+                        + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString());
+            }
             assertThat(metrics.statusCode()).isEqualTo(200);
-            assertThat(metrics.body()).contains("jvm_memory_used_bytes")
-                    .contains("http_server_requests_seconds_count{exception=\"none\",method=\"GET\",outcome=\"SUCCESS\",status=\"200\",uri=\"/ca.der\"} 1")
+            assertThat(metrics.body()).contains("jvm_memory_used_bytes").contains(expected)
                     .contains("uri=\"/actuator/health\"");
             assertThat(daemon.raPort()).isPositive();
             assertThat(dir.resolve("pub/crl.pem")).exists();
