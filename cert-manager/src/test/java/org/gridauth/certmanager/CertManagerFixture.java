@@ -94,6 +94,13 @@ public final class CertManagerFixture implements AutoCloseable {
     public final JdbcAuditLog audit;
     public final JdbcIssueRequests requests;
     public final CertificateService certificates;
+    /** The CA's database, for tests that count what the CA issued. */
+    public final DataSource caData;
+    /**
+     * Runs on the CA's RA-link thread after the CA has taken an issuing request and before it signs: crash tests
+     * hold the CA here to kill the certificate manager while it waits for the answer.
+     */
+    public volatile Runnable beforeCaSigns = () -> { };
     private final ChainValidator validator;
     private final Path dir;
 
@@ -106,7 +113,8 @@ public final class CertManagerFixture implements AutoCloseable {
                 List.of("stranger.example.org"));
         acIssuer = pki.issue(CertificateProfiles.service(), GridDn.fromOpenSsl(TestPki.ORGANISATION + "/CN=" + VO_HOST), List.of(VO_HOST));
 
-        CaDatabase caDb = new CaDatabase(org.gridauth.gsi.testing.TestDatabases.h2());
+        caData = org.gridauth.gsi.testing.TestDatabases.h2();
+        CaDatabase caDb = new CaDatabase(caData);
         JdbcAuditTrail caAudit = new JdbcAuditTrail(caDb, clock);
         JdbcCertificateStore caStore = new JdbcCertificateStore(caDb, caAudit, clock);
         CaKey caKey = new CaKey() {
@@ -117,6 +125,7 @@ public final class CertManagerFixture implements AutoCloseable {
 
             @Override
             public ContentSigner signer() {
+                beforeCaSigns.run();
                 return pki.caSigner();
             }
 

@@ -74,6 +74,15 @@ public final class CaLinkClient {
         return new Issued(reply.path("serial").asText(), certificates.get(0));
     }
 
+    /**
+     * Whether a {@code CA_REFUSED} is about the request ID rather than the request: the CA is still working on it
+     * (GA-CA-031) or has it on record for other content (GA-CA-030). The request itself was not judged.
+     */
+    public static boolean refusedForRequestId(GridAuthException e) {
+        String message = e.getMessage() == null ? "" : e.getMessage();
+        return e.code() == CertManagerError.CA_REFUSED && (message.contains("GA-CA-030 ") || message.contains("GA-CA-031 "));
+    }
+
     /** POST /v1/revoke; answers the certificate's status after the call. */
     public String revoke(String requestId, String serial, String reason) {
         Map<String, Object> body = new LinkedHashMap<>();

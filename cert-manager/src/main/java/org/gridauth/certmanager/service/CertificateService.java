@@ -164,22 +164,37 @@ public final class CertificateService {
             requests.prepared(r.requestId(), csrPem, sealedKey);
         }
         PublicKey requestedKey = publicKey(parseCsr(csrPem));
-        String replaces = store.validCredential(r.hpciId()).map(CredentialRecord::serial).orElse(null);
+        Optional<CredentialRecord> current = store.validCredential(r.hpciId());
+        // A retry whose certificate an earlier attempt recorded before it died, without marking the request done: that
+        // certificate is the answer. Asking the CA again would name it as the certificate to replace, a different request
+        // under the same ID (GA-CA-030), and the retry could never get it (found by CertManagerCrashConsistencyTest).
+        Optional<CredentialRecord> recordedEarlier = current.filter(c -> prior.isPresent() && certificateOf(c).getPublicKey().equals(requestedKey));
         CaLinkClient.Issued issued;
-        try {
-            issued = ca.issue("cm-" + r.requestId(), settings.caProfile(), csrPem, r.hpciId(), replaces);
-        } catch (GridAuthException e) {
-            if (e.code() == CertManagerError.CA_REFUSED) {
-                requests.forget(r.requestId());
+        CredentialRecord record;
+        if (recordedEarlier.isPresent()) {
+            record = recordedEarlier.get();
+            issued = new CaLinkClient.Issued(record.serial(), certificateOf(record));
+        } else {
+            String replaces = current.map(CredentialRecord::serial).orElse(null);
+            try {
+                issued = ca.issue("cm-" + r.requestId(), settings.caProfile(), csrPem, r.hpciId(), replaces);
+            } catch (GridAuthException e) {
+                // Forgotten only when the CA refused the content. When it refused because it is still working on this ID
+                // (GA-CA-031, e.g. a retry right after a crash of this process) or holds other content for it (GA-CA-030),
+                // the CSR kept here is the one the CA signs: forgetting it made every later retry a new CSR the CA refuses,
+                // and the certificate issued for the ID was never recorded (found by CertManagerCrashConsistencyTest).
+                if (e.code() == CertManagerError.CA_REFUSED && !CaLinkClient.refusedForRequestId(e)) {
+                    requests.forget(r.requestId());
+                }
+                throw e;
             }
-            throw e;
+            if (!issued.certificate().getPublicKey().equals(requestedKey)) {
+                throw new GridAuthException(CertManagerError.KEY_MISMATCH, "serial " + issued.serial());
+            }
+            record = record(r, account, issued, destination == Location.DOWNLOAD ? Location.DOWNLOAD : Location.STORE,
+                    destination == Location.DOWNLOAD ? null : sealedKey);
         }
         X509Certificate certificate = issued.certificate();
-        if (!certificate.getPublicKey().equals(requestedKey)) {
-            throw new GridAuthException(CertManagerError.KEY_MISMATCH, "serial " + issued.serial());
-        }
-        CredentialRecord record = record(r, account, issued, destination == Location.DOWNLOAD ? Location.DOWNLOAD : Location.STORE,
-                destination == Location.DOWNLOAD ? null : sealedKey);
         String warning = null;
         if (destination == Location.MYPROXY && sealedKey != null) {
             String username = blank(r.myproxyUsername()) ? account.localName() : r.myproxyUsername();
@@ -210,6 +225,10 @@ public final class CertificateService {
         CredentialRecord record = store.bySerial(state.serial())
                 .orElseThrow(() -> new GridAuthException(CertManagerError.NOT_FOUND, "certificate", state.serial()));
         return reply(record, state.replyKey(), r.keyPassphrase(), null);
+    }
+
+    private static X509Certificate certificateOf(CredentialRecord record) {
+        return Pem.decode(record.certificatePem().getBytes(StandardCharsets.US_ASCII), "certificate").certificates().get(0);
     }
 
     private CredentialRecord record(IssueRequest r, Account account, CaLinkClient.Issued issued, Location location, String encryptedKey) {
