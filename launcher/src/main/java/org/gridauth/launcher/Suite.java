@@ -172,6 +172,7 @@ final class Suite implements AutoCloseable {
                     "# gridauth certificate manager (see the certificate manager chapter of the manual for every key)",
                     "database.url = jdbc:h2:file:" + home.resolve("cert-manager/db/cm").toAbsolutePath() + ";WRITE_DELAY=0",
                     "listen = 127.0.0.1:" + settings.certManagerPort(),
+                    "management.listen = 127.0.0.1:" + settings.certManagerManagementPort(),
                     "tls.certificate = " + loopback.hostCert().toAbsolutePath(),
                     "tls.key = " + loopback.hostKey().toAbsolutePath(),
                     "trust.dir = " + loopback.trustDir().toAbsolutePath(),

@@ -36,7 +36,8 @@ final class SuiteReport {
         out.println("  grid CA repository:     http://localhost:" + suite.caHttpPort() + "/  (https://localhost:" + suite.caHttpsPort()
                 + "/fingerprints for the CA fingerprint)");
         out.println("  CA RA link:             localhost:" + suite.caRaPort() + " (certificate manager only)");
-        out.println("  certificate manager:    https://localhost:" + suite.certManagerPort() + "/ (portal and sites, mutual TLS)");
+        out.println("  certificate manager:    https://localhost:" + suite.certManagerPort() + "/ (portal and sites, mutual TLS); health and metrics"
+                + " http://127.0.0.1:" + suite.settings().certManagerManagementPort() + "/actuator/health");
         suite.idp().ifPresentOrElse(idp -> {
             out.println("  IdP bridge:             " + suite.idpUrl() + "/idp/shibboleth (metadata), log " + idp.log());
             out.println("  discovery service:      " + suite.idpUrl() + "/ds");

@@ -19,7 +19,7 @@ import org.gridauth.gsi.credential.AtomicFiles;
  * configuration file under the home as well. A port of 0 picks a free one (tests).
  */
 record SuiteSettings(int myProxyPort, int gatewayPort, int caRaPort, int caHttpPort, int caHttpsPort, int certManagerPort, int idpPort,
-                     int portalPort) {
+                     int portalPort, int certManagerManagementPort) {
 
     static final Map<String, Integer> DEFAULTS;
 
@@ -33,6 +33,8 @@ record SuiteSettings(int myProxyPort, int gatewayPort, int caRaPort, int caHttpP
         defaults.put("port.cert-manager", 8444);
         defaults.put("port.idp", 8480);
         defaults.put("port.ra-portal", 8443);
+        // Health and metrics of the certificate manager (loopback only; its service port asks for client certificates).
+        defaults.put("port.cert-manager-management", 8445);
         DEFAULTS = java.util.Collections.unmodifiableMap(defaults);
     }
 
@@ -67,7 +69,7 @@ record SuiteSettings(int myProxyPort, int gatewayPort, int caRaPort, int caHttpP
             }
         }
         int[] ports = DEFAULTS.entrySet().stream().mapToInt(e -> port(file, p, e.getKey(), e.getValue())).toArray();
-        return new SuiteSettings(ports[0], ports[1], ports[2], ports[3], ports[4], ports[5], ports[6], ports[7]);
+        return new SuiteSettings(ports[0], ports[1], ports[2], ports[3], ports[4], ports[5], ports[6], ports[7], ports[8]);
     }
 
     private static int port(Path file, Properties p, String key, int fallback) {
@@ -89,6 +91,7 @@ record SuiteSettings(int myProxyPort, int gatewayPort, int caRaPort, int caHttpP
 
     /** The ports 'gridauth up' serves on, the documented set 'gridauth portcheck' expects on a suite host. */
     java.util.SortedSet<Integer> documentedPorts() {
-        return new java.util.TreeSet<>(List.of(myProxyPort, gatewayPort, caRaPort, caHttpPort, caHttpsPort, certManagerPort, idpPort, portalPort));
+        return new java.util.TreeSet<>(List.of(myProxyPort, gatewayPort, caRaPort, caHttpPort, caHttpsPort, certManagerPort, idpPort, portalPort,
+                certManagerManagementPort));
     }
 }

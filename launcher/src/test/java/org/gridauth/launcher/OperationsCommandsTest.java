@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.time.Clock;
 
 import org.junit.jupiter.api.AfterAll;
@@ -116,6 +117,25 @@ class OperationsCommandsTest {
         assertThat(output.toString(StandardCharsets.UTF_8)).contains("unknown function teleport");
         assertThat(run("load", "license-id", "--count", "3")).isEqualTo(2);
         assertThat(output.toString(StandardCharsets.UTF_8)).contains("needs as many accounts");
+    }
+
+    @Test
+    @DisplayName("R-OP-2: every HTTP service of 'up' answers Actuator health (UP) and Prometheus metrics on loopback: CA repository, certificate manager (management port), IdP, portal")
+    void actuatorEverywhere() throws Exception {
+        SuiteSettings settings = SuiteSettings.read(home);
+        javax.net.ssl.SSLContext trust = new PortalService(home, settings, new LoopbackPki(home, Clock.systemUTC())).trustingLoopback();
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().sslContext(trust).build();
+        for (String base : List.of("http://127.0.0.1:" + settings.caHttpPort(), "http://127.0.0.1:" + settings.certManagerManagementPort(),
+                "http://127.0.0.1:" + settings.idpPort(), "https://localhost:" + settings.portalPort())) {
+            var health = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/actuator/health")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).as(base).isEqualTo(200);
+            assertThat(health.body()).as(base).contains("\"status\":\"UP\"");
+            var metrics = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/actuator/prometheus")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.statusCode()).as(base).isEqualTo(200);
+            assertThat(metrics.body()).as(base).contains("jvm_memory_used_bytes");
+        }
     }
 
     private int run(String... args) throws Exception {

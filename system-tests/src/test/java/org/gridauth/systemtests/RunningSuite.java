@@ -25,7 +25,7 @@ import org.gridauth.gsi.testing.GridTools;
 final class RunningSuite implements AutoCloseable {
 
     static final List<String> PORT_KEYS = List.of("port.myproxy", "port.gsissh-gateway", "port.ca-ra", "port.ca-repository-http",
-            "port.ca-repository-https", "port.cert-manager", "port.idp", "port.ra-portal");
+            "port.ca-repository-https", "port.cert-manager", "port.idp", "port.ra-portal", "port.cert-manager-management");
 
     final Path root;
     final Path home;
