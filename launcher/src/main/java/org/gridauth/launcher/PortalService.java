@@ -1,18 +1,13 @@
 package org.gridauth.launcher;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -29,9 +24,8 @@ import org.gridauth.gsi.credential.TlsKeys;
  * the SP's metadata is written here, from the same key, before either JVM starts; the portal serves the same
  * metadata at {@code /saml/metadata} (a launcher test compares the two).
  *
- * <p>The portal reads the IdP's metadata at start-up. A copy saved from the running IdP lets both JVMs boot at the
- * same time on every start after the first; when the IdP's metadata changed (its signing key was replaced), the
- * portal is started again with the new copy.
+ * <p>The portal fetches the IdP's metadata from the IdP itself, when the first person signs on if the IdP is still
+ * booting when the portal is ready, so both JVMs boot at the same time.
  */
 final class PortalService {
 
@@ -62,10 +56,6 @@ final class PortalService {
 
     Path spMetadata() {
         return dir().resolve("sp-metadata.xml");
-    }
-
-    Path idpMetadataCopy() {
-        return dir().resolve("idp-metadata.xml");
     }
 
     Path configuration() {
@@ -100,7 +90,7 @@ final class PortalService {
                     "gridauth.ra.sign-on.saml.entity-id = " + entityId(),
                     "gridauth.ra.sign-on.saml.sp-certificate = " + cert.toAbsolutePath(),
                     "gridauth.ra.sign-on.saml.sp-key = " + key.toAbsolutePath(),
-                    "gridauth.ra.sign-on.saml.idp-metadata[0] = file:" + idpMetadataCopy().toAbsolutePath(),
+                    "gridauth.ra.sign-on.saml.idp-metadata[0] = " + idpUrl + "/idp/shibboleth",
                     "gridauth.ra.sign-on.saml.discovery-url = " + idpUrl + "/ds",
                     "gridauth.ra.cert-manager.url = https://localhost:" + settings.certManagerPort(),
                     "gridauth.ra.cert-manager.certificate = " + loopback.portalCert().toAbsolutePath(),
@@ -114,40 +104,6 @@ final class PortalService {
                     "");
             AtomicFiles.write(configuration(), text.getBytes(StandardCharsets.UTF_8), AtomicFiles.OWNER_READ_WRITE);
         }
-    }
-
-    boolean hasIdpMetadata() {
-        return Files.exists(idpMetadataCopy());
-    }
-
-    /**
-     * Saves the running IdP's metadata for the portal; true when it differs from the copy the portal started with
-     * (first start, or a new IdP signing key).
-     */
-    boolean refreshIdpMetadata(String idpUrl) {
-        byte[] current;
-        try {
-            HttpResponse<byte[]> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(idpUrl + "/idp/shibboleth"))
-                    .timeout(Duration.ofSeconds(20)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
-            if (response.statusCode() != 200) {
-                throw new IllegalStateException("the IdP answered HTTP " + response.statusCode() + " for its metadata at " + idpUrl + "/idp/shibboleth");
-            }
-            current = response.body();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the IdP's metadata from " + idpUrl + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reading the IdP's metadata", e);
-        }
-        try {
-            if (Files.exists(idpMetadataCopy()) && Arrays.equals(Files.readAllBytes(idpMetadataCopy()), current)) {
-                return false;
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + idpMetadataCopy() + ": " + e.getMessage(), e);
-        }
-        AtomicFiles.write(idpMetadataCopy(), current, AtomicFiles.WORLD_READABLE);
-        return true;
     }
 
     ChildService start(Path jar) {

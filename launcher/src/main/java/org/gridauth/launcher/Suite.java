@@ -88,11 +88,10 @@ final class Suite implements AutoCloseable {
         if (withPortal) {
             portalService.prepare(idpUrl());
         }
-        // The JVM services boot first: they take longest, and boot while the CA and the rest start here. The portal
-        // needs the IdP's metadata, so it boots alongside only when a copy from an earlier start is there.
+        // The JVM services boot first: they take longest, and boot while the CA and the rest start here.
         jars.idp().ifPresent(jar -> idp = started(ChildService.start("idp-bridge", jar, List.of("-Xmx384m", "-XX:TieredStopAtLevel=1"),
                 idpArguments(withPortal), Map.of(), home.resolve("logs/idp-bridge.log"))));
-        if (withPortal && portalService.hasIdpMetadata()) {
+        if (withPortal) {
             portal = started(portalService.start(jars.portal().get()));
         }
         boolean createdCa = gridCa.ensure(loopback);
@@ -113,15 +112,7 @@ final class Suite implements AutoCloseable {
         if (idp != null) {
             idp.awaitReady(URI.create(idpUrl() + "/idp/shibboleth"), Duration.ofSeconds(90));
         }
-        if (withPortal) {
-            if (portalService.refreshIdpMetadata(idpUrl()) && portal != null) {
-                started.remove(portal);
-                portal.close();
-                portal = null;
-            }
-            if (portal == null) {
-                portal = started(portalService.start(jars.portal().get()));
-            }
+        if (portal != null) {
             portalService.awaitReady(portal);
         }
     }

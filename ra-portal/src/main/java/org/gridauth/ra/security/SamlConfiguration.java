@@ -14,7 +14,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.saml2.core.Saml2X509Credential;
-import org.springframework.security.saml2.provider.service.registration.InMemoryRelyingPartyRegistrationRepository;
 import org.springframework.security.saml2.provider.service.registration.RelyingPartyRegistration;
 import org.springframework.security.saml2.provider.service.registration.RelyingPartyRegistrationRepository;
 import org.springframework.security.saml2.provider.service.registration.RelyingPartyRegistrations;
@@ -43,16 +42,16 @@ public class SamlConfiguration {
     }
 
     @Bean
-    RelyingPartyRegistrationRepository relyingPartyRegistrations(RaProperties properties, ServiceProvider sp) {
+    RelyingPartyRegistrationRepository relyingPartyRegistrations(RaProperties properties, ServiceProvider sp, Clock clock) {
         List<String> locations = properties.signOn().saml().idpMetadata();
         if (locations.isEmpty()) {
             throw new GridAuthException(RaError.CONFIGURATION_INVALID, "gridauth.ra.sign-on.saml.idp-metadata lists no IdP or federation metadata");
         }
         Saml2X509Credential signing = Saml2X509Credential.signing(sp.signing().privateKey(), sp.signing().certificate());
         Saml2X509Credential decryption = Saml2X509Credential.decryption(sp.signing().privateKey(), sp.signing().certificate());
-        List<RelyingPartyRegistration> registrations = new ArrayList<>();
-        for (String location : locations) {
+        return new MetadataRegistrations(locations, location -> {
             try {
+                List<RelyingPartyRegistration> registrations = new ArrayList<>();
                 for (RelyingPartyRegistration.Builder builder : RelyingPartyRegistrations.collectionFromMetadataLocation(location)) {
                     RelyingPartyRegistration probe = builder.registrationId("probe").build();
                     String idp = probe.getAssertingPartyMetadata().getEntityId();
@@ -62,11 +61,11 @@ public class SamlConfiguration {
                             // Our metadata says AuthnRequestsSigned="true": always sign, whatever the IdP's metadata asks.
                             .assertingPartyMetadata(a -> a.wantAuthnRequestsSigned(true)).build());
                 }
+                return registrations;
             } catch (RuntimeException e) {
                 throw new GridAuthException(RaError.CONFIGURATION_INVALID, e, "the IdP metadata " + location + " cannot be read: " + e.getMessage());
             }
-        }
-        return new InMemoryRelyingPartyRegistrationRepository(registrations);
+        }, clock);
     }
 
     /** A registration ID that is stable for an IdP and safe in a URL path. */
