@@ -6,12 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
+import org.gridauth.gsi.testing.MovableClock;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.springframework.security.saml2.provider.service.registration.RelyingPartyRegistration;
@@ -30,23 +29,7 @@ class MetadataRegistrationsTest {
     void remoteMetadataLater() {
         AtomicBoolean up = new AtomicBoolean(false);
         AtomicInteger fetches = new AtomicInteger();
-        AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-24T00:00:00Z"));
-        Clock clock = new Clock() {
-            @Override
-            public java.time.ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now.get();
-            }
-        };
+        MovableClock clock = new MovableClock(Instant.parse("2026-11-24T00:00:00Z"));
         MetadataRegistrations registrations = new MetadataRegistrations(List.of("http://localhost:8480/idp/shibboleth"), location -> {
             fetches.incrementAndGet();
             if (!up.get()) {
@@ -58,7 +41,7 @@ class MetadataRegistrationsTest {
         assertThat(fetches).hasValue(1);
         up.set(true);
         assertThat(registrations.findByRegistrationId("idp-1")).as("no new fetch within 5 s").isNull();
-        now.set(now.get().plus(Duration.ofSeconds(6)));
+        clock.advance(Duration.ofSeconds(6));
         assertThat(registrations.findByRegistrationId("idp-1")).isNotNull();
         assertThat(registrations.iterator().hasNext()).isTrue();
         assertThat(fetches).hasValue(2);

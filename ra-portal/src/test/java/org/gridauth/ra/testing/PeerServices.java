@@ -77,6 +77,9 @@ public final class PeerServices implements AutoCloseable {
     public final RaLinkServer caLink;
     public final CertManagerServer certManager;
     public final JdbcAuditTrail caAudit;
+    /** The certificate manager's key pool: empty unless -Dgridauth.bench.key-pool=N (the portal benchmark's burst run). */
+    public final org.gridauth.certmanager.keys.KeyPool keyPool = org.gridauth.certmanager.keys.KeyPool.rsa(2048,
+            Integer.getInteger("gridauth.bench.key-pool", 0));
     private final ChainValidator validator;
 
     public PeerServices(Path dir) throws Exception {
@@ -129,7 +132,7 @@ public final class PeerServices implements AutoCloseable {
         KeyVault vault = new KeyVault();
         CertificateService certificates = new CertificateService(new CertificateService.IssuanceSettings(
                 GridDn.fromOpenSsl(TestPki.ORGANISATION + "/OU=Users"), "client", 2048, new PassphraseRule(12)), store, requests, audit, ca, target,
-                Optional.empty(), vault, clock);
+                Optional.empty(), vault, clock, keyPool);
         ProxyService proxies = new ProxyService(store, audit, vault, new ProxyMaker(clock), new ProxyLifetimePolicy(Duration.ofHours(12),
                 Duration.ofHours(168)), new PassphraseRule(8), hpciId -> memberships.getOrDefault(hpciId, List.of()),
                 Optional.of(new AttributeAuthority(acIssuer, VO_HOST, 15000, clock)), target,
@@ -150,6 +153,7 @@ public final class PeerServices implements AutoCloseable {
 
     @Override
     public void close() {
+        keyPool.close();
         certManager.close();
         caLink.close();
         myproxy.close();
