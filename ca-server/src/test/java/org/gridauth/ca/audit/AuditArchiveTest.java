@@ -15,10 +15,10 @@ import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
-import org.gridauth.ca.service.MutableClock;
 import org.gridauth.ca.store.AuditArchive;
 import org.gridauth.ca.store.CaDatabase;
 import org.gridauth.ca.store.JdbcAuditTrail;
+import org.gridauth.gsi.testing.MutableClock;
 import org.gridauth.gsi.testing.TestDatabases;
 import org.gridauth.ca.token.CaKey;
 import org.gridauth.ca.token.SoftwareCaKey;

@@ -37,6 +37,7 @@ import org.gridauth.ca.store.JdbcCertificateStore;
 import org.gridauth.ca.store.JdbcCrlStore;
 import org.gridauth.ca.store.JdbcRequestLog;
 import org.gridauth.gsi.profile.CertificateMaker;
+import org.gridauth.gsi.testing.MutableClock;
 import org.gridauth.gsi.testing.TestDatabases;
 import org.gridauth.gsi.testing.TestPki;
 import org.junit.jupiter.api.BeforeAll;

@@ -24,6 +24,7 @@ import org.gridauth.ca.store.CertificateStatus;
 import org.gridauth.ca.store.JdbcAuditTrail;
 import org.gridauth.ca.store.JdbcCertificateStore;
 import org.gridauth.ca.store.JdbcCrlStore;
+import org.gridauth.gsi.testing.MutableClock;
 import org.gridauth.gsi.testing.TestDatabases;
 import org.gridauth.gsi.credential.Pem;
 import org.gridauth.gsi.profile.CertificateMaker;

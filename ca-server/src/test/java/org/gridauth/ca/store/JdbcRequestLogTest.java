@@ -1,5 +1,6 @@
 package org.gridauth.ca.store;
 
+import org.gridauth.gsi.testing.MutableClock;
 import org.gridauth.gsi.testing.TestDatabases;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,7 +46,7 @@ class JdbcRequestLogTest {
     @MethodSource("databases")
     @DisplayName("R-CA-1: an unanswered request is taken over only after the stale time and by one retry; the copy it was taken from can no longer answer or release it")
     void takeOver(String name, Supplier<DataSource> database) {
-        org.gridauth.ca.service.MutableClock clock = new org.gridauth.ca.service.MutableClock(java.time.Instant.now());
+        MutableClock clock = new MutableClock(java.time.Instant.now());
         JdbcRequestLog log = new JdbcRequestLog(new CaDatabase(database.get()), clock);
         String hash = "c".repeat(64);
         JdbcRequestLog.Claimed first = (JdbcRequestLog.Claimed) log.claim("req-takeover", "/CN=ra", "issue", hash);

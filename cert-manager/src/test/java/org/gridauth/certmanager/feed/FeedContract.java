@@ -30,7 +30,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.gridauth.certmanager.registry.MappingFixture;
-import org.gridauth.certmanager.registry.MutableClock;
 import org.gridauth.certmanager.registry.RegistryImporter;
 import org.gridauth.certmanager.registry.RegistryKind;
 import org.gridauth.certmanager.registry.RegistrySource;
@@ -39,6 +38,7 @@ import org.gridauth.certmanager.server.CertManagerServer;
 import org.gridauth.gsi.credential.Credential;
 import org.gridauth.gsi.dn.GridDn;
 import org.gridauth.gsi.profile.CertificateProfiles;
+import org.gridauth.gsi.testing.MutableClock;
 import org.gridauth.gsi.testing.TestPki;
 import org.gridauth.gsi.trust.ChainValidator;
 import org.junit.jupiter.api.AfterEach;

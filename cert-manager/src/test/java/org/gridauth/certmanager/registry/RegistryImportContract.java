@@ -17,6 +17,7 @@ import javax.sql.DataSource;
 
 import org.gridauth.certmanager.CertManagerError;
 import org.gridauth.gsi.error.GridAuthException;
+import org.gridauth.gsi.testing.MutableClock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;

@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 import javax.sql.DataSource;
 
 import org.gridauth.gsi.error.GridAuthException;
+import org.gridauth.gsi.testing.MutableClock;
 import org.gridauth.gsi.testing.TestDatabases;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.gridauth.gsi.testing.MovableClock;
+import org.gridauth.gsi.testing.MutableClock;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.springframework.security.saml2.provider.service.registration.RelyingPartyRegistration;
@@ -29,7 +29,7 @@ class MetadataRegistrationsTest {
     void remoteMetadataLater() {
         AtomicBoolean up = new AtomicBoolean(false);
         AtomicInteger fetches = new AtomicInteger();
-        MovableClock clock = new MovableClock(Instant.parse("2026-11-24T00:00:00Z"));
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-24T00:00:00Z"));
         MetadataRegistrations registrations = new MetadataRegistrations(List.of("http://localhost:8480/idp/shibboleth"), location -> {
             fetches.incrementAndGet();
             if (!up.get()) {

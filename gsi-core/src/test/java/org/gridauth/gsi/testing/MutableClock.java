@@ -1,26 +1,27 @@
-package org.gridauth.certmanager.registry;
+package org.gridauth.gsi.testing;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicReference;
 
-/** A clock tests move by hand (expiry, project periods). */
+/** A UTC clock that tests move by hand: expiry, project periods, retry intervals and lockouts without waiting. */
 public final class MutableClock extends Clock {
 
-    private volatile Instant now;
+    private final AtomicReference<Instant> now;
 
     public MutableClock(Instant start) {
-        this.now = start;
+        this.now = new AtomicReference<>(start);
     }
 
-    public void advance(Duration duration) {
-        now = now.plus(duration);
+    public void advance(Duration by) {
+        now.updateAndGet(t -> t.plus(by));
     }
 
     public void set(Instant instant) {
-        now = instant;
+        now.set(instant);
     }
 
     @Override
@@ -35,6 +36,6 @@ public final class MutableClock extends Clock {
 
     @Override
     public Instant instant() {
-        return now;
+        return now.get();
     }
 }
