@@ -117,14 +117,15 @@ final class GridCa {
         return true;
     }
 
-    /** Installs the CA certificate, its signing policy and its current CRL into the trust directory. */
-    void installTrust(CaRuntime runtime, Path trustDir) {
-        TrustDirectory trust = new TrustDirectory(trustDir);
-        // crl_url in the .info file is what 'gridmap crl' (and fetch-crl) fetch from.
-        trust.install(runtime.key().certificate(), runtime.namespace(), new IgtfInfo("gridauth-demo", runtime.config().crlUrl().resolve("/"),
-                runtime.config().crlUrl(), null, "experimental", "1"));
+    /** Installs the CA certificate, its signing policy and its current CRL into each trust directory. */
+    void installTrust(CaRuntime runtime, Path... trustDirs) {
         runtime.crlService().ensureFresh();
-        copyCrl(runtime, trustDir);
+        // crl_url in the .info file is what 'gridmap crl' (and fetch-crl) fetch from.
+        IgtfInfo info = new IgtfInfo("gridauth-demo", runtime.config().crlUrl().resolve("/"), runtime.config().crlUrl(), null, "experimental", "1");
+        for (Path trustDir : trustDirs) {
+            new TrustDirectory(trustDir).install(runtime.key().certificate(), runtime.namespace(), info);
+            copyCrl(runtime, trustDir);
+        }
     }
 
     /** Copies the CA's published {@code <hash>.r0} into the trust directory (what 'gridmap crl' does at a site). */

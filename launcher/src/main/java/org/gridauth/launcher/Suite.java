@@ -97,7 +97,8 @@ final class Suite implements AutoCloseable {
         boolean createdCa = gridCa.ensure(loopback);
         created = createdLoopback || createdCa;
         ca = new CaRuntime(CaConfig.load(gridCa.config()), clock);
-        gridCa.installTrust(ca, loopback.trustDir());
+        // The suite's trust directory, and the gateway's as a resource site would hold it (the grid CA only).
+        gridCa.installTrust(ca, loopback.trustDir(), site.trustDir());
         caDaemon = started(CaDaemon.start(ca));
         CertManagerConfig certManagerConfig = CertManagerConfig.load(certManagerConfig());
         certManager = started(CertManagerDaemon.start(certManagerConfig, clock));
@@ -105,7 +106,6 @@ final class Suite implements AutoCloseable {
         researcher.ensure(new CertManagerApi(loopback, certManager.port()));
         myProxy = started(startMyProxy());
         ProbeCredential.ensure(home, clock, myProxy.port(), userCert(), userKey(), userPassphraseFile(), loopback.trustDir());
-        gridCa.installTrust(ca, site.trustDir());
         site.prepare(loopback, certManager.port());
         site.sync();
         gateway = started(startGateway());
