@@ -11,8 +11,8 @@ import org.gridauth.gsi.credential.KeyPairs;
 
 /**
  * Researchers' key pairs made ahead of time (R-RA-10): an RSA key takes a CPU core for tens to hundreds of
- * milliseconds, and requests come in bursts (the start of a fiscal year, a training course), so one low-priority
- * thread keeps up to {@code capacity} fresh pairs ready in memory while the service is idle. A request takes a
+ * milliseconds, and requests come in bursts (the start of a fiscal year, a training course), so one background
+ * thread keeps up to {@code capacity} fresh pairs ready in memory, made while the service is idle. A request takes a
  * ready pair, or makes one itself when none is left, so a burst larger than the pool still works at the plain rate.
  * Pooled keys live only in this process's memory, each is handed out once, and they are dropped on close.
  */
@@ -43,7 +43,8 @@ public final class KeyPool implements Supplier<KeyPair>, AutoCloseable {
         }
         this.filler = new Thread(this::fill, "cert-manager-key-pool");
         filler.setDaemon(true);
-        // Requests come first: the pool fills with what the CPU has left over.
+        // A hint only: Linux JVMs ignore Java priorities unless started with -XX:ThreadPriorityPolicy, so the one
+        // filler thread competes with requests as an equal; keep key.pool small where CPU is short.
         filler.setPriority(Thread.MIN_PRIORITY);
         filler.start();
     }
