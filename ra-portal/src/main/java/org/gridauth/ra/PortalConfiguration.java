@@ -14,6 +14,7 @@ import org.gridauth.gsi.error.GridAuthException;
 import org.gridauth.ra.protocol.CaLinkClient;
 import org.gridauth.ra.protocol.CertManagerClient;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -26,7 +27,12 @@ import org.springframework.context.annotation.Configuration;
 @Configuration
 public class PortalConfiguration {
 
+    /**
+     * The portal's time (license IDs, renewal windows, the access log): the system clock, unless a Clock was
+     * registered before the context started (the portal testbed registers one it can move forward).
+     */
     @Bean
+    @ConditionalOnMissingBean(Clock.class)
     Clock clock() {
         return Clock.systemUTC();
     }

@@ -20,6 +20,7 @@ import org.gridauth.ra.protocol.CertManagerMessages.RevokeRequest;
 import org.gridauth.ra.protocol.PeerRefusal;
 import org.gridauth.ra.security.RaUser;
 import org.gridauth.ra.service.AccessLog.Operation;
+import org.gridauth.ra.service.LicenseService.Renewal;
 import org.gridauth.ra.store.IssuanceStore;
 import org.gridauth.ra.store.IssuanceStore.IssuanceRow;
 import org.gridauth.ra.store.LicenseStore;
@@ -27,10 +28,12 @@ import org.gridauth.ra.store.LicenseStore.LicenseRow;
 import org.springframework.stereotype.Service;
 
 /**
- * Client certificates (R-RA-3, R-RA-4, R-RA-6) as named steps: {@link #prepare} checks the license ID, builds the CN
- * from attributes and checks it is free (the person confirms it on the next page); {@link #issue} checks the
- * passphrase, claims the license ID (one request only), asks the certificate manager with the license's request ID
- * (a retry never issues twice), records, notifies.
+ * Client certificates (R-RA-3, R-RA-4, R-RA-6) as named steps: {@link #prepare} checks the license ID, the renewal
+ * window of a certificate still valid (R-CA-4), builds the CN from attributes and checks it is free (the person
+ * confirms it on the next page); {@link #issue} checks the passphrase, claims the license ID (one request only), asks
+ * the certificate manager with the license's request ID (a retry never issues twice), records, notifies. A renewal
+ * is an issuance like any other: the certificate manager names the valid certificate to the CA, which revokes it
+ * (superseded) in the transaction that records the new one.
  */
 @Service
 public class CertificateIssuance {
@@ -38,13 +41,19 @@ public class CertificateIssuance {
     /** Destinations the researcher chooses (R-RA-3). */
     public enum Destination { STORE, MYPROXY, DOWNLOAD }
 
-    /** What the confirmation page shows and the issuance then uses; kept in the session, no secret in it. */
-    public record Draft(String licenseRef, String commonName, Destination destination, Instant preparedAt) implements Serializable {
+    /**
+     * What the confirmation page shows and the issuance then uses; kept in the session, no secret in it. {@code renews}:
+     * the valid certificate the new one supersedes, null for a first certificate.
+     */
+    public record Draft(String licenseRef, String commonName, Destination destination, Instant preparedAt, Renewal renews) implements Serializable {
     }
 
-    /** The result page's content: for DOWNLOAD the encrypted key and PKCS#12 under the researcher's passphrase. */
+    /**
+     * The result page's content: for DOWNLOAD the encrypted key and PKCS#12 under the researcher's passphrase;
+     * {@code superseded} the serial of the certificate this one replaced (now revoked), null for a first certificate.
+     */
     public record Issued(String serial, String subject, String notAfter, Destination destination, String myproxyUsername, String certificatePem,
-                         String encryptedKeyPem, String pkcs12Base64, String warning) implements Serializable {
+                         String encryptedKeyPem, String pkcs12Base64, String warning, String superseded) implements Serializable {
     }
 
     /** A claim older than this is from a request that died; the license ID may be used again (same request ID). */
@@ -85,17 +94,22 @@ public class CertificateIssuance {
         }
     }
 
-    /** Step 1: license ID usable, CN from attributes (R-RA-4), CN not in use. Nothing is claimed yet. */
+    /**
+     * Step 1: license ID usable, a valid certificate within its renewal window (R-CA-4: a license ID obtained earlier,
+     * or a second one held at once, does not bypass the window), CN from attributes (R-RA-4), CN not in use. Nothing
+     * is claimed yet.
+     */
     public Draft prepare(RaUser user, String typedLicense, String destinationText, String address) {
         try {
             InputRules.required("license ID", typedLicense, 64);
             Destination destination = destination(destinationText);
             LicenseRow license = licenseService.usable(user, typedLicense);
+            Renewal renews = licenseService.renewalAllowed(user.person().hpciId()).orElse(null);
             String cn = settings.current().cnFormat().render(user.person());
             if (certManager.commonNameInUse(cn, user.person().hpciId())) {
                 throw new GridAuthException(RaError.CN_IN_USE, cn);
             }
-            return new Draft(license.id(), cn, destination, clock.instant());
+            return new Draft(license.id(), cn, destination, clock.instant(), renews);
         } catch (GridAuthException e) {
             log.record(user, address, Operation.CERT_ISSUE, "REFUSED", "before confirmation: " + e.getMessage(), null, null);
             throw e;
@@ -137,11 +151,13 @@ public class CertificateIssuance {
             licenses.used(license.id(), reply.serial(), clock.instant());
             issuances.insert(new IssuanceRow(license.id(), user.person().hpciId(), draft.commonName(), reply.subject(), reply.serial(),
                     draft.destination().name(), reply.notAfter() == null ? null : Instant.parse(reply.notAfter()), clock.instant()));
+            String superseded = draft.renews() == null ? null : draft.renews().serial();
             log.record(user, address, Operation.CERT_ISSUE, "OK", reply.subject() + " to " + draft.destination()
+                    + (superseded == null ? "" : "; renewal, serial " + superseded + " revoked as superseded")
                     + (reply.warning() == null ? "" : "; " + reply.warning()), license.id(), reply.serial());
             notifier.issued(user.person(), "client certificate", reply.subject(), reply.serial());
             return new Issued(reply.serial(), reply.subject(), reply.notAfter(), draft.destination(), reply.myproxyUsername(), reply.certificate(),
-                    reply.encryptedKey(), reply.pkcs12(), reply.warning());
+                    reply.encryptedKey(), reply.pkcs12(), reply.warning(), superseded);
         } catch (GridAuthException e) {
             log.record(user, address, Operation.CERT_ISSUE, "REFUSED", e.getMessage(), draft.licenseRef(), null);
             throw e;

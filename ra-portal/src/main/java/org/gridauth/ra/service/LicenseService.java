@@ -4,6 +4,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -31,12 +32,22 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service
 public class LicenseService {
 
-    /** A newly issued license ID: {@code value} is shown once and then exists nowhere on the server. */
-    public record NewLicense(String ref, String value, Instant expiresAt) {
+    /**
+     * A newly issued license ID: {@code value} is shown once and then exists nowhere on the server. {@code renews}:
+     * the valid certificate a certificate issued with it will supersede (renewal), null for a first certificate.
+     */
+    public record NewLicense(String ref, String value, Instant expiresAt, Renewal renews) {
         @Override
         public String toString() {
-            return "NewLicense[" + ref + " until " + expiresAt + "]";
+            return "NewLicense[" + ref + " until " + expiresAt + (renews == null ? "" : " renewing " + renews.serial()) + "]";
         }
+    }
+
+    /**
+     * Where a holder of a valid certificate stands (R-CA-4): from {@code opensAt} (its end of validity minus the
+     * renewal window) a license ID for the renewal is given; the new certificate then supersedes this one.
+     */
+    public record Renewal(String serial, Instant notAfter, Instant opensAt, boolean open) implements java.io.Serializable {
     }
 
     private final LicenseStore licenses;
@@ -64,7 +75,8 @@ public class LicenseService {
     public NewLicense issue(RaUser user, String address) {
         try {
             NewLicense license = issueChecked(user);
-            log.record(user, address, Operation.LICENSE_ISSUE, "OK", "valid until " + license.expiresAt(), license.ref(), null);
+            log.record(user, address, Operation.LICENSE_ISSUE, "OK", "valid until " + license.expiresAt() + (license.renews() == null ? ""
+                    : "; for the renewal of serial " + license.renews().serial() + " (valid until " + license.renews().notAfter() + ")"), license.ref(), null);
             return license;
         } catch (GridAuthException e) {
             log.record(user, address, Operation.LICENSE_ISSUE, "REFUSED", e.getMessage(), null, null);
@@ -81,7 +93,7 @@ public class LicenseService {
             throw new GridAuthException(RaError.ATTRIBUTE_MISSING, "eppn", "a license ID");
         }
         checkBinding(person);
-        checkNoValidCertificate(person.hpciId());
+        Renewal renews = renewalAllowed(person.hpciId()).orElse(null);
         PortalSettings s = settings.current();
         String value = ids.generate();
         String ref = UUID.randomUUID().toString();
@@ -98,7 +110,7 @@ public class LicenseService {
             licenses.insert(ref, LicenseIds.hash(LicenseIds.normalise(value)), person.hpciId(), now, expires);
             people.countLicense(person.hpciId());
         });
-        return new NewLicense(ref, value, expires);
+        return new NewLicense(ref, value, expires, renews);
     }
 
     /** R-CA-4: the HPCI-ID is bound to this ePPN only (recorded at the first sign-on). */
@@ -114,19 +126,30 @@ public class LicenseService {
         }
     }
 
-    /** R-CA-4: one valid certificate per HPCI-ID; a new license ID only within the renewal window before expiry. */
-    void checkNoValidCertificate(String hpciId) {
-        Instant now = clock.instant();
-        for (MappingReply m : certManager.mappings(hpciId)) {
-            if (!m.valid()) {
-                continue;
+    /**
+     * R-CA-4: one valid certificate per HPCI-ID. A holder of a valid certificate gets a license ID, and uses one, only
+     * within the renewal window before its end of validity (GA-RA-006 says from when); the answer is the certificate
+     * the new one will supersede, empty for a first certificate.
+     */
+    public Optional<Renewal> renewalAllowed(String hpciId) {
+        Optional<Renewal> renewal = Optional.empty();
+        for (Renewal r : renewals(certManager.mappings(hpciId))) {
+            if (!r.open()) {
+                throw new GridAuthException(RaError.VALID_CERTIFICATE_EXISTS, r.serial(), r.notAfter(), r.opensAt());
             }
-            Instant notAfter = Instant.parse(m.notAfter());
-            Instant renewFrom = notAfter.minus(renewalWindow);
-            if (now.isBefore(renewFrom)) {
-                throw new GridAuthException(RaError.VALID_CERTIFICATE_EXISTS, m.serial(), notAfter, renewFrom);
-            }
+            renewal = Optional.of(r);
         }
+        return renewal;
+    }
+
+    /** The renewal state of each valid certificate among {@code certificates} (one at most, R-CA-4), for the home page. */
+    public List<Renewal> renewals(List<MappingReply> certificates) {
+        Instant now = clock.instant();
+        return certificates.stream().filter(MappingReply::valid).map(m -> {
+            Instant notAfter = Instant.parse(m.notAfter());
+            Instant opensAt = notAfter.minus(renewalWindow);
+            return new Renewal(m.serial(), notAfter, opensAt, !now.isBefore(opensAt));
+        }).toList();
     }
 
     /**

@@ -18,7 +18,10 @@ import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 
-/** The home page: who the person is, what the rules granted and why, their license IDs and certificates. */
+/**
+ * The home page: who the person is, what the rules granted and why, their license IDs and certificates, and when the
+ * valid certificate can be renewed.
+ */
 @Controller
 public class HomeController {
 
@@ -48,6 +51,8 @@ public class HomeController {
                 model.addAttribute("certificateProblem", e.localizedMessage(locale));
             }
             model.addAttribute("certificates", certs);
+            // R-CA-4: when the valid certificate may be renewed (a license ID for it), or from when.
+            model.addAttribute("renewals", licenseService.renewals(certs));
         }
         return "home";
     }

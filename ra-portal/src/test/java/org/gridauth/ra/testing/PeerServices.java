@@ -62,6 +62,10 @@ import org.gridauth.myproxy.server.MyProxyServer;
  * The portal's real peers on loopback, built from their own modules' main classes: the CA's RA link (signing with
  * the test PKI's CA key; the portal is one of its RAs for host/service certificates), the certificate manager (the
  * portal is its configured portal client) and a MyProxy server.
+ *
+ * <p>The CA's certificates, revocations and CRLs and the certificate manager's records and mappings follow the
+ * testbed's {@link MovableClock}, as the portal does, so a test can move the world forward (to a certificate's
+ * renewal window). TLS, audit trails, request logs, proxies and MyProxy keep the system time.
  */
 public final class PeerServices implements AutoCloseable {
 
@@ -77,12 +81,16 @@ public final class PeerServices implements AutoCloseable {
     public final RaLinkServer caLink;
     public final CertManagerServer certManager;
     public final JdbcAuditTrail caAudit;
+    /** The CA's certificate records (status and revocation reason of every certificate it issued). */
+    public final JdbcCertificateStore caStore;
+    /** Where the CA publishes its CRL ({@code crl.der}). */
+    public final Path caPublished;
     /** The certificate manager's key pool: empty unless -Dgridauth.bench.key-pool=N (the portal benchmark's burst run). */
     public final org.gridauth.certmanager.keys.KeyPool keyPool = org.gridauth.certmanager.keys.KeyPool.rsa(2048,
             Integer.getInteger("gridauth.bench.key-pool", 0));
     private final ChainValidator validator;
 
-    public PeerServices(Path dir) throws Exception {
+    public PeerServices(Path dir, Clock moved) throws Exception {
         Clock clock = Clock.systemUTC();
         ra = pki.issue(CertificateProfiles.service(), GridDn.fromOpenSsl(TestPki.ORGANISATION + "/CN=cm.example.org"), List.of("cm.example.org"));
         portal = pki.issue(CertificateProfiles.service(), GridDn.fromOpenSsl(PORTAL_DN), List.of("portal.example.org"));
@@ -90,7 +98,7 @@ public final class PeerServices implements AutoCloseable {
 
         CaDatabase caDb = new CaDatabase(TestDatabases.h2());
         caAudit = new JdbcAuditTrail(caDb, clock);
-        JdbcCertificateStore caStore = new JdbcCertificateStore(caDb, caAudit, clock);
+        caStore = new JdbcCertificateStore(caDb, caAudit, moved);
         CaKey caKey = new CaKey() {
             @Override
             public X509Certificate certificate() {
@@ -110,10 +118,10 @@ public final class PeerServices implements AutoCloseable {
         CaPolicy caPolicy = new CaPolicy(NamespacePolicy.below(TestPki.CA_DN, TestPki.ORGANISATION), CaPolicy.byName(CaProfile.defaults()),
                 URI.create("http://ca.example.org/crl.der"), URI.create("http://ca.example.org/ocsp"), URI.create("http://ca.example.org/ca.der"),
                 List.of("1.3.6.1.4.1.99999.3.1.1"));
-        IssuanceService issuance = new IssuanceService(caKey, caPolicy, caStore, caAudit, new CertificateMaker(clock));
-        CrlService crls = new CrlService(caKey, caStore, new JdbcCrlStore(caDb, caAudit), CrlSchedule.defaults(),
-                Files.createDirectories(dir.resolve("ca-pub")), clock);
-        RaLinkService raService = new RaLinkService(issuance, new org.gridauth.ca.service.RevocationService(caStore, crls, caAudit, clock), crls,
+        IssuanceService issuance = new IssuanceService(caKey, caPolicy, caStore, caAudit, new CertificateMaker(moved));
+        caPublished = Files.createDirectories(dir.resolve("ca-pub"));
+        CrlService crls = new CrlService(caKey, caStore, new JdbcCrlStore(caDb, caAudit), CrlSchedule.defaults(), caPublished, moved);
+        RaLinkService raService = new RaLinkService(issuance, new org.gridauth.ca.service.RevocationService(caStore, crls, caAudit, moved), crls,
                 caStore, new JdbcRequestLog(caDb, clock), new RaCodec());
         caLink = new RaLinkServer(new InetSocketAddress("127.0.0.1", 0), pki.host(), RaAuthorization.of(ra.certificate(), portal.certificate()), caAudit,
                 raService, 8, clock);
@@ -122,7 +130,7 @@ public final class PeerServices implements AutoCloseable {
                 new org.gridauth.myproxy.store.JdbcCredentialStore(TestDatabases.h2()), ServerPolicy.permissive(), 10_000, 8, clock);
 
         CmDatabase database = new CmDatabase(TestDatabases.h2());
-        JdbcCredentialStore store = new JdbcCredentialStore(database, clock);
+        JdbcCredentialStore store = new JdbcCredentialStore(database, moved);
         JdbcAuditLog audit = new JdbcAuditLog(database, clock);
         JdbcIssueRequests requests = new JdbcIssueRequests(database, clock);
         validator = ChainValidator.strict(pki.trustDir());
@@ -132,14 +140,14 @@ public final class PeerServices implements AutoCloseable {
         KeyVault vault = new KeyVault();
         CertificateService certificates = new CertificateService(new CertificateService.IssuanceSettings(
                 GridDn.fromOpenSsl(TestPki.ORGANISATION + "/OU=Users"), "client", 2048, new PassphraseRule(12)), store, requests, audit, ca, target,
-                Optional.empty(), vault, clock, keyPool);
+                Optional.empty(), vault, moved, keyPool);
         ProxyService proxies = new ProxyService(store, audit, vault, new ProxyMaker(clock), new ProxyLifetimePolicy(Duration.ofHours(12),
                 Duration.ofHours(168)), new PassphraseRule(8), hpciId -> memberships.getOrDefault(hpciId, List.of()),
                 Optional.of(new AttributeAuthority(acIssuer, VO_HOST, 15000, clock)), target,
                 org.gridauth.certmanager.store.JdbcPassphraseGuard.defaults(database, clock), clock);
-        RevocationService revocations = new RevocationService(store, audit, ca, clock);
+        RevocationService revocations = new RevocationService(store, audit, ca, moved);
         certManager = new CertManagerServer(new InetSocketAddress("127.0.0.1", 0), pki.host(), validator, 8)
-                .route("/v1/", new PortalApi(Set.of(portal.subject()), certificates, proxies, revocations, new Mappings(store, clock), audit))
+                .route("/v1/", new PortalApi(Set.of(portal.subject()), certificates, proxies, revocations, new Mappings(store, moved), audit))
                 .start();
     }
 

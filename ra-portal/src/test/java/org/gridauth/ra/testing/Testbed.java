@@ -32,6 +32,11 @@ public final class Testbed {
 
     public final Path dir;
     public final PeerServices peers;
+    /**
+     * The time of the portal, the CA and the certificate manager (not of the IdP and MyProxy): the system time until
+     * a test moves it; a test that moves it puts it back before it ends (tests share the testbed).
+     */
+    public final MovableClock clock = new MovableClock();
     public final int idpPort;
     public final int portalPort;
     public final ConfigurableApplicationContext idp;
@@ -62,7 +67,7 @@ public final class Testbed {
 
     private Testbed(int loadAccounts) throws Exception {
         dir = Files.createTempDirectory("ra-portal-test");
-        peers = new PeerServices(dir);
+        peers = new PeerServices(dir, clock);
         idpPort = freePort();
         portalPort = freePort();
         mail = new com.icegreen.greenmail.util.GreenMail(new com.icegreen.greenmail.util.ServerSetup(freePort(), "127.0.0.1", "smtp"));
@@ -175,7 +180,8 @@ public final class Testbed {
         CredentialFiles.writeHostCredential(tls.resolve("portal.pem"), tls.resolve("portal.key"), peers.portal);
         Files.writeString(tls.resolve("ca.pem"), Pem.encode(peers.pki.ca().certificate()));
         Map<String, Object> p = new LinkedHashMap<>(portalProperties(home, tls));
-        return new SpringApplicationBuilder(RaPortalApplication.class).run(args(p));
+        return new SpringApplicationBuilder(RaPortalApplication.class)
+                .initializers(context -> context.getBeanFactory().registerSingleton("testbedClock", clock)).run(args(p));
     }
 
     public Path tls() throws IOException {
