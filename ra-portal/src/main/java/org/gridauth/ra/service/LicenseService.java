@@ -70,7 +70,15 @@ public class LicenseService {
         this.log = log;
         this.clock = clock;
         this.renewalWindow = properties.license().renewalWindow();
+        if (renewalWindow.isNegative() || renewalWindow.compareTo(MAX_RENEWAL_WINDOW) > 0) {
+            // Checked at start-up: near the 13-month client validity, a certificate could be renewed right after its issuance.
+            throw new GridAuthException(RaError.CONFIGURATION_INVALID,
+                    "gridauth.ra.license.renewal-window must lie between 0d and 365d, not " + renewalWindow.toDays() + "d");
+        }
     }
+
+    /** The longest renewal window accepted at start-up. */
+    static final Duration MAX_RENEWAL_WINDOW = Duration.ofDays(365);
 
     public NewLicense issue(RaUser user, String address) {
         try {

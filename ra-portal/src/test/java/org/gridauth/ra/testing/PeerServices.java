@@ -85,6 +85,9 @@ public final class PeerServices implements AutoCloseable {
     public final JdbcCertificateStore caStore;
     /** Where the CA publishes its CRL ({@code crl.der}). */
     public final Path caPublished;
+    /** The certificate manager's database (mapping records, registries, the sites' grid-mapfile feed). */
+    public final CmDatabase cmDatabase;
+    public final javax.sql.DataSource cmData;
     /** The certificate manager's key pool: empty unless -Dgridauth.bench.key-pool=N (the portal benchmark's burst run). */
     public final org.gridauth.certmanager.keys.KeyPool keyPool = org.gridauth.certmanager.keys.KeyPool.rsa(2048,
             Integer.getInteger("gridauth.bench.key-pool", 0));
@@ -129,7 +132,9 @@ public final class PeerServices implements AutoCloseable {
         myproxy = new MyProxyServer(new InetSocketAddress("127.0.0.1", 0), pki.host(), pki.trustDir(),
                 new org.gridauth.myproxy.store.JdbcCredentialStore(TestDatabases.h2()), ServerPolicy.permissive(), 10_000, 8, clock);
 
-        CmDatabase database = new CmDatabase(TestDatabases.h2());
+        cmData = TestDatabases.h2();
+        CmDatabase database = new CmDatabase(cmData);
+        cmDatabase = database;
         JdbcCredentialStore store = new JdbcCredentialStore(database, moved);
         JdbcAuditLog audit = new JdbcAuditLog(database, clock);
         JdbcIssueRequests requests = new JdbcIssueRequests(database, clock);
