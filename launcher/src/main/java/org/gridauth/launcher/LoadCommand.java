@@ -43,6 +43,12 @@ final class LoadCommand {
     }
 
     int run(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("prepare")) {
+            return prepare(args);
+        }
+        if (args.length > 0 && args[0].equals("mix")) {
+            return mix(args);
+        }
         if (args.length == 0 || !FUNCTIONS.contains(args[0])) {
             return usage(args.length == 0 ? "the function is missing" : "unknown function " + args[0]);
         }
@@ -91,6 +97,167 @@ final class LoadCommand {
         LoadReport report = new LoadRunner().run(args[0], concurrency, count, request);
         report.lines().forEach(out::println);
         return report.failures() == 0 ? 0 : 1;
+    }
+
+    private int prepare(String[] args) throws Exception {
+        int users = 100_000;
+        for (int i = 1; i < args.length; i++) {
+            if (args[i].equals("--users") && i + 1 < args.length && args[i + 1].matches("[0-9]{1,7}")) {
+                users = Integer.parseInt(args[++i]);
+            } else {
+                return usage("prepare takes --users N (1 to 9,999,999), not " + args[i]);
+            }
+        }
+        if (users < 1) {
+            return usage("prepare needs at least one user");
+        }
+        try {
+            return new LoadPreparation(out, home).run(users);
+        } catch (IllegalStateException e) {
+            out.println("gridauth load prepare: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    /** The default mix of 'load mix' (relative weights): what a day of a grid looks like, most of it proxies and logins. */
+    static final Map<String, Integer> DEFAULT_MIX = defaultMix();
+
+    private static Map<String, Integer> defaultMix() {
+        Map<String, Integer> mix = new java.util.LinkedHashMap<>();
+        mix.put("sign-on", 200);
+        mix.put("license-id", 50);
+        mix.put("issuance", 40);
+        mix.put("proxy", 100);
+        mix.put("myproxy-get", 350);
+        mix.put("gsissh-login", 150);
+        mix.put("feed-sync", 10);
+        return java.util.Collections.unmodifiableMap(mix);
+    }
+
+    /**
+     * {@code load mix}: every function at once, open loop at {@code --rate} per minute for {@code --duration}, over the
+     * researchers 'load prepare' made (sign-ons, licence IDs and MyProxy GETs each take the next researcher, so a run
+     * touches as many of them as it makes such requests); heap, live data, descriptors and threads of each JVM at the
+     * start and the end.
+     */
+    private int mix(String[] args) throws Exception {
+        double rate = 2000;
+        Duration duration = Duration.ofMinutes(30);
+        int threads = 64;
+        Path accounts = LoadPreparation.accountsFile(home);
+        Map<String, Integer> weights = new java.util.LinkedHashMap<>(DEFAULT_MIX);
+        for (int i = 1; i < args.length; i++) {
+            try {
+                switch (args[i]) {
+                    case "--rate" -> rate = Double.parseDouble(args[++i]);
+                    case "--duration" -> duration = duration(args[++i]);
+                    case "--threads" -> threads = Integer.parseInt(args[++i]);
+                    case "--accounts" -> accounts = Path.of(args[++i]);
+                    case "--mix" -> weights = weights(args[++i]);
+                    default -> {
+                        return usage("unknown option of mix: " + args[i]);
+                    }
+                }
+            } catch (ArrayIndexOutOfBoundsException | IllegalArgumentException e) {
+                return usage("mix: " + (e.getMessage() == null ? "an option needs a value" : e.getMessage()));
+            }
+        }
+        if (rate <= 0 || rate > 600_000 || threads < 1 || threads > 1000 || duration.isNegative() || duration.isZero()) {
+            return usage("mix: --rate must be 1-600000 per minute, --threads 1-1000, --duration positive");
+        }
+        if (!Files.exists(accounts)) {
+            return usage("mix needs the load researchers: run 'gridauth load prepare --users N' with the suite stopped, or give --accounts FILE");
+        }
+        List<PortalAccounts.Account> researchers = PortalAccounts.read(accounts);
+        SuiteSettings settings = SuiteSettings.read(home);
+        LoopbackPki pki = new LoopbackPki(home, Clock.systemUTC());
+        String run = HexFormat.of().formatHex(java.security.SecureRandom.getInstanceStrong().generateSeed(3));
+        Map<String, LoadRunner.Request> functions = new java.util.LinkedHashMap<>();
+        functions.put("sign-on", signOn(settings, pki, researchers));
+        functions.put("license-id", signedInLicenseId(settings, pki, researchers));
+        functions.put("issuance", issuance(settings, pki, i -> "ld" + run + String.format("%06d", i)));
+        functions.put("proxy", proxy(settings, pki, run));
+        functions.put("myproxy-get", researcherGet(settings, pki, researchers));
+        functions.put("gsissh-login", gsisshLogin(settings, pki));
+        DemoSite site = new DemoSite(home, Clock.systemUTC());
+        functions.put("feed-sync", i -> {
+            // One site: its syncs follow each other, as one cron job's do.
+            synchronized (site) {
+                site.sync();
+            }
+        });
+        List<org.gridauth.launcher.ops.MixedLoad.Function> mix = new java.util.ArrayList<>();
+        weights.forEach((name, weight) -> mix.add(new org.gridauth.launcher.ops.MixedLoad.Function(name, weight, functions.get(name))));
+        org.gridauth.launcher.ops.ServiceVitals vitals = new org.gridauth.launcher.ops.ServiceVitals(Map.of(
+                "gridauth up (CA, certificate manager, MyProxy, gateway)", URI.create("http://127.0.0.1:" + settings.certManagerManagementPort()),
+                "IdP bridge", URI.create("http://127.0.0.1:" + settings.idpPort()),
+                "RA portal", URI.create("https://localhost:" + settings.portalPort())),
+                new PortalService(home, settings, pki).trustingLoopback());
+        out.printf("gridauth load mix: %.0f requests/minute for %s over %,d researchers, %d threads; mix %s%n", rate, duration, researchers.size(),
+                threads, weights);
+        vitals.sample().forEach((name, v) -> out.println("  start  " + name + ": " + v));
+        long start = System.nanoTime();
+        List<org.gridauth.launcher.ops.MixedLoad.FunctionReport> reports = new org.gridauth.launcher.ops.MixedLoad(threads, Duration.ofSeconds(60))
+                .run(mix, rate, duration, System.nanoTime(), (minute, started, completed, failed) ->
+                        out.printf("  minute %d: %d started, %d completed, %d failed%n", minute, started, completed, failed));
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+        vitals.sample().forEach((name, v) -> out.println("  end    " + name + ": " + v));
+        org.gridauth.launcher.ops.MixedLoad.print(out, reports, elapsed);
+        return reports.stream().allMatch(r -> r.failures() == 0) ? 0 : 1;
+    }
+
+    private static Duration duration(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]{1,6})(s|m|h)").matcher(text);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("--duration takes a number and s, m or h (e.g. 30m), not " + text);
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            default -> Duration.ofHours(n);
+        };
+    }
+
+    private static Map<String, Integer> weights(String text) {
+        Map<String, Integer> weights = new java.util.LinkedHashMap<>();
+        for (String part : text.split(",")) {
+            String[] kv = part.split("=", 2);
+            if (kv.length != 2 || !DEFAULT_MIX.containsKey(kv[0].strip()) || !kv[1].strip().matches("[0-9]{1,6}")) {
+                throw new IllegalArgumentException("--mix takes function=weight,... with functions " + String.join(", ", DEFAULT_MIX.keySet())
+                        + "; not " + part);
+            }
+            int weight = Integer.parseInt(kv[1].strip());
+            if (weight > 0) {
+                weights.put(kv[0].strip(), weight);
+            }
+        }
+        if (weights.isEmpty()) {
+            throw new IllegalArgumentException("--mix gives no function a weight above 0");
+        }
+        return weights;
+    }
+
+    /** A new browser signs in as the next researcher and asks for one licence ID (what a researcher's first visit does). */
+    private LoadRunner.Request signedInLicenseId(SuiteSettings settings, LoopbackPki pki, List<PortalAccounts.Account> accounts) {
+        URI portal = URI.create("https://localhost:" + settings.portalPort());
+        String idp = "http://localhost:" + settings.idpPort() + "/idp/shibboleth";
+        return i -> {
+            PortalAccounts.Account account = accounts.get(i % accounts.size());
+            PortalBrowser browser = new PortalBrowser(portal, pki.trustDir());
+            browser.signIn(idp, account.username(), account.password());
+            browser.licenseId();
+        };
+    }
+
+    /** myproxy-logon as the next researcher: their stored credential, their passphrase. */
+    private LoadRunner.Request researcherGet(SuiteSettings settings, LoopbackPki pki, List<PortalAccounts.Account> accounts) throws Exception {
+        ChainValidator validator = ChainValidator.strict(pki.trustDir());
+        MyProxyClient client = new MyProxyClient(validator, Duration.ofSeconds(30));
+        return i -> {
+            PortalAccounts.Account account = accounts.get(i % accounts.size());
+            client.get("localhost", settings.myProxyPort(), account.username(), account.password(), Duration.ofHours(12));
+        };
     }
 
     private LoadRunner.Request signOn(SuiteSettings settings, LoopbackPki pki, List<PortalAccounts.Account> accounts) {
@@ -165,6 +332,8 @@ final class LoadCommand {
     private int usage(String problem) {
         out.println("gridauth load: " + problem);
         out.println("usage: gridauth load <" + String.join("|", FUNCTIONS) + "> [--concurrency N] [--count M] [--accounts FILE]");
+        out.println("       gridauth load prepare [--users N]     (suite stopped: N researchers in directory, registry and MyProxy; default 100000)");
+        out.println("       gridauth load mix [--rate PER_MINUTE] [--duration 30m] [--threads N] [--accounts FILE] [--mix fn=weight,...]");
         out.println("  runs M requests, N at a time, against the suite in $GRIDAUTH_HOME and prints throughput and latency percentiles;");
         out.println("  sign-on and license-id sign in at the IdP as the accounts of --accounts (lines 'username password', mode 600;");
         out.println("  default: the demo researchers taro and hanako); license-id takes one license ID per account.");

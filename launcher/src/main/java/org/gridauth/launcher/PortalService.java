@@ -106,8 +106,9 @@ final class PortalService {
         }
     }
 
-    ChildService start(Path jar) {
-        return ChildService.start("ra-portal", jar, List.of("-Xmx384m", "-XX:TieredStopAtLevel=1"),
+    /** As the IdP: the quick-starting C1 compiler for a demo, full optimisation in a suite prepared for load runs. */
+    ChildService start(Path jar, boolean preparedForLoad) {
+        return ChildService.start("ra-portal", jar, preparedForLoad ? List.of("-Xmx384m") : List.of("-Xmx384m", "-XX:TieredStopAtLevel=1"),
                 List.of("--spring.config.additional-location=file:" + configuration().toAbsolutePath()), Map.of(), log());
     }
 

@@ -89,10 +89,10 @@ final class Suite implements AutoCloseable {
             portalService.prepare(idpUrl());
         }
         // The JVM services boot first: they take longest, and boot while the CA and the rest start here.
-        jars.idp().ifPresent(jar -> idp = started(ChildService.start("idp-bridge", jar, List.of("-Xmx384m", "-XX:TieredStopAtLevel=1"),
+        jars.idp().ifPresent(jar -> idp = started(ChildService.start("idp-bridge", jar, idpJvmOptions(),
                 idpArguments(withPortal), Map.of(), home.resolve("logs/idp-bridge.log"))));
         if (withPortal) {
-            portal = started(portalService.start(jars.portal().get()));
+            portal = started(portalService.start(jars.portal().get(), preparedForLoad()));
         }
         boolean createdCa = gridCa.ensure(loopback);
         created = createdLoopback || createdCa;
@@ -120,6 +120,30 @@ final class Suite implements AutoCloseable {
     private <T extends AutoCloseable> T started(T service) {
         started.push(service);
         return service;
+    }
+
+    /**
+     * The IdP's heap grows with its embedded directory (the in-memory entries and their indexes take about six times
+     * the LDIF's size: 100,000 load researchers need ~600 MiB). A suite prepared for load runs ('gridauth load
+     * prepare') gets the JIT's full optimisation; otherwise the quick-starting C1 compiler is enough for a demo.
+     */
+    private List<String> idpJvmOptions() {
+        long ldifMiB = 0;
+        try {
+            Path directory = home.resolve("idp/directory.ldif");
+            ldifMiB = Files.exists(directory) ? Files.size(directory) >> 20 : 0;
+        } catch (java.io.IOException e) {
+            // the IdP reports an unreadable directory itself
+        }
+        List<String> options = new java.util.ArrayList<>(List.of("-Xmx" + Math.max(384, 256 + 6 * ldifMiB) + "m"));
+        if (!preparedForLoad()) {
+            options.add("-XX:TieredStopAtLevel=1");
+        }
+        return options;
+    }
+
+    boolean preparedForLoad() {
+        return Files.exists(home.resolve("load/prepared"));
     }
 
     private List<String> idpArguments(boolean withPortal) {
