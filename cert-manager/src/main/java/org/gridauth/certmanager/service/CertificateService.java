@@ -148,27 +148,47 @@ public final class CertificateService {
         }
         String csrPem;
         String sealedKey;
+        // Whether an earlier attempt at this request ID (this instance's, or another's on the same database) prepared the CSR used now.
+        boolean continuing = prior.isPresent();
         if (prior.isPresent() && prior.get().csrPem() != null) {
             // A retry after the CA may already have answered: same CSR, same key, same certificate.
             csrPem = prior.get().csrPem();
             sealedKey = prior.get().replyKey();
-        } else if (ownKey) {
-            csrPem = r.csr();
-            sealedKey = null;
-            requests.prepared(r.requestId(), csrPem, null);
         } else {
-            KeyPair pair = keys.get();
-            GridDn subject = settings.subjectBase().append(org.gridauth.gsi.dn.DnAttribute.CN, r.commonName());
-            csrPem = Pem.encode(csr(pair, subject));
-            sealedKey = vault.seal(pair.getPrivate(), r.keyPassphrase());
-            requests.prepared(r.requestId(), csrPem, sealedKey);
+            if (ownKey) {
+                csrPem = r.csr();
+                sealedKey = null;
+            } else {
+                KeyPair pair = keys.get();
+                GridDn subject = settings.subjectBase().append(org.gridauth.gsi.dn.DnAttribute.CN, r.commonName());
+                csrPem = Pem.encode(csr(pair, subject));
+                sealedKey = vault.seal(pair.getPrivate(), r.keyPassphrase());
+            }
+            if (!requests.prepared(r.requestId(), csrPem, sealedKey)) {
+                // Another certificate manager on this database took the same request ID first (the portal retried while
+                // that instance was still working on it): go on with its CSR and key, so the CA is asked for one certificate.
+                IssueRequestState first = requests.find(r.requestId())
+                        .orElseThrow(() -> new GridAuthException(CertManagerError.REQUEST_IN_PROGRESS, r.requestId()));
+                if (first.done()) {
+                    return replay(first, r);
+                }
+                if (first.csrPem() == null) {
+                    throw new GridAuthException(CertManagerError.REQUEST_IN_PROGRESS, r.requestId());
+                }
+                csrPem = first.csrPem();
+                sealedKey = first.replyKey();
+                continuing = true;
+            }
         }
         PublicKey requestedKey = publicKey(parseCsr(csrPem));
         Optional<CredentialRecord> current = store.validCredential(r.hpciId());
         // A retry whose certificate an earlier attempt recorded before it died, without marking the request done: that
         // certificate is the answer. Asking the CA again would name it as the certificate to replace, a different request
-        // under the same ID (GA-CA-030), and the retry could never get it (found by CertManagerCrashConsistencyTest).
-        Optional<CredentialRecord> recordedEarlier = current.filter(c -> prior.isPresent() && certificateOf(c).getPublicKey().equals(requestedKey));
+        // under the same ID (GA-CA-030), and the retry could never get it (found by CertManagerCrashConsistencyTest). A key
+        // made here belongs to this request ID alone, so a credential with it was recorded for this ID, also by another
+        // instance working on the same request at the same moment (found by TwoInstancesTest).
+        boolean retried = continuing || !ownKey;
+        Optional<CredentialRecord> recordedEarlier = current.filter(c -> retried && certificateOf(c).getPublicKey().equals(requestedKey));
         CaLinkClient.Issued issued;
         CredentialRecord record;
         if (recordedEarlier.isPresent()) {

@@ -32,32 +32,54 @@ public final class JdbcIssueRequests {
         this.clock = clock;
     }
 
-    /** Registers the request as PENDING, or returns what is on record for its ID. */
+    /**
+     * Registers the request as PENDING, or returns what is on record for its ID. When another instance on the same
+     * database registers the same ID at the same moment (the portal's retry of a request that instance is still
+     * working on), its row wins and is returned.
+     */
     public Optional<IssueRequestState> begin(String requestId, String hpciId) {
-        return database.inTransaction(c -> {
-            Optional<IssueRequestState> existing = find(c, requestId);
-            if (existing.isPresent()) {
-                return existing;
+        try {
+            return database.inTransaction(c -> {
+                Optional<IssueRequestState> existing = find(c, requestId);
+                if (existing.isPresent()) {
+                    return existing;
+                }
+                try (PreparedStatement s = c.prepareStatement(
+                        "INSERT INTO cm_issue_request (request_id, hpci_id, state, created_at) VALUES (?, ?, 'PENDING', ?)")) {
+                    s.setString(1, requestId);
+                    s.setString(2, hpciId);
+                    s.setLong(3, clock.millis());
+                    s.executeUpdate();
+                }
+                return Optional.empty();
+            });
+        } catch (org.gridauth.gsi.error.GridAuthException e) {
+            if (!CmDatabase.isUniqueViolation(e)) {
+                throw e;
             }
-            try (PreparedStatement s = c.prepareStatement(
-                    "INSERT INTO cm_issue_request (request_id, hpci_id, state, created_at) VALUES (?, ?, 'PENDING', ?)")) {
-                s.setString(1, requestId);
-                s.setString(2, hpciId);
-                s.setLong(3, clock.millis());
-                s.executeUpdate();
-            }
-            return Optional.empty();
-        });
+            return database.inTransaction(c -> find(c, requestId));
+        }
     }
 
-    /** Keeps the CSR and the encrypted key of a PENDING request before the CA is asked. */
-    public void prepared(String requestId, String csrPem, String encryptedKey) {
-        database.inTransaction(c -> {
-            try (PreparedStatement s = c.prepareStatement("UPDATE cm_issue_request SET csr_pem = ?, reply_key = ? WHERE request_id = ? AND state = 'PENDING'")) {
+    /** What is on record for the request ID, without registering it. */
+    public Optional<IssueRequestState> find(String requestId) {
+        return database.inTransaction(c -> find(c, requestId));
+    }
+
+    /**
+     * Keeps the CSR and the encrypted key of a PENDING request before the CA is asked. The first CSR kept for an ID
+     * stays: returns false, changing nothing, when one is already on record (another instance on the same database
+     * prepared the same request first) or the request is no longer PENDING; the caller then goes on with what is on
+     * record, so the CA is only ever asked to sign one CSR per request ID.
+     */
+    public boolean prepared(String requestId, String csrPem, String encryptedKey) {
+        return database.inTransaction(c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "UPDATE cm_issue_request SET csr_pem = ?, reply_key = ? WHERE request_id = ? AND state = 'PENDING' AND csr_pem IS NULL")) {
                 s.setString(1, csrPem);
                 s.setString(2, encryptedKey);
                 s.setString(3, requestId);
-                return s.executeUpdate();
+                return s.executeUpdate() == 1;
             }
         });
     }

@@ -105,13 +105,16 @@ class JdbcCredentialStoreTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
-    @DisplayName("R-CM-1: issuance requests: a retry sees the recorded CSR and sealed key, a refusal frees the ID, download keys expire after a day")
+    @DisplayName("R-CM-1: issuance requests: a retry sees the recorded CSR and sealed key, the first CSR kept for an ID stays, a refusal frees the ID, "
+            + "download keys expire after a day")
     void issueRequests(String name, java.util.function.Supplier<DataSource> data) {
         CmDatabase database = new CmDatabase(data.get());
         MutableClock clock = new MutableClock(NOW);
         JdbcIssueRequests requests = new JdbcIssueRequests(database, clock);
         assertThat(requests.begin("req-00000001", "HPCI7")).isEmpty();
-        requests.prepared("req-00000001", "CSR", "SEALED");
+        assertThat(requests.prepared("req-00000001", "CSR", "SEALED")).isTrue();
+        // Two certificate managers on one database: the first CSR kept for an ID stays.
+        assertThat(requests.prepared("req-00000001", "OTHER CSR", "OTHER SEALED")).isFalse();
         assertThat(requests.begin("req-00000001", "HPCI7")).get().satisfies(r -> {
             assertThat(r.done()).isFalse();
             assertThat(r.csrPem()).isEqualTo("CSR");

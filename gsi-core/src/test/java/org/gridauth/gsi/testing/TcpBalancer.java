@@ -1,0 +1,144 @@
+package org.gridauth.gsi.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A TCP load balancer for failover tests, doing what HAProxy does in {@code mode tcp} with {@code balance roundrobin},
+ * {@code retries} and {@code option redispatch}: each client connection goes to the next backend in turn; a backend
+ * that refuses the connection (its process is gone) is skipped for the next one, so only connections already open to
+ * a killed instance break. TLS passes through untouched, client certificates included.
+ *
+ * <p>It counts, per backend, the connections it has opened and those open now, so a test can show that every
+ * instance served load and how many requests a kill could have cut.
+ */
+public final class TcpBalancer implements AutoCloseable {
+
+    private final ServerSocket listener;
+    private final InetAddress host;
+    private final List<Integer> backends;
+    private final AtomicInteger next = new AtomicInteger();
+    private final List<AtomicInteger> opened = new ArrayList<>();
+    private final List<Set<Socket>> open = new ArrayList<>();
+    private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "tcp-balancer");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** Listens on a free port of {@code host} and spreads connections over the backends' ports on the same address. */
+    public TcpBalancer(InetAddress host, List<Integer> backendPorts) throws IOException {
+        this.host = host;
+        this.backends = List.copyOf(backendPorts);
+        for (int i = 0; i < backends.size(); i++) {
+            opened.add(new AtomicInteger());
+            open.add(ConcurrentHashMap.newKeySet());
+        }
+        this.listener = new ServerSocket(0, 200, host);
+        threads.submit(this::accept);
+    }
+
+    public int port() {
+        return listener.getLocalPort();
+    }
+
+    /** Connections this balancer has opened to backend {@code index} since it started. */
+    public int opened(int index) {
+        return opened.get(index).get();
+    }
+
+    /** Connections open to backend {@code index} now (a kill of that backend can cut at most these). */
+    public int openNow(int index) {
+        return open.get(index).size();
+    }
+
+    private Void accept() {
+        while (!listener.isClosed()) {
+            Socket client;
+            try {
+                client = listener.accept();
+            } catch (IOException e) {
+                continue;
+            }
+            threads.submit(() -> connect(client));
+        }
+        return null;
+    }
+
+    private Void connect(Socket client) {
+        int first = Math.floorMod(next.getAndIncrement(), backends.size());
+        for (int attempt = 0; attempt < backends.size(); attempt++) {
+            int index = (first + attempt) % backends.size();
+            Socket server = new Socket();
+            try {
+                server.connect(new InetSocketAddress(host, backends.get(index)), 2_000);
+            } catch (IOException e) {
+                close(server);
+                continue;
+            }
+            opened.get(index).incrementAndGet();
+            Set<Socket> mine = open.get(index);
+            mine.add(server);
+            AtomicInteger ends = new AtomicInteger(2);
+            Runnable done = () -> {
+                if (ends.decrementAndGet() == 0) {
+                    close(client);
+                    close(server);
+                    mine.remove(server);
+                }
+            };
+            threads.submit(() -> pipe(client, server, done));
+            threads.submit(() -> pipe(server, client, done));
+            return null;
+        }
+        // No backend took it: the client sees its connection closed without an answer, as with HAProxy.
+        close(client);
+        return null;
+    }
+
+    /** Copies one direction; an end of stream is passed on as a half-close, an error closes both sockets. */
+    private static Void pipe(Socket from, Socket to, Runnable done) {
+        try {
+            InputStream in = from.getInputStream();
+            OutputStream out = to.getOutputStream();
+            in.transferTo(out);
+            to.shutdownOutput();
+        } catch (IOException e) {
+            // one side was reset or closed: the other side sees its connection closed
+            close(from);
+            close(to);
+        } finally {
+            done.run();
+        }
+        return null;
+    }
+
+    private static void close(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // already closed
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        listener.close();
+        for (Set<Socket> sockets : open) {
+            sockets.forEach(TcpBalancer::close);
+        }
+        threads.shutdownNow();
+    }
+}
