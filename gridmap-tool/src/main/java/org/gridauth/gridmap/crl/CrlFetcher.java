@@ -192,8 +192,15 @@ public final class CrlFetcher {
         if (crl == null) {
             throw new GridAuthException(GridmapError.CRL_INVALID, hash, url, "it is not a CRL (PEM or DER)");
         }
-        if (!GridDn.of(crl.getIssuerX500Principal()).equals(GridDn.of(ca.getSubjectX500Principal()))) {
-            throw new GridAuthException(GridmapError.CRL_INVALID, hash, url, "it was issued by " + GridDn.of(crl.getIssuerX500Principal()).toOpenSsl());
+        GridDn issuer;
+        try {
+            issuer = GridDn.of(crl.getIssuerX500Principal());
+        } catch (GridAuthException e) {
+            // an issuer name the JDK parsed but Bouncy Castle refuses (found by CrlFetcherFuzzTest)
+            throw new GridAuthException(GridmapError.CRL_INVALID, hash, url, "its issuer name cannot be read");
+        }
+        if (!issuer.equals(GridDn.of(ca.getSubjectX500Principal()))) {
+            throw new GridAuthException(GridmapError.CRL_INVALID, hash, url, "it was issued by " + issuer.toOpenSsl());
         }
         try {
             crl.verify(ca.getPublicKey());

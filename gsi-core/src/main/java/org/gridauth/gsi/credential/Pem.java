@@ -51,7 +51,7 @@ public final class Pem {
                 if (object instanceof X509CertificateHolder holder) {
                     certificates.add(readable(new JcaX509CertificateConverter().setProvider(BC).getCertificate(holder)));
                 } else if (object instanceof X509CRLHolder holder) {
-                    crls.add(new JcaX509CRLConverter().setProvider(BC).getCRL(holder));
+                    crls.add(readable(new JcaX509CRLConverter().setProvider(BC).getCRL(holder)));
                 } else if (object instanceof PKCS10CertificationRequest request) {
                     requests.add(request);
                 } else {
@@ -81,6 +81,27 @@ public final class Pem {
         certificate.getNotBefore();
         certificate.getNotAfter();
         return certificate;
+    }
+
+    /**
+     * The CRL, once its issuer, update times and revoked entries are known to be readable: as with certificates,
+     * Bouncy Castle builds the issuer's {@code X500Principal} only when asked, and the JDK rejects some encodings
+     * with an unchecked exception (found by CrlFuzzTest). Throws the runtime exception here, inside decode's handling.
+     */
+    public static X509CRL readable(X509CRL crl) {
+        crl.getIssuerX500Principal();
+        crl.getThisUpdate();
+        crl.getNextUpdate();
+        java.util.Set<? extends java.security.cert.X509CRLEntry> revoked = crl.getRevokedCertificates();
+        if (revoked != null) {
+            for (java.security.cert.X509CRLEntry entry : revoked) {
+                entry.getSerialNumber();
+                entry.getRevocationDate();
+                entry.getCertificateIssuer();
+                entry.getRevocationReason();
+            }
+        }
+        return crl;
     }
 
     /** PEM text of certificates, keys, CRLs or requests in the given order. */

@@ -74,7 +74,15 @@ public final class GridDn {
     }
 
     public static GridDn of(X500Principal principal) {
-        return of(X500Name.getInstance(principal.getEncoded()));
+        X500Name name;
+        try {
+            name = X500Name.getInstance(principal.getEncoded());
+        } catch (IllegalArgumentException e) {
+            // The JDK keeps some encodings Bouncy Castle refuses, e.g. an RDN that is a PrintableString instead of a
+            // SET in a downloaded CRL's issuer (found by CrlFetcherFuzzTest).
+            throw new GridAuthException(GsiError.DN_SYNTAX, "", Pem.reason(e));
+        }
+        return of(name);
     }
 
     public static GridDn of(X500Name name) {

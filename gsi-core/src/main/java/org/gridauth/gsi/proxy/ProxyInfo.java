@@ -49,10 +49,10 @@ public record ProxyInfo(GridDn subject, GridDn identity, boolean proxy, ProxyKin
         }
         GridDn subject = GridDn.of(array[0].getSubjectX500Principal());
         Instant notAfter = chain.stream().map(c -> c.getNotAfter().toInstant()).min(Comparator.naturalOrder()).orElseThrow();
-        if (!ProxyUtils.isProxy(array[0])) {
-            return new ProxyInfo(subject, subject, false, null, false, -1, notAfter);
-        }
         try {
+            if (!ProxyUtils.isProxy(array[0])) {
+                return new ProxyInfo(subject, subject, false, null, false, -1, notAfter);
+            }
             ProxyChainInfo info = new ProxyChainInfo(array);
             boolean limited = info.isLimited();
             ProxyPolicy[] policies = info.getPolicy();
@@ -62,8 +62,12 @@ public record ProxyInfo(GridDn subject, GridDn identity, boolean proxy, ProxyKin
             int remaining = info.getRemainingPathLimit();
             return new ProxyInfo(subject, GridDn.of(ProxyUtils.getOriginalUserDN(array)), true, kind, limited,
                     remaining > UNLIMITED_THRESHOLD ? -1 : remaining, notAfter);
-        } catch (CertificateException | IOException | IllegalArgumentException e) {
-            throw new GridAuthException(GsiError.CHAIN_PROXY_RULES, e, subject, e.getMessage());
+        } catch (GridAuthException e) {
+            throw e;
+        } catch (CertificateException | IOException | RuntimeException e) {
+            // canl reads the ProxyCertInfo extension with unchecked casts: a SET where a SEQUENCE belongs threw
+            // ClassCastException (found by CertificateFuzzTest); every reading failure is a refusal with a code.
+            throw new GridAuthException(GsiError.CHAIN_PROXY_RULES, e, subject, Pem.reason(e));
         }
     }
 
