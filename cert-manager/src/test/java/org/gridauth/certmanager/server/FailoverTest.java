@@ -275,7 +275,7 @@ class FailoverTest {
 
     /** SIGKILL once the balancer has a connection open to the instance, i.e. a request in flight on it. */
     private Kill killWhileBusy(String service, Process child, TcpBalancer balancer) throws Exception {
-        await(service + " has a request in flight", () -> balancer.openNow(0) >= 1);
+        await(service + " has a request in flight", () -> balancer.awaitingAnswer(0) >= 1);
         int open = balancer.openNow(0);
         long before = System.nanoTime();
         child.destroyForcibly();

@@ -32,6 +32,8 @@ public final class TcpBalancer implements AutoCloseable {
     private final AtomicInteger next = new AtomicInteger();
     private final List<AtomicInteger> opened = new ArrayList<>();
     private final List<Set<Socket>> open = new ArrayList<>();
+    /** Per backend: the connections whose last bytes went from the client to the backend, i.e. awaiting an answer. */
+    private final List<Set<Socket>> waiting = new ArrayList<>();
     private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "tcp-balancer");
         t.setDaemon(true);
@@ -45,6 +47,7 @@ public final class TcpBalancer implements AutoCloseable {
         for (int i = 0; i < backends.size(); i++) {
             opened.add(new AtomicInteger());
             open.add(ConcurrentHashMap.newKeySet());
+            waiting.add(ConcurrentHashMap.newKeySet());
         }
         this.listener = new ServerSocket(0, 200, host);
         threads.submit(this::accept);
@@ -62,6 +65,14 @@ public final class TcpBalancer implements AutoCloseable {
     /** Connections open to backend {@code index} now (a kill of that backend can cut at most these). */
     public int openNow(int index) {
         return open.get(index).size();
+    }
+
+    /**
+     * Connections to backend {@code index} that await an answer now: the client sent bytes the backend has not answered
+     * yet (a request in flight; an idle kept-alive connection does not count).
+     */
+    public int awaitingAnswer(int index) {
+        return waiting.get(index).size();
     }
 
     private Void accept() {
@@ -90,6 +101,7 @@ public final class TcpBalancer implements AutoCloseable {
             }
             opened.get(index).incrementAndGet();
             Set<Socket> mine = open.get(index);
+            Set<Socket> awaiting = waiting.get(index);
             mine.add(server);
             AtomicInteger ends = new AtomicInteger(2);
             Runnable done = () -> {
@@ -97,10 +109,11 @@ public final class TcpBalancer implements AutoCloseable {
                     close(client);
                     close(server);
                     mine.remove(server);
+                    awaiting.remove(server);
                 }
             };
-            threads.submit(() -> pipe(client, server, done));
-            threads.submit(() -> pipe(server, client, done));
+            threads.submit(() -> pipe(client, server, done, () -> awaiting.add(server)));
+            threads.submit(() -> pipe(server, client, done, () -> awaiting.remove(server)));
             return null;
         }
         // No backend took it: the client sees its connection closed without an answer, as with HAProxy.
@@ -109,11 +122,17 @@ public final class TcpBalancer implements AutoCloseable {
     }
 
     /** Copies one direction; an end of stream is passed on as a half-close, an error closes both sockets. */
-    private static Void pipe(Socket from, Socket to, Runnable done) {
+    private static Void pipe(Socket from, Socket to, Runnable done, Runnable forwarded) {
         try {
             InputStream in = from.getInputStream();
             OutputStream out = to.getOutputStream();
-            in.transferTo(out);
+            byte[] buffer = new byte[16384];
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                out.write(buffer, 0, n);
+                out.flush();
+                forwarded.run();
+            }
             to.shutdownOutput();
         } catch (IOException e) {
             // one side was reset or closed: the other side sees its connection closed
