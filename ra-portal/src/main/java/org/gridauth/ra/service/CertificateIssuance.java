@@ -26,6 +26,7 @@ import org.gridauth.ra.store.IssuanceStore.IssuanceRow;
 import org.gridauth.ra.store.LicenseStore;
 import org.gridauth.ra.store.LicenseStore.LicenseRow;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Client certificates (R-RA-3, R-RA-4, R-RA-6) as named steps: {@link #prepare} checks the license ID, the renewal
@@ -56,8 +57,13 @@ public class CertificateIssuance {
                          String encryptedKeyPem, String pkcs12Base64, String warning, String superseded) implements Serializable {
     }
 
-    /** A claim older than this is from a request that died; the license ID may be used again (same request ID). */
-    static final Duration STALE_CLAIM = Duration.ofMinutes(10);
+    /**
+     * A claim older than this many certificate-manager timeouts is from a request that died with its portal instance:
+     * a live request has had its answer or given up (connection and reply each within the timeout) and released it. The
+     * license ID may then be used again, with the same request ID, so the certificate manager answers with the
+     * certificate it may already have issued (issue #11 item 3: another instance behind the balancer finishes it).
+     */
+    static final int STALE_CLAIM_TIMEOUTS = 3;
 
     private final LicenseService licenseService;
     private final LicenseStore licenses;
@@ -67,10 +73,15 @@ public class CertificateIssuance {
     private final Notifier notifier;
     private final AccessLog log;
     private final PassphrasePolicy passphrases;
+    private final Duration staleClaim;
+    private final TransactionTemplate transaction;
     private final Clock clock;
 
     public CertificateIssuance(LicenseService licenseService, LicenseStore licenses, IssuanceStore issuances, SettingsService settings,
-                               CertManagerClient certManager, Notifier notifier, AccessLog log, RaProperties properties, Clock clock) {
+                               CertManagerClient certManager, Notifier notifier, AccessLog log, RaProperties properties,
+                               TransactionTemplate transaction, Clock clock) {
+        this.staleClaim = properties.certManager().timeout().multipliedBy(STALE_CLAIM_TIMEOUTS);
+        this.transaction = transaction;
         this.licenseService = licenseService;
         this.licenses = licenses;
         this.issuances = issuances;
@@ -125,7 +136,7 @@ public class CertificateIssuance {
                 throw new GridAuthException(RaError.LICENSE_UNKNOWN);
             }
             Instant now = clock.instant();
-            licenses.releaseStale(license.id(), now.minus(STALE_CLAIM));
+            licenses.releaseStale(license.id(), now.minus(staleClaim));
             if (!licenses.claim(license.id(), now)) {
                 LicenseRow after = licenses.byId(license.id()).orElseThrow();
                 licenseService.stateCheck(after);
@@ -148,9 +159,12 @@ public class CertificateIssuance {
                 licenses.release(license.id());
                 throw e;
             }
-            licenses.used(license.id(), reply.serial(), clock.instant());
-            issuances.insert(new IssuanceRow(license.id(), user.person().hpciId(), draft.commonName(), reply.subject(), reply.serial(),
-                    draft.destination().name(), reply.notAfter() == null ? null : Instant.parse(reply.notAfter()), clock.instant()));
+            // One transaction: a portal killed between the two would leave the license ID used and its certificate unrecorded.
+            transaction.executeWithoutResult(status -> {
+                licenses.used(license.id(), reply.serial(), clock.instant());
+                issuances.insert(new IssuanceRow(license.id(), user.person().hpciId(), draft.commonName(), reply.subject(), reply.serial(),
+                        draft.destination().name(), reply.notAfter() == null ? null : Instant.parse(reply.notAfter()), clock.instant()));
+            });
             String superseded = draft.renews() == null ? null : draft.renews().serial();
             log.record(user, address, Operation.CERT_ISSUE, "OK", reply.subject() + " to " + draft.destination()
                     + (superseded == null ? "" : "; renewal, serial " + superseded + " revoked as superseded")

@@ -81,6 +81,8 @@ public final class PeerServices implements AutoCloseable {
     public final RaLinkServer caLink;
     public final CertManagerServer certManager;
     public final JdbcAuditTrail caAudit;
+    /** The CA's database, for tests that count what it issued. */
+    public final javax.sql.DataSource caData;
     /** The CA's certificate records (status and revocation reason of every certificate it issued). */
     public final JdbcCertificateStore caStore;
     /** Where the CA publishes its CRL ({@code crl.der}). */
@@ -99,7 +101,8 @@ public final class PeerServices implements AutoCloseable {
         portal = pki.issue(CertificateProfiles.service(), GridDn.fromOpenSsl(PORTAL_DN), List.of("portal.example.org"));
         Credential acIssuer = pki.issue(CertificateProfiles.service(), GridDn.fromOpenSsl(TestPki.ORGANISATION + "/CN=" + VO_HOST), List.of(VO_HOST));
 
-        CaDatabase caDb = new CaDatabase(TestDatabases.h2());
+        caData = TestDatabases.h2();
+        CaDatabase caDb = new CaDatabase(caData);
         caAudit = new JdbcAuditTrail(caDb, clock);
         caStore = new JdbcCertificateStore(caDb, caAudit, moved);
         CaKey caKey = new CaKey() {

@@ -56,17 +56,24 @@ public final class WebClient {
         }
     }
 
-    private final Testbed testbed;
+    private final String portalBase;
+    private final String idpEntityId;
     private final HttpClient client;
     private final String language;
 
     WebClient(Testbed testbed, String language) {
-        this.testbed = testbed;
+        this(testbed.portalBase(), testbed.idpEntityId(), testbed.peers.pki.ca().certificate(), language);
+    }
+
+    /** A browser for a portal at {@code portalBase} signing on at the IdP {@code idpEntityId}, trusting {@code ca} for HTTPS. */
+    public WebClient(String portalBase, String idpEntityId, java.security.cert.X509Certificate ca, String language) {
+        this.portalBase = portalBase;
+        this.idpEntityId = idpEntityId;
         this.language = language;
         try {
             KeyStore trust = KeyStore.getInstance("PKCS12");
             trust.load(null, null);
-            trust.setCertificateEntry("ca", testbed.peers.pki.ca().certificate());
+            trust.setCertificateEntry("ca", ca);
             TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
             tmf.init(trust);
             SSLContext context = SSLContext.getInstance("TLS");
@@ -136,7 +143,7 @@ public final class WebClient {
     public Page signIn(String username, String password) {
         Page login = get("/login");
         Page ds = follow(get(login.href("sign-in")));
-        Page back = follow(chooseIdp(ds, testbed.idpEntityId()));
+        Page back = follow(chooseIdp(ds, idpEntityId));
         return follow(idpLogin(back, username, password));
     }
 
@@ -171,7 +178,7 @@ public final class WebClient {
     }
 
     private URI resolve(String urlOrPath) {
-        return urlOrPath.startsWith("http") ? URI.create(urlOrPath) : URI.create(testbed.portalBase() + urlOrPath);
+        return urlOrPath.startsWith("http") ? URI.create(urlOrPath) : URI.create(portalBase + urlOrPath);
     }
 
     private Page send(HttpRequest.Builder builder) {
