@@ -41,6 +41,12 @@ import org.gridauth.gsi.credential.CredentialFiles;
 import org.gridauth.gsi.credential.Pem;
 import org.gridauth.gsi.credential.TlsKeys;
 import org.gridauth.gsi.testing.TcpBalancer;
+import org.gridauth.gsi.testing.TestPki;
+import org.gridauth.gsi.trust.ChainValidator;
+import org.gridauth.certmanager.server.CertManagerDaemon;
+import org.gridauth.myproxy.client.MyProxyClient;
+import org.gridauth.myproxy.server.MyProxyDaemon;
+import org.gridauth.myproxy.store.SealingKey;
 import org.gridauth.gsi.testing.TestDatabases;
 import org.gridauth.idp.IdpApplication;
 import org.gridauth.ra.RaPortalApplication;
@@ -58,19 +64,23 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Failover of the RA portal (issue #11 item 3): two portal instances, each a JVM of its own started from the portal's
- * main class as its executable jar runs it, on one PostgreSQL database with sessions in it ({@code gridauth.ra.sessions
- * = database}) and one SP entity ID and signing key, behind a TCP balancer ({@link TcpBalancer}: HAProxy's
- * {@code mode tcp}, TLS passing through); the IdP bridge, the certificate manager, the CA and MyProxy as their own
- * modules run them.
+ * Failover of the whole issuing path (issue #11 item 3): two RA portals, two certificate managers and two MyProxy
+ * servers, each a JVM of its own started from its main class and configuration as an operator runs it, each pair on
+ * one PostgreSQL database (the portals with their sessions in it, {@code gridauth.ra.sessions = database}, and one SP
+ * entity ID and signing key; the MyProxy servers with one sealing key file) behind a TCP balancer
+ * ({@link TcpBalancer}: HAProxy's {@code mode tcp} with redispatch, TLS passing through). The portals talk to the
+ * certificate managers' balancer, the certificate managers hand MYPROXY issuances to MyProxy's; the IdP bridge and
+ * the CA (the single signer) run as their modules run them.
  *
  * <p>Researchers go the whole way in their browsers (sign-on through the discovery service and the IdP, license ID,
- * CN confirmation, issuance into the certificate manager, home page) while instance 0 is killed with SIGKILL with
- * requests in flight on it. A researcher whose request broke does what the page or the browser suggests: sends it
- * again. Then: only requests in flight at the kill broke; every answer the portal gave was a page, and every refusal
- * names its catalogue code without a stack trace; sessions opened on the killed instance go on on the survivor
- * without signing on again; every license ID shown is in the database once; every certificate shown is recorded once
- * in the portal, the certificate manager and the CA, and the CA issued no certificate the portal does not know.
+ * CN confirmation, issuance into the certificate manager or MyProxy, home page), and a MyProxy client keeps storing
+ * credentials, while one portal, then one certificate manager, then one MyProxy server is killed with SIGKILL, each
+ * with a request in flight on it. A researcher whose request broke or was refused does what the page or the browser
+ * suggests: sends it again. Then: only browser requests in flight at the portal's kill broke; every other failure
+ * was a page naming its catalogue code, without a stack trace, after a kill; sessions opened on the killed portal go
+ * on on the survivor without signing on again; every license ID shown is in the database once; every certificate
+ * shown is recorded once in the portal, the certificate managers and the CA, which issued nothing else; MYPROXY
+ * certificates and every acknowledged store are served by the surviving MyProxy server.
  */
 class PortalFailoverTest {
 
@@ -79,7 +89,7 @@ class PortalFailoverTest {
     private static final String PASSWORD = "Failover-Pass1";
     private static final String ENTITY_ID = "https://portal.failover.test/sp";
     /** Short, so that a license claimed by the killed instance is free again soon (three timeouts: CertificateIssuance). */
-    private static final Duration CERT_MANAGER_TIMEOUT = Duration.ofSeconds(6);
+    private static final Duration CERT_MANAGER_TIMEOUT = Duration.ofSeconds(10);
 
     @TempDir
     Path dir;
@@ -102,44 +112,74 @@ class PortalFailoverTest {
     private final List<Process> children = Collections.synchronizedList(new ArrayList<>());
     private volatile long killBefore = Long.MAX_VALUE;
     private volatile long killAfter = Long.MAX_VALUE;
+    private final Map<String, String> stored = new ConcurrentHashMap<>();
+    private final AtomicInteger storedCount = new AtomicInteger();
+    private final List<String> kills = Collections.synchronizedList(new ArrayList<>());
+    /** Per killed instance: System.nanoTime just before SIGKILL and once the process was gone. */
+    private final Map<String, long[]> killWindows = new ConcurrentHashMap<>();
+    private MyProxyClient myproxyClient;
     private PeerServices peers;
     private ConfigurableApplicationContext idp;
     private int idpPort;
     private String portalBase;
 
     @Test
-    @DisplayName("R-RA-2, R-RA-3, R-RA-9, R-CM-1: with two portal instances on shared PostgreSQL and shared sessions behind a balancer, killing one "
-            + "with SIGKILL during sign-ons and issuances breaks only the requests in flight on it; sessions go on on the survivor, resent "
-            + "requests succeed or are refused with a catalogue code, and no license ID or certificate is lost or recorded twice")
-    void oneInstanceKilledDuringIssuances() throws Exception {
+    @DisplayName("R-RA-2, R-RA-3, R-RA-9, R-CM-1, R-MP-2: with two instances each of the portal, the certificate manager and MyProxy on shared "
+            + "PostgreSQL behind balancers, killing one of each with SIGKILL during sign-ons and issuances breaks only requests in flight; "
+            + "sessions go on on the survivor, resent requests succeed or are refused with a catalogue code, and no license ID, certificate or "
+            + "stored credential is lost or recorded twice")
+    void oneInstanceOfEachKilledDuringIssuances() throws Exception {
         peers = new PeerServices(dir, Clock.systemUTC());
         InetAddress address = InetAddress.getByName("127.0.0.1");
+        InetAddress peerAddress = InetAddress.getByName(peers.pki.hostName());
         DataSource portalData = TestDatabases.postgres();
+        DataSource cmData = TestDatabases.postgres();
+        DataSource myproxyData = TestDatabases.postgres();
+        SealingKey.loadOrCreate(dir.resolve("myproxy/sealing.key"), new java.security.SecureRandom());
         int[] ports = {freePort(), freePort()};
-        try (TcpBalancer balancer = new TcpBalancer(address, List.of(ports[0], ports[1]))) {
+        int[] cmPorts = {freePort(), freePort()};
+        int[] myproxyPorts = {freePort(), freePort()};
+        Path shared = Files.createDirectories(dir.resolve("shared"));
+        Path tls = tls(shared);
+        try (ChainValidator validator = ChainValidator.strict(peers.pki.trustDir());
+             TcpBalancer myproxyBalancer = new TcpBalancer(peerAddress, List.of(myproxyPorts[0], myproxyPorts[1]));
+             TcpBalancer cmBalancer = new TcpBalancer(peerAddress, List.of(cmPorts[0], cmPorts[1]));
+             TcpBalancer balancer = new TcpBalancer(address, List.of(ports[0], ports[1]))) {
+            myproxyClient = new MyProxyClient(validator, Duration.ofSeconds(20));
             portalBase = "https://localhost:" + balancer.port();
-            Path shared = Files.createDirectories(dir.resolve("shared"));
             Credential sp = SpCredential.load(null, null, shared, ENTITY_ID, Clock.systemUTC());
             Files.writeString(dir.resolve("portal-sp.xml"), SpMetadata.xml(ENTITY_ID, portalBase, sp.certificate()));
-            Path tls = tls(shared);
+            List<Process> myproxy = new ArrayList<>();
+            List<Process> cm = new ArrayList<>();
             List<Process> portals = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
-                portals.add(startPortal(i, ports[i], portalData, shared, tls));
+                myproxy.add(start(MyProxyDaemon.class, myproxyConfig(i, myproxyPorts[i], myproxyData), "myproxy-" + i));
+                cm.add(start(CertManagerDaemon.class, cmConfig(i, peerAddress, cmPorts[i], cmData, myproxyBalancer.port(), tls), "cert-manager-" + i));
+            }
+            String cmUrl = "https://" + peers.pki.hostName() + ":" + cmBalancer.port();
+            for (int i = 0; i < 2; i++) {
+                portals.add(startPortal(i, ports[i], portalData, shared, tls, cmUrl, myproxyBalancer.port()));
             }
             idp = startIdp();
             try {
                 for (int i = 0; i < 2; i++) {
+                    awaitMyProxy(myproxy.get(i), myproxyPorts[i], "myproxy-" + i);
+                    awaitCertManager(cm.get(i), cmPorts[i], "cert-manager-" + i);
                     awaitPortal(portals.get(i), ports[i], "ra-portal-" + i);
                 }
-                load(portals.get(0), balancer);
+                load(portals.get(0), cm.get(0), myproxy.get(0), balancer, cmBalancer, myproxyBalancer);
                 assertThat(unexpected).as("failures no kill explains").isEmpty();
                 checkFailures();
                 checkSessions();
-                checkRecords(portalData);
-                assertThat(portals.get(1).isAlive()).as("the surviving portal").isTrue();
-                System.out.printf("portal failover test: %d researchers, %d certificates, %d failed requests (%d answered with a catalogue code); "
-                                + "instances served %d/%d connections; %s%n", USERS, outcomes.values().stream().filter(o -> o.serial != null).count(),
-                        failures.size(), failures.stream().filter(Failure::answered).count(), balancer.opened(0), balancer.opened(1),
+                myproxyPort = myproxyBalancer.port();
+                checkRecords(portalData, cmData);
+                checkMyProxy(myproxyPort);
+                assertThat(List.of(portals.get(1), cm.get(1), myproxy.get(1))).as("the survivors").allMatch(Process::isAlive);
+                System.out.printf("portal failover test: %d researchers, %d certificates, %d MyProxy stores; %d failed requests (%d answered with a "
+                                + "catalogue code); portals served %d/%d connections, certificate managers %d/%d, MyProxy servers %d/%d; kills %s; %s%n",
+                        USERS, outcomes.values().stream().filter(o -> o.serial != null).count(), storedCount.get(), failures.size(),
+                        failures.stream().filter(Failure::answered).count(), balancer.opened(0), balancer.opened(1), cmBalancer.opened(0),
+                        cmBalancer.opened(1), myproxyBalancer.opened(0), myproxyBalancer.opened(1), kills,
                         failures.stream().map(f -> f.what() + ": " + f.error().replaceAll("\\s+", " ")).toList());
             } finally {
                 idp.close();
@@ -154,14 +194,18 @@ class PortalFailoverTest {
     }
 
     /**
-     * {@link #CLIENTS} browsers at a time take the researchers through; once a few certificates are issued and the
-     * balancer has a connection open to instance 0, that instance is killed.
+     * {@link #CLIENTS} browsers at a time take the researchers through, and a MyProxy client keeps storing credentials;
+     * once certificates are issued through both portals, portal 0 is killed with a request in flight on it, then, after
+     * more issuances, certificate manager 0, then MyProxy server 0, each with a request in flight on it.
      */
-    private void load(Process portal0, TcpBalancer balancer) throws Exception {
+    private void load(Process portal0, Process cm0, Process myproxy0, TcpBalancer balancer, TcpBalancer cmBalancer, TcpBalancer myproxyBalancer)
+            throws Exception {
         AtomicInteger next = new AtomicInteger(1);
         AtomicInteger issued = new AtomicInteger();
-        ExecutorService browsers = Executors.newFixedThreadPool(CLIENTS);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        ExecutorService browsers = Executors.newFixedThreadPool(CLIENTS + 1);
         List<Future<?>> running = new ArrayList<>();
+        Future<?> storer = browsers.submit(() -> store(myproxyBalancer.port(), stop));
         try {
             for (int c = 0; c < CLIENTS; c++) {
                 running.add(browsers.submit(() -> {
@@ -176,18 +220,63 @@ class PortalFailoverTest {
                     return null;
                 }));
             }
-            await("certificates issued, both instances serving", () -> issued.get() >= 2 && balancer.opened(0) >= 1 && balancer.opened(1) >= 1);
-            await("a request in flight on instance 0", () -> balancer.awaitingAnswer(0) >= 1);
-            killBefore = System.nanoTime();
-            portal0.destroyForcibly();
-            assertThat(portal0.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            killAfter = System.nanoTime();
+            await("certificates issued, both instances serving", () -> issued.get() >= 2 && balancer.opened(0) >= 1 && balancer.opened(1) >= 1
+                    && cmBalancer.opened(0) >= 1 && cmBalancer.opened(1) >= 1);
+            await("a request in flight on portal 0", () -> balancer.awaitingAnswer(0) >= 1);
+            kill("ra-portal-0", portal0);
+            killBefore = killWindows.get("ra-portal-0")[0];
+            killAfter = killWindows.get("ra-portal-0")[1];
+            int atPortalKill = issued.get();
+            await("more certificates and a request in flight on certificate manager 0", () -> issued.get() >= atPortalKill + 1
+                    && cmBalancer.awaitingAnswer(0) >= 1);
+            kill("cert-manager-0", cm0);
+            int atCmKill = storedCount.get();
+            await("more stores and one in flight on MyProxy server 0", () -> storedCount.get() >= atCmKill + 2 && myproxyBalancer.awaitingAnswer(0) >= 1);
+            kill("myproxy-0", myproxy0);
+            int atMyProxyKill = storedCount.get();
             for (Future<?> f : running) {
                 f.get(150, TimeUnit.SECONDS);
             }
+            await("the surviving MyProxy server stores", () -> storedCount.get() >= atMyProxyKill + 2);
+            stop.set(true);
+            storer.get(60, TimeUnit.SECONDS);
         } finally {
+            stop.set(true);
             browsers.shutdownNow();
         }
+    }
+
+    private void kill(String name, Process process) throws InterruptedException {
+        long before = System.nanoTime();
+        process.destroyForcibly();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as(name + " is gone").isTrue();
+        killWindows.put(name, new long[] {before, System.nanoTime()});
+        kills.add(name);
+    }
+
+    /**
+     * A MyProxy client storing credentials under three names in turn (as myproxy-store does) until stopped; the last
+     * acknowledged passphrase of each name is kept. A store broken by the MyProxy kill is sent again.
+     */
+    private Void store(int port, java.util.concurrent.atomic.AtomicBoolean stop) {
+        Credential user = peers.pki.user();
+        for (int i = 0; !stop.get(); i++) {
+            String name = "failover-store-" + (i % 3);
+            String passphrase = "failover store passphrase " + i;
+            long start = System.nanoTime();
+            try {
+                myproxyClient.store(peers.pki.hostName(), port, user, MyProxyClient.StoreOptions.of(name, Duration.ofHours(12)),
+                        CredentialFiles.encryptedKeyPem(user.privateKey(), passphrase.toCharArray()));
+                stored.put(name, passphrase);
+                stored.remove(name + "#unsure");
+                storedCount.incrementAndGet();
+            } catch (IOException | MyProxyClient.Refused e) {
+                // A store whose answer was lost may have landed: the name then holds this passphrase or the acknowledged one.
+                failures.add(new Failure("MyProxy store " + name, start, System.nanoTime(), e.toString(), false));
+                stored.put(name + "#unsure", passphrase);
+            }
+        }
+        return null;
     }
 
     /** One researcher the whole way, in a browser of their own. */
@@ -207,9 +296,9 @@ class PortalFailoverTest {
                 page -> page.status() == 200 && page.text("license-id") != null);
         outcome.licenseIds.add(license.text("license-id"));
         Page confirm = step(user + " confirm", () -> browser.submit(browser.get("/certificate"), "/certificate/check",
-                Map.of("licenseId", license.text("license-id"), "destination", "STORE")), page -> page.status() == 200
+                Map.of("licenseId", license.text("license-id"), "destination", toMyProxy(n) ? "MYPROXY" : "STORE")), page -> page.status() == 200
                 && page.body().contains("confirmCn"));
-        String passphrase = "failover passphrase " + n + " ok";
+        String passphrase = passphrase(n);
         Page done = step(user + " issue", () -> {
             long start = System.nanoTime();
             Page page = browser.submit(confirm, "/certificate/issue", Map.of("confirmCn", "yes", "passphrase", passphrase, "passphraseConfirm",
@@ -280,19 +369,24 @@ class PortalFailoverTest {
     }
 
     /**
-     * Broken connections only for requests in flight at the kill (started before the killed process was gone, ended
-     * after the kill began); answers with a catalogue code only for requests resent after that.
+     * Broken connections only for requests in flight at a kill: a browser's at the portal's (the certificate manager's
+     * and MyProxy's are behind the portal, which answers), a MyProxy store's at MyProxy's. Every other failure is a
+     * page with a catalogue code, for a request sent after the first kill.
      */
     private void checkFailures() {
+        long[] myproxy = killWindows.get("myproxy-0");
         for (Failure f : List.copyOf(failures)) {
-            if (!f.answered()) {
-                assertThat(f.start() <= killAfter && f.end() >= killBefore).as(f + ": broken but not in flight at the kill").isTrue();
+            if (f.what().startsWith("MyProxy store")) {
+                assertThat(f.start() <= myproxy[1] && f.end() >= myproxy[0]).as(f + ": broken but not in flight at MyProxy's kill").isTrue();
+            } else if (!f.answered()) {
+                assertThat(f.start() <= killAfter && f.end() >= killBefore).as(f + ": broken but not in flight at the portal's kill").isTrue();
             } else {
                 assertThat(f.start()).as(f + ": refused before the kill").isGreaterThanOrEqualTo(killBefore);
                 assertThat(f.error()).as(f.what()).contains("GA-RA-");
             }
         }
-        assertThat(failures.stream().filter(f -> !f.answered())).as("the kill broke requests in flight").isNotEmpty();
+        assertThat(failures.stream().filter(f -> !f.answered() && !f.what().startsWith("MyProxy"))).as("the portal's kill broke requests in flight")
+                .isNotEmpty();
     }
 
     /**
@@ -312,9 +406,13 @@ class PortalFailoverTest {
 
     /**
      * Every license ID shown is in the portal's database once, every certificate shown is recorded once in the portal,
-     * the certificate manager and the CA, and the CA issued nothing else for the portal's requests.
+     * the certificate managers' database and the CA, and the CA issued nothing else for the portal's requests. A
+     * certificate for MyProxy is served by the surviving MyProxy server under the key passphrase, or, its hand-over cut
+     * by the kill, kept in the certificate manager.
      */
-    private void checkRecords(DataSource portalData) throws Exception {
+    private int myproxyPort;
+
+    private void checkRecords(DataSource portalData, DataSource cmData) throws Exception {
         Map<String, String> serials = new HashMap<>();
         try (Connection c = portalData.getConnection()) {
             for (Outcome o : outcomes.values()) {
@@ -332,9 +430,28 @@ class PortalFailoverTest {
             }
         }
         assertThat(serials).as("one certificate per researcher in the portal").hasSize(USERS);
-        try (Connection c = peers.cmData.getConnection()) {
+        try (Connection c = cmData.getConnection()) {
             for (String serial : serials.values()) {
                 assertThat(countHex(c, "select serial from cm_credential", serial)).as("certificate manager record of " + serial).isEqualTo(1);
+            }
+            for (Map.Entry<Integer, Outcome> e : outcomes.entrySet()) {
+                if (!toMyProxy(e.getKey())) {
+                    continue;
+                }
+                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select serial, location, myproxy_username from cm_credential")) {
+                    while (rs.next()) {
+                        if (!hex(rs.getString(1)).equals(hex(e.getValue().serial))) {
+                            continue;
+                        }
+                        if ("MYPROXY".equals(rs.getString(2))) {
+                            Credential proxy = myproxyClient.get(peers.pki.hostName(), myproxyPort, rs.getString(3),
+                                    passphrase(e.getKey()).toCharArray(), Duration.ofHours(1));
+                            assertThat(proxy.identity().toOpenSsl()).as("MyProxy serves " + e.getValue().serial).contains("hpci7");
+                        } else {
+                            assertThat(rs.getString(2)).as(e.getValue().serial + ": hand-over cut, kept in the certificate manager").isEqualTo("STORE");
+                        }
+                    }
+                }
             }
         }
         Map<String, String> ca = new HashMap<>();
@@ -369,7 +486,8 @@ class PortalFailoverTest {
         return n;
     }
 
-    private Process startPortal(int instance, int port, DataSource database, Path shared, Path tls) throws IOException {
+    private Process startPortal(int instance, int port, DataSource database, Path shared, Path tls, String cmUrl, int myproxyBalancerPort)
+            throws IOException {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("server.port", port);
         p.put("server.address", "127.0.0.1");
@@ -386,14 +504,14 @@ class PortalFailoverTest {
         p.put("gridauth.ra.sign-on.saml.sp-key", shared.resolve("sp-signing.key").toString());
         p.put("gridauth.ra.sign-on.saml.idp-metadata[0]", "http://127.0.0.1:" + idpPortPlaceholder() + "/idp/shibboleth");
         p.put("gridauth.ra.sign-on.saml.discovery-url", "http://127.0.0.1:" + idpPortPlaceholder() + "/ds");
-        p.put("gridauth.ra.cert-manager.url", peers.certManagerUrl());
+        p.put("gridauth.ra.cert-manager.url", cmUrl);
         p.put("gridauth.ra.cert-manager.certificate", tls.resolve("portal.pem").toString());
         p.put("gridauth.ra.cert-manager.key", tls.resolve("portal.key").toString());
         p.put("gridauth.ra.cert-manager.trust", tls.resolve("ca.pem").toString());
         p.put("gridauth.ra.cert-manager.timeout", CERT_MANAGER_TIMEOUT.toSeconds() + "s");
         p.put("gridauth.ra.ca.url", peers.caUrl());
         p.put("gridauth.ra.myproxy.host", peers.pki.hostName());
-        p.put("gridauth.ra.myproxy.port", peers.myproxy.port());
+        p.put("gridauth.ra.myproxy.port", myproxyBalancerPort);
         // A license ID whose page a kill cut off is lost to its holder; a second one may be obtained.
         p.put("gridauth.ra.license.max-held", 2);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx320m",
@@ -523,6 +641,137 @@ class PortalFailoverTest {
                 fail(what + ": not within 90 s; failures " + failures);
             }
             sleep(10);
+        }
+    }
+
+    private static boolean toMyProxy(int researcher) {
+        return researcher % 3 == 0;
+    }
+
+    private static String passphrase(int researcher) {
+        return "failover passphrase " + researcher + " ok";
+    }
+
+    /** Every name the MyProxy client stored is served by the survivor with the last acknowledged passphrase (or one cut by the kill that landed). */
+    private void checkMyProxy(int port) throws Exception {
+        assertThat(stored.keySet().stream().filter(k -> !k.endsWith("#unsure"))).as("names stored").hasSize(3);
+        for (String name : List.of("failover-store-0", "failover-store-1", "failover-store-2")) {
+            List<String> candidates = new ArrayList<>(List.of(stored.get(name)));
+            if (stored.containsKey(name + "#unsure")) {
+                candidates.add(0, stored.get(name + "#unsure"));
+            }
+            boolean served = false;
+            for (String candidate : candidates) {
+                try {
+                    myproxyClient.get(peers.pki.hostName(), port, name, candidate.toCharArray(), Duration.ofHours(1));
+                    served = true;
+                    break;
+                } catch (MyProxyClient.Refused e) {
+                    assertThat(e.getMessage()).as(name).contains("GA-MP-00");
+                }
+            }
+            assertThat(served).as(name + ": acknowledged, so served by the surviving MyProxy server").isTrue();
+        }
+    }
+
+    private Process start(Class<?> main, Path config, String name) throws IOException {
+        // Full JIT: the certificate manager's RSA key generation and MyProxy's key derivation need C2's BigInteger intrinsics.
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                "-cp", System.getProperty("java.class.path"), main.getName(), config.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile())
+                .start();
+        children.add(child);
+        return child;
+    }
+
+    private Path myproxyConfig(int instance, int port, DataSource database) throws IOException {
+        Path conf = Files.createDirectories(dir.resolve("myproxy-" + instance));
+        CredentialFiles.writeHostCredential(conf.resolve("hostcert.pem"), conf.resolve("hostkey.pem"), peers.pki.host());
+        return Files.writeString(conf.resolve("myproxy-server.config"), String.join("\n",
+                "port " + port,
+                "host_cert " + conf.resolve("hostcert.pem"),
+                "host_key " + conf.resolve("hostkey.pem"),
+                "cert_dir " + peers.pki.trustDir(),
+                "database_url " + jdbcUrl(database),
+                "sealing_key " + dir.resolve("myproxy/sealing.key"),
+                "kdf_iterations 10000",
+                "accepted_credentials \"*\"",
+                "authorized_retrievers \"*\"",
+                "default_retrievers \"*\"",
+                "lockout_threshold 1000000",
+                ""));
+    }
+
+    private Path cmConfig(int instance, InetAddress address, int port, DataSource database, int myproxyBalancerPort, Path tls) throws IOException {
+        Path conf = Files.createDirectories(dir.resolve("cert-manager-" + instance));
+        CredentialFiles.writeHostCredential(conf.resolve("racert.pem"), conf.resolve("rakey.pem"), peers.ra);
+        return Files.writeString(conf.resolve("cert-manager.conf"), String.join("\n",
+                "database.url = " + jdbcUrl(database),
+                "database.user = postgres",
+                "listen = " + address.getHostAddress() + ":" + port,
+                "threads = 8",
+                "tls.certificate = " + tls.resolve("host.pem"),
+                "tls.key = " + tls.resolve("host.key"),
+                "trust.dir = " + peers.pki.trustDir(),
+                "portal.clients = " + PeerServices.PORTAL_DN,
+                "ca.url = " + peers.caUrl(),
+                "ca.ra-certificate = " + conf.resolve("racert.pem"),
+                "ca.ra-key = " + conf.resolve("rakey.pem"),
+                "ca.certificate = " + tls.resolve("ca.pem"),
+                "subject.base = " + TestPki.ORGANISATION + "/OU=Users",
+                "myproxy.host = " + peers.pki.hostName(),
+                "myproxy.port = " + myproxyBalancerPort,
+                "key.pool = 0",
+                ""));
+    }
+
+    private static String jdbcUrl(DataSource database) {
+        return "jdbc:postgresql://127.0.0.1:5432/test?user=postgres&currentSchema=" + ((PGSimpleDataSource) database).getCurrentSchema();
+    }
+
+    /** Ready when the certificate manager answers the portal over HTTPS (a proxy for an unknown researcher is refused by the service). */
+    private void awaitCertManager(Process child, int port, String name) throws Exception {
+        HttpClient client = HttpClient.newBuilder().sslContext(TlsKeys.clientContext(peers.portal, List.of(peers.pki.ca().certificate())))
+                .connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (true) {
+            try {
+                HttpResponse<String> reply = client.send(HttpRequest.newBuilder(URI.create("https://" + peers.pki.hostName() + ":" + port + "/v1/proxies"))
+                        .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"hpciId\":\"NOBODY\",\"eppn\":\"nobody@example.ac.jp\",\"keyPassphrase\":\"x\",\"destination\":\"DOWNLOAD\"}"))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(reply.statusCode()).as(reply.body()).isBetween(400, 499);
+                return;
+            } catch (IOException e) {
+                if (!child.isAlive()) {
+                    fail(name + " ended at start-up: " + Files.readString(dir.resolve(name + ".log")));
+                }
+                if (System.nanoTime() > deadline) {
+                    fail(name + " did not answer within 120 s: " + e);
+                }
+                Thread.sleep(250);
+            }
+        }
+    }
+
+    /** Ready when the server answers a request itself: a GET for a name that holds nothing is refused by the server. */
+    private void awaitMyProxy(Process child, int port, String name) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (true) {
+            try {
+                myproxyClient.get(peers.pki.hostName(), port, "readiness-probe", "no such passphrase".toCharArray(), Duration.ofHours(1));
+                fail("a name never stored returned a credential");
+            } catch (MyProxyClient.Refused e) {
+                return;
+            } catch (IOException e) {
+                if (!child.isAlive()) {
+                    fail(name + " ended at start-up: " + Files.readString(dir.resolve(name + ".log")));
+                }
+                if (System.nanoTime() > deadline) {
+                    fail(name + " did not answer within 120 s: " + e);
+                }
+                Thread.sleep(250);
+            }
         }
     }
 
