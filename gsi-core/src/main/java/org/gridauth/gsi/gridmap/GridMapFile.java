@@ -87,7 +87,9 @@ public final class GridMapFile {
             throw new MalformedLine(where + ": no local account after the DN");
         }
         List<String> accounts = new ArrayList<>();
-        for (String account : rest.split(",")) {
+        // -1 keeps empty names: "DN ," named no account at all (split dropped the empty strings) and the entry's
+        // constructor threw IllegalArgumentException (found by GridMapFileFuzzTest); now "" is refused below.
+        for (String account : rest.split(",", -1)) {
             String name = account.strip();
             if (name.isEmpty() || !name.matches("[A-Za-z0-9._][A-Za-z0-9._-]*\\$?")) {
                 throw new MalformedLine(where + ": \"" + name + "\" is not a valid account name");

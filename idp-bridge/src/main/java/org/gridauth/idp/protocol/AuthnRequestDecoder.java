@@ -114,7 +114,12 @@ public final class AuthnRequestDecoder {
     }
 
     private static String decodeParameter(String raw) {
-        return raw == null ? null : URLDecoder.decode(raw, StandardCharsets.UTF_8);
+        try {
+            return raw == null ? null : URLDecoder.decode(raw, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            // a '%' not followed by two hex digits (found by AuthnRequestFuzzTest)
+            throw new GridAuthException(IdpError.MALFORMED_REQUEST, "a query parameter is not URL-encoded correctly");
+        }
     }
 
     private static byte[] base64(String text) {

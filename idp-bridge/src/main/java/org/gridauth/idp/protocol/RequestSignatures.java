@@ -111,8 +111,9 @@ public final class RequestSignatures {
             try {
                 SignatureValidator.validate(request.getSignature(), new BasicX509Credential(key));
                 return;
-            } catch (SignatureException e) {
-                // try the next key
+            } catch (SignatureException | IllegalArgumentException e) {
+                // try the next key; Santuario throws IllegalArgumentException for a SignatureValue that is not
+                // base64 (found by AuthnRequestFuzzTest)
             }
         }
         throw new GridAuthException(IdpError.BAD_SIGNATURE, sp.entityId(), "the XML signature does not verify with the metadata keys");

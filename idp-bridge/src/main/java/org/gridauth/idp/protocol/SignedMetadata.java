@@ -38,7 +38,8 @@ public record SignedMetadata(byte[] xml, Instant validUntil, Duration cacheDurat
         try {
             new SAMLSignatureProfileValidator().validate(signable.getSignature());
             SignatureValidator.validate(signable.getSignature(), new BasicX509Credential(federationCertificate));
-        } catch (SignatureException e) {
+        } catch (SignatureException | IllegalArgumentException e) {
+            // IllegalArgumentException: Santuario's for a SignatureValue that is not base64 (as AuthnRequestFuzzTest found)
             throw new GridAuthException(IdpError.METADATA_REJECTED, source, "the signature does not verify with the federation certificate");
         }
         Instant validUntil = root instanceof TimeBoundSAMLObject bound ? bound.getValidUntil() : null;

@@ -69,6 +69,10 @@ public final class SpRegistry implements SpLookup {
         for (EntityDescriptor entity : entities) {
             SPSSODescriptor sp = entity.getSPSSODescriptor(SAMLConstants.SAML20P_NS);
             if (sp != null) {
+                if (entity.getEntityID() == null || entity.getEntityID().isBlank()) {
+                    // the registry is keyed by entityID; a null one failed in Map.copyOf (found by FederationMetadataFuzzTest)
+                    throw new GridAuthException(IdpError.BAD_METADATA, source, "an SP's EntityDescriptor has no entityID");
+                }
                 providers.add(toProvider(entity.getEntityID(), sp, source));
             }
         }
@@ -124,6 +128,9 @@ public final class SpRegistry implements SpLookup {
     }
 
     private static X509Certificate certificate(String base64, String entityId, String source) {
+        if (base64 == null) {
+            throw new GridAuthException(IdpError.BAD_METADATA, source, "empty certificate for " + entityId);
+        }
         try {
             byte[] der = Base64.getMimeDecoder().decode(base64);
             return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new java.io.ByteArrayInputStream(der));
