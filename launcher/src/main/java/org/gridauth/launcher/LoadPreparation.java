@@ -129,12 +129,19 @@ final class LoadPreparation {
         return password;
     }
 
-    /** Appends the accounts to the directory's state file (what the IdP loads at start), passwords as {SSHA256}. */
+    /**
+     * Adds the accounts to the directory's state file (what the IdP loads at start), passwords as {SSHA256}; load
+     * accounts of an earlier, interrupted preparation are replaced, every other entry is kept as it is.
+     */
     private void directory(Path file, List<char[]> passwords) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".load");
-        Files.copy(file, tmp, StandardCopyOption.REPLACE_EXISTING);
-        try (var writer = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND)) {
-            writer.write("\n");
+        java.util.regex.Pattern loadEntry = java.util.regex.Pattern.compile("dn: uid=" + PREFIX + "[0-9]{6}," + DIRECTORY_SUFFIX);
+        try (var writer = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+            for (String entry : Files.readString(file, StandardCharsets.UTF_8).split("\n\n+")) {
+                if (!entry.isBlank() && !loadEntry.matcher(entry.strip().lines().findFirst().orElse("")).matches()) {
+                    writer.write(entry.strip() + "\n\n");
+                }
+            }
             for (int n = 1; n <= passwords.size(); n++) {
                 String uid = username(n);
                 writer.write("dn: uid=" + uid + "," + DIRECTORY_SUFFIX + "\n"
@@ -239,7 +246,7 @@ final class LoadPreparation {
         try {
             java.io.StringWriter text = new java.io.StringWriter();
             try (PemWriter writer = new PemWriter(text)) {
-                writer.writeObject(new JcaMiscPEMGenerator(key, new JcePEMEncryptorBuilder("AES-256-CBC").setSecureRandom(random).build(passphrase)));
+                writer.writeObject(new JcaMiscPEMGenerator(key, new JcePEMEncryptorBuilder("AES-256-CBC").setProvider(org.gridauth.gsi.credential.Pem.BC).setSecureRandom(random).build(passphrase)));
             }
             return text.toString().getBytes(StandardCharsets.US_ASCII);
         } catch (IOException e) {

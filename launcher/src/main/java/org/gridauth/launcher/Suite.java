@@ -110,7 +110,8 @@ final class Suite implements AutoCloseable {
         site.sync();
         gateway = started(startGateway());
         if (idp != null) {
-            idp.awaitReady(URI.create(idpUrl() + "/idp/shibboleth"), Duration.ofSeconds(90));
+            // Loading the directory takes about a second per MiB of LDIF on a busy 2-core machine (100,000 accounts: ~50 MiB).
+            idp.awaitReady(URI.create(idpUrl() + "/idp/shibboleth"), Duration.ofSeconds(90 + 2 * directoryMiB()));
         }
         if (portal != null) {
             portalService.awaitReady(portal);
@@ -123,23 +124,27 @@ final class Suite implements AutoCloseable {
     }
 
     /**
-     * The IdP's heap grows with its embedded directory (the in-memory entries and their indexes take about six times
-     * the LDIF's size: 100,000 load researchers need ~600 MiB). A suite prepared for load runs ('gridauth load
+     * The IdP's heap grows with its embedded directory: UnboundID's in-memory entries, their normalised values and
+     * indexes take about 20 times the LDIF's size (measured: 20,000 accounts, 10 MiB of LDIF, 207 MiB live; 100,000
+     * load researchers ~1 GiB). A suite prepared for load runs ('gridauth load
      * prepare') gets the JIT's full optimisation; otherwise the quick-starting C1 compiler is enough for a demo.
      */
     private List<String> idpJvmOptions() {
-        long ldifMiB = 0;
-        try {
-            Path directory = home.resolve("idp/directory.ldif");
-            ldifMiB = Files.exists(directory) ? Files.size(directory) >> 20 : 0;
-        } catch (java.io.IOException e) {
-            // the IdP reports an unreadable directory itself
-        }
-        List<String> options = new java.util.ArrayList<>(List.of("-Xmx" + Math.max(384, 256 + 6 * ldifMiB) + "m"));
+        long ldifMiB = directoryMiB();
+        List<String> options = new java.util.ArrayList<>(List.of("-Xmx" + Math.max(384, 256 + 24 * ldifMiB) + "m"));
         if (!preparedForLoad()) {
             options.add("-XX:TieredStopAtLevel=1");
         }
         return options;
+    }
+
+    private long directoryMiB() {
+        try {
+            Path directory = home.resolve("idp/directory.ldif");
+            return Files.exists(directory) ? Files.size(directory) >> 20 : 0;
+        } catch (java.io.IOException e) {
+            return 0; // the IdP reports an unreadable directory itself
+        }
     }
 
     boolean preparedForLoad() {

@@ -165,6 +165,8 @@ public final class JdbcAuditTrail implements AuditTrail {
     /**
      * Signs the current head (sequence and hash of the newest record) with the CA key and stores the checkpoint.
      * Run it at intervals (the CA does after every CRL) and keep copies elsewhere (the CA log prints each one).
+     * A head that already has its checkpoint (no record since the last one: an idle CA, or a restart) keeps it, so
+     * the hourly checkpoint of a quiet CA is not an error.
      */
     public Checkpoint checkpoint(CaKey key) {
         return database.inTransaction(connection -> {
@@ -175,6 +177,16 @@ public final class JdbcAuditTrail implements AuditTrail {
                 rs.next();
                 sequence = rs.getLong(1);
                 hash = rs.getString(2);
+            }
+            try (PreparedStatement existing = connection.prepareStatement(
+                    "SELECT seq, hash, at_millis, algorithm, signature FROM ca_audit_checkpoint WHERE seq = ? AND hash = ?")) {
+                existing.setLong(1, sequence);
+                existing.setString(2, hash);
+                try (ResultSet rs = existing.executeQuery()) {
+                    if (rs.next()) {
+                        return new Checkpoint(rs.getLong(1), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3)), rs.getString(4), rs.getBytes(5));
+                    }
+                }
             }
             Instant time = Instant.ofEpochMilli(clock.millis());
             ContentSigner signer = key.signer();
