@@ -74,6 +74,8 @@ class MyProxyCrashConsistencyTest {
         volatile String acknowledged;
         volatile String inFlight;
         int writes;
+        /** Every passphrase ever sent for this name, in order: tells which write a row that matches neither candidate came from. */
+        final List<String> history = Collections.synchronizedList(new ArrayList<>());
 
         Slot(String username, boolean put) {
             this.username = username;
@@ -160,6 +162,7 @@ class MyProxyCrashConsistencyTest {
                         Slot slot = mine.get(i % mine.size());
                         String passphrase = "crash passphrase " + slot.username + " r" + round + " #" + (++slot.writes);
                         slot.inFlight = passphrase;
+                        slot.history.add(passphrase);
                         try {
                             write(client, port, slot, passphrase);
                             slot.acknowledged = passphrase;
@@ -224,20 +227,35 @@ class MyProxyCrashConsistencyTest {
             assertThat(row.kind()).isEqualTo(slot.put ? CredentialKind.PROXY : CredentialKind.END_ENTITY);
             assertThat(row.chain()).isNotEmpty();
             assertThat(row.chain().get(0).getSubjectX500Principal()).isNotNull();
-            String opened = null;
-            for (String candidate : slot.acceptable()) {
-                try {
-                    PrivateKey key = slot.put ? keys.open(row.encryptedKey(), candidate.toCharArray(), "RSA")
-                            : CredentialFiles.decryptPrivateKey(row.encryptedKey(), candidate.toCharArray(), "row");
-                    assertThat(CredentialFiles.keyMatches(key, row.chain().get(0).getPublicKey())).as(slot.username + ": key matches").isTrue();
-                    opened = candidate;
-                    break;
-                } catch (KeyEncryption.WrongPassphrase | org.gridauth.gsi.error.GridAuthException e) {
-                    // the other candidate
-                }
+            String opened = opener(keys, slot, row, slot.acceptable());
+            if (opened == null) {
+                // Which write did the row come from? Names it in the failure, so a lost commit and a tracking slip look different.
+                List<String> history = new ArrayList<>(slot.history);
+                String actual = opener(keys, slot, row, history);
+                fail(slot.username + ": the stored key opens with neither the acknowledged passphrase (" + label(slot.acknowledged)
+                        + ") nor the one in flight (" + label(slot.inFlight) + ") but with " + label(actual) + " of " + history.size()
+                        + " writes");
             }
-            assertThat(opened).as(slot.username + ": the stored key opens with the acknowledged or the in-flight passphrase").isNotNull();
         }
+    }
+
+    private static String opener(KeyEncryption keys, Slot slot, StoredCredential row, List<String> candidates) throws Exception {
+        for (String candidate : candidates) {
+            try {
+                PrivateKey key = slot.put ? keys.open(row.encryptedKey(), candidate.toCharArray(), "RSA")
+                        : CredentialFiles.decryptPrivateKey(row.encryptedKey(), candidate.toCharArray(), "row");
+                assertThat(CredentialFiles.keyMatches(key, row.chain().get(0).getPublicKey())).as(slot.username + ": key matches").isTrue();
+                return candidate;
+            } catch (KeyEncryption.WrongPassphrase | org.gridauth.gsi.error.GridAuthException e) {
+                // the next candidate
+            }
+        }
+        return null;
+    }
+
+    /** A passphrase as the failure message shows it: its round and write number only (the text is test data, never a real secret). */
+    private static String label(String passphrase) {
+        return passphrase == null ? "none" : passphrase.substring(passphrase.lastIndexOf(' ', passphrase.lastIndexOf('#') - 2) + 1);
     }
 
     /**
