@@ -250,10 +250,20 @@ final class LoadCommand {
         };
     }
 
-    /** myproxy-logon as the next researcher: their stored credential, their passphrase. */
+    /**
+     * myproxy-logon as the next researcher: their stored credential, their passphrase. The driver delegates to 16
+     * pre-made keys in turn: the key a real myproxy-logon makes per run is the researcher's machine's work, and here
+     * it would take the cores the suite is measured on.
+     */
     private LoadRunner.Request researcherGet(SuiteSettings settings, LoopbackPki pki, List<PortalAccounts.Account> accounts) throws Exception {
         ChainValidator validator = ChainValidator.strict(pki.trustDir());
-        MyProxyClient client = new MyProxyClient(validator, Duration.ofSeconds(30));
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        List<org.gridauth.gsi.proxy.DelegationRequest> keys = new java.util.ArrayList<>();
+        for (int k = 0; k < 16; k++) {
+            keys.add(org.gridauth.gsi.proxy.DelegationRequest.generate(2048, random));
+        }
+        java.util.concurrent.atomic.AtomicInteger turn = new java.util.concurrent.atomic.AtomicInteger();
+        MyProxyClient client = new MyProxyClient(validator, Duration.ofSeconds(30), () -> keys.get(Math.floorMod(turn.getAndIncrement(), keys.size())));
         return i -> {
             PortalAccounts.Account account = accounts.get(i % accounts.size());
             client.get("localhost", settings.myProxyPort(), account.username(), account.password(), Duration.ofHours(12));
@@ -299,12 +309,13 @@ final class LoadCommand {
         Path file = Files.createTempFile("gridauth-load", ".pem");
         file.toFile().deleteOnExit();
         CredentialFiles.writeProxy(file, proxy);
+        // One client for every login (as the gsissh benchmark): each exec is still a new SSH connection, key exchange and
+        // GSI authentication; what is shared is the client's loaded proxy and trust directory.
+        GsiSshClient client = new GsiSshClient(new GsiSshClient.Options(file, pki.trustDir(), DelegationMode.NONE, null, Duration.ofSeconds(60)));
         return i -> {
-            try (GsiSshClient client = new GsiSshClient(new GsiSshClient.Options(file, pki.trustDir(), DelegationMode.NONE, null, Duration.ofSeconds(60)))) {
-                GsiSshClient.Result result = client.exec("localhost", settings.gatewayPort(), Suite.gatewayAccount(), "true");
-                if (result.exitStatus() != 0) {
-                    throw new IllegalStateException("'true' ended with " + result.exitStatus());
-                }
+            GsiSshClient.Result result = client.exec("localhost", settings.gatewayPort(), Suite.gatewayAccount(), "true");
+            if (result.exitStatus() != 0) {
+                throw new IllegalStateException("'true' ended with " + result.exitStatus());
             }
         };
     }

@@ -49,10 +49,21 @@ public final class MyProxyClient {
     private final ChainValidator validator;
     private final Duration timeout;
     private final SecureRandom random = new SecureRandom();
+    private final java.util.function.Supplier<DelegationRequest> delegationRequests;
 
     public MyProxyClient(ChainValidator validator, Duration timeout) {
+        this(validator, timeout, null);
+    }
+
+    /**
+     * As above, with the source of the key each GET delegates to; null makes a new RSA-2048 key per GET, as
+     * myproxy-logon does. A load driver that shares its machine with the server passes a few pre-made keys, so the
+     * key generation a researcher's own machine would do does not take the server's cores.
+     */
+    public MyProxyClient(ChainValidator validator, Duration timeout, java.util.function.Supplier<DelegationRequest> delegationRequests) {
         this.validator = validator;
         this.timeout = timeout;
+        this.delegationRequests = delegationRequests != null ? delegationRequests : () -> DelegationRequest.generate(2048, random);
     }
 
     public Credential get(String host, int port, String username, char[] passphrase, Duration lifetime) throws IOException, Refused {
@@ -63,7 +74,7 @@ public final class MyProxyClient {
             MessageIo.write(out, new MyProxyRequest(MyProxyRequest.VERSION, MyProxyCommand.GET, username, new String(passphrase), "",
                     lifetime.toSeconds(), "", "", null, null, null, null, false).encode());
             check(reply(in));
-            DelegationRequest request = DelegationRequest.generate(2048, random);
+            DelegationRequest request = delegationRequests.get();
             MessageIo.write(out, request.request().getEncoded());
             List<X509Certificate> chain = MessageIo.readChain(in, 1 << 20);
             check(reply(in));
