@@ -47,25 +47,34 @@ public class SamlConfiguration {
         if (locations.isEmpty()) {
             throw new GridAuthException(RaError.CONFIGURATION_INVALID, "gridauth.ra.sign-on.saml.idp-metadata lists no IdP or federation metadata");
         }
+        return new MetadataRegistrations(locations,
+                location -> registrations(location, () -> RelyingPartyRegistrations.collectionFromMetadataLocation(location), sp), clock);
+    }
+
+    /**
+     * One registration per IdP in the metadata {@code read} returns (read from {@code location}), for our SP.
+     *
+     * @throws GridAuthException GA-RA code CONFIGURATION_INVALID when the metadata cannot be read or used
+     */
+    static List<RelyingPartyRegistration> registrations(String location, java.util.function.Supplier<java.util.Collection<RelyingPartyRegistration.Builder>> read,
+                                                        ServiceProvider sp) {
         Saml2X509Credential signing = Saml2X509Credential.signing(sp.signing().privateKey(), sp.signing().certificate());
         Saml2X509Credential decryption = Saml2X509Credential.decryption(sp.signing().privateKey(), sp.signing().certificate());
-        return new MetadataRegistrations(locations, location -> {
-            try {
-                List<RelyingPartyRegistration> registrations = new ArrayList<>();
-                for (RelyingPartyRegistration.Builder builder : RelyingPartyRegistrations.collectionFromMetadataLocation(location)) {
-                    RelyingPartyRegistration probe = builder.registrationId("probe").build();
-                    String idp = probe.getAssertingPartyMetadata().getEntityId();
-                    registrations.add(builder.registrationId(registrationId(idp)).entityId(sp.entityId())
-                            .assertionConsumerServiceLocation(sp.baseUrl() + SpMetadata.ACS_PATH)
-                            .signingX509Credentials(c -> c.add(signing)).decryptionX509Credentials(c -> c.add(decryption))
-                            // Our metadata says AuthnRequestsSigned="true": always sign, whatever the IdP's metadata asks.
-                            .assertingPartyMetadata(a -> a.wantAuthnRequestsSigned(true)).build());
-                }
-                return registrations;
-            } catch (RuntimeException e) {
-                throw new GridAuthException(RaError.CONFIGURATION_INVALID, e, "the IdP metadata " + location + " cannot be read: " + e.getMessage());
+        try {
+            List<RelyingPartyRegistration> registrations = new ArrayList<>();
+            for (RelyingPartyRegistration.Builder builder : read.get()) {
+                RelyingPartyRegistration probe = builder.registrationId("probe").build();
+                String idp = probe.getAssertingPartyMetadata().getEntityId();
+                registrations.add(builder.registrationId(registrationId(idp)).entityId(sp.entityId())
+                        .assertionConsumerServiceLocation(sp.baseUrl() + SpMetadata.ACS_PATH)
+                        .signingX509Credentials(c -> c.add(signing)).decryptionX509Credentials(c -> c.add(decryption))
+                        // Our metadata says AuthnRequestsSigned="true": always sign, whatever the IdP's metadata asks.
+                        .assertingPartyMetadata(a -> a.wantAuthnRequestsSigned(true)).build());
             }
-        }, clock);
+            return registrations;
+        } catch (RuntimeException e) {
+            throw new GridAuthException(RaError.CONFIGURATION_INVALID, e, "the IdP metadata " + location + " cannot be read: " + e.getMessage());
+        }
     }
 
     /** A registration ID that is stable for an IdP and safe in a URL path. */

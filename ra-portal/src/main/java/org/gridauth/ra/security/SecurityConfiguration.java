@@ -82,16 +82,7 @@ public class SecurityConfiguration {
             http.addFilterBefore(new ShibbolethHeaderFilter(properties.signOn().shibboleth(), signOn, log), AuthorizationFilter.class);
         } else {
             RelyingPartyRegistrationRepository repository = registrations.getObject();
-            OpenSaml4AuthenticationProvider provider = new OpenSaml4AuthenticationProvider();
-            provider.setAssertionValidator(new AssertionValidator(SamlConfiguration.CLOCK_SKEW));
-            provider.setResponseAuthenticationConverter(token -> {
-                Saml2Authentication saml = OpenSaml4AuthenticationProvider.createDefaultResponseAuthenticationConverter().convert(token);
-                Saml2AuthenticatedPrincipal principal = (Saml2AuthenticatedPrincipal) saml.getPrincipal();
-                Map<String, List<String>> attributes = principal.getAttributes().entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
-                        e -> e.getValue().stream().map(String::valueOf).toList()));
-                String idp = token.getResponse().getIssuer() == null ? "?" : token.getResponse().getIssuer().getValue();
-                return new RaAuthentication(signOn.signOn(attributes, idp, "saml", currentAddress()));
-            });
+            OpenSaml4AuthenticationProvider provider = samlProvider((attributes, idp) -> signOn.signOn(attributes, idp, "saml", currentAddress()));
             SavedRequestAwareAuthenticationSuccessHandler success = new SavedRequestAwareAuthenticationSuccessHandler();
             success.setDefaultTargetUrl("/");
             http.saml2Login(s -> s.loginPage("/login")
@@ -102,6 +93,25 @@ public class SecurityConfiguration {
                     .failureHandler(samlFailure(log)));
         }
         return http.build();
+    }
+
+    /**
+     * How a SAML Response posted to the ACS is checked and turned into a sign-on: Spring's OpenSAML 4 provider (XML
+     * parsing, signature against the IdP's metadata keys, decryption, status, issuer, destination) with our
+     * {@link AssertionValidator}, then the attributes by SAML Name to {@code signOn} (attributes, IdP entityID).
+     */
+    static OpenSaml4AuthenticationProvider samlProvider(java.util.function.BiFunction<Map<String, List<String>>, String, RaUser> signOn) {
+        OpenSaml4AuthenticationProvider provider = new OpenSaml4AuthenticationProvider();
+        provider.setAssertionValidator(new AssertionValidator(SamlConfiguration.CLOCK_SKEW));
+        provider.setResponseAuthenticationConverter(token -> {
+            Saml2Authentication saml = OpenSaml4AuthenticationProvider.createDefaultResponseAuthenticationConverter().convert(token);
+            Saml2AuthenticatedPrincipal principal = (Saml2AuthenticatedPrincipal) saml.getPrincipal();
+            Map<String, List<String>> attributes = principal.getAttributes().entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
+                    e -> e.getValue().stream().map(String::valueOf).toList()));
+            String idp = token.getResponse().getIssuer() == null ? "?" : token.getResponse().getIssuer().getValue();
+            return new RaAuthentication(signOn.apply(attributes, idp));
+        });
+        return provider;
     }
 
     private static String idpOrigins(RaProperties properties) {
