@@ -119,18 +119,23 @@ final class LoadCommand {
         }
     }
 
-    /** The default mix of 'load mix' (relative weights): what a day of a grid looks like, most of it proxies and logins. */
+    /**
+     * The default mix of 'load mix' (relative weights, per 1,000): what a day of the grid looks like. Researchers log in
+     * to resources and fetch proxies many times a day, sign on to web services now and then, have proxies made from
+     * their stored credentials by the portal less often, and obtain a licence ID and a certificate about once a year;
+     * each site's cron job reads the feed every few minutes.
+     */
     static final Map<String, Integer> DEFAULT_MIX = defaultMix();
 
     private static Map<String, Integer> defaultMix() {
         Map<String, Integer> mix = new java.util.LinkedHashMap<>();
-        mix.put("sign-on", 200);
-        mix.put("license-id", 50);
-        mix.put("issuance", 40);
+        mix.put("sign-on", 150);
+        mix.put("license-id", 30);
+        mix.put("issuance", 30);
         mix.put("proxy", 100);
         mix.put("myproxy-get", 350);
-        mix.put("gsissh-login", 150);
-        mix.put("feed-sync", 10);
+        mix.put("gsissh-login", 320);
+        mix.put("feed-sync", 20);
         return java.util.Collections.unmodifiableMap(mix);
     }
 
