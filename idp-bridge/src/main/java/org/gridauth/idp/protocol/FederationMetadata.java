@@ -42,22 +42,34 @@ public final class FederationMetadata {
             if (idp == null) {
                 continue;
             }
+            if (entity.getEntityID() == null || entity.getEntityID().isBlank()) {
+                throw new GridAuthException(IdpError.BAD_METADATA, source, "an IdP's EntityDescriptor has no entityID");
+            }
             Map<String, String> names = new LinkedHashMap<>();
             if (idp.getExtensions() != null) {
                 for (XMLObject object : idp.getExtensions().getUnknownXMLObjects(UIInfo.DEFAULT_ELEMENT_NAME)) {
-                    for (DisplayName name : ((UIInfo) object).getDisplayNames()) {
-                        names.putIfAbsent(name.getXMLLang(), name.getValue());
+                    if (object instanceof UIInfo info) { // an xsi:type can make it another kind of object
+                        for (DisplayName name : info.getDisplayNames()) {
+                            putName(names, name.getXMLLang(), name.getValue());
+                        }
                     }
                 }
             }
             if (names.isEmpty() && entity.getOrganization() != null) {
                 for (OrganizationDisplayName name : entity.getOrganization().getDisplayNames()) {
-                    names.putIfAbsent(name.getXMLLang(), name.getValue());
+                    putName(names, name.getXMLLang(), name.getValue());
                 }
             }
             idps.add(new IdpEntry(entity.getEntityID(), names, entityAttributes(entity)));
         }
         return idps;
+    }
+
+    /** A name without a language or without text cannot be shown by language; it is left out. */
+    private static void putName(Map<String, String> names, String language, String name) {
+        if (language != null && name != null) {
+            names.putIfAbsent(language, name);
+        }
     }
 
     private static void collect(XMLObject object, List<EntityDescriptor> into, List<XMLObject> unused) {
@@ -75,14 +87,22 @@ public final class FederationMetadata {
             return attributes;
         }
         for (XMLObject object : entity.getExtensions().getUnknownXMLObjects(EntityAttributes.DEFAULT_ELEMENT_NAME)) {
-            for (Attribute attribute : ((EntityAttributes) object).getAttributes()) {
+            if (!(object instanceof EntityAttributes entityAttributes)) {
+                continue;
+            }
+            for (Attribute attribute : entityAttributes.getAttributes()) {
+                if (attribute.getName() == null) {
+                    // an attribute without Name cannot be matched; a null key failed in IdpEntry's Map.copyOf
+                    // (found by FederationMetadataFuzzTest)
+                    continue;
+                }
                 List<String> values = attributes.computeIfAbsent(attribute.getName(), k -> new ArrayList<>());
                 for (XMLObject value : attribute.getAttributeValues()) {
-                    if (value instanceof XSString s) {
+                    if (value instanceof XSString s && s.getValue() != null) {
                         values.add(s.getValue());
-                    } else if (value instanceof XSURI u) {
+                    } else if (value instanceof XSURI u && u.getURI() != null) {
                         values.add(u.getURI());
-                    } else if (value.getDOM() != null) {
+                    } else if (!(value instanceof XSString) && !(value instanceof XSURI) && value.getDOM() != null) {
                         values.add(value.getDOM().getTextContent());
                     }
                 }

@@ -115,7 +115,9 @@ public final class SpRegistry implements SpLookup {
         List<String> discovery = new ArrayList<>();
         if (sp.getExtensions() != null) {
             for (var object : sp.getExtensions().getUnknownXMLObjects(DiscoveryResponse.DEFAULT_ELEMENT_NAME)) {
-                discovery.add(((DiscoveryResponse) object).getLocation());
+                if (object instanceof DiscoveryResponse response && response.getLocation() != null) {
+                    discovery.add(response.getLocation());
+                }
             }
         }
         List<ServiceProvider.Logout> logout = sp.getSingleLogoutServices().stream()
