@@ -5,7 +5,8 @@
 #
 # Usage: benchmarks/run-fuzz.sh [--duration 10m] [--executions 1000000] [--no-build] [target ...]
 #   --no-build: skip the Maven step and reuse the test class path the last 'mvn test' of each module recorded in its
-#   surefire report (for when the build lock is held for long, e.g. by a CI run on this machine)
+#   surefire report, or else the target/fuzz.classpath an earlier run of this script wrote (for when the build lock
+#   is held for long, e.g. by a CI run on this machine)
 #   target: module:Class#method as listed below (default: all); e.g. gsi-core:GridDnFuzzTest#parse
 #   The issue's long-run target is  benchmarks/run-fuzz.sh --executions 1000000 --duration 24h
 #
@@ -33,7 +34,7 @@ while [ $# -gt 0 ]; do
     --duration) duration="$2"; shift 2 ;;
     --executions) executions="$2"; shift 2 ;;
     --no-build) build=no; shift ;;
-    -h|--help) sed -n 2,14p "$0"; exit 0 ;;
+    -h|--help) sed -n 2,16p "$0"; exit 0 ;;
     *) targets+=("$1"); shift ;;
   esac
 done
@@ -57,6 +58,18 @@ ALL_TARGETS=(
   cert-manager:JsonCodecFuzzTest#read
   gridmap-tool:FeedParserFuzzTest#parse
   ca-server:CsrInspectorFuzzTest#inspect
+  gsi-core:GsiTokenFuzzTest#acceptorToken
+  gsi-core:GsiTokenFuzzTest#initiatorToken
+  gsi-core:GsiTokenFuzzTest#delegationRequest
+  gsi-core:GsiTokenFuzzTest#mic
+  gsi-core:CrlFuzzTest#pem
+  gridmap-tool:CrlFetcherFuzzTest#check
+  idp-bridge:AuthnRequestFuzzTest#redirect
+  idp-bridge:AuthnRequestFuzzTest#post
+  idp-bridge:FederationMetadataFuzzTest#aggregate
+  idp-bridge:FederationMetadataFuzzTest#signed
+  ra-portal:SamlFuzzTest#response
+  ra-portal:SamlFuzzTest#metadata
 )
 [ ${#targets[@]} -gt 0 ] || targets=("${ALL_TARGETS[@]}")
 
@@ -69,9 +82,14 @@ if [ "$build" = yes ]; then
     || { echo "run-fuzz.sh: build failed, see $logs/build.log" >&2; exit 1; }
 else
   for module in ${modules//,/ }; do
-    report="$(ls "$module"/target/surefire-reports/TEST-*FuzzTest.xml | head -1)"
-    grep -o 'name="surefire.test.class.path" value="[^"]*"' "$report" | sed -e 's/.*value="//' -e 's/"$//' \
-      >"$module/target/fuzz.classpath"
+    report="$(ls "$module"/target/surefire-reports/TEST-*FuzzTest.xml 2>/dev/null | head -1 || true)"
+    if [ -n "$report" ]; then
+      grep -o 'name="surefire.test.class.path" value="[^"]*"' "$report" | sed -e 's/.*value="//' -e 's/"$//' \
+        >"$module/target/fuzz.classpath"
+    elif [ ! -s "$module/target/fuzz.classpath" ]; then
+      echo "run-fuzz.sh: --no-build needs $module/target/surefire-reports (a 'mvn test' run) or the target/fuzz.classpath of an earlier build" >&2
+      exit 1
+    fi
   done
 fi
 
