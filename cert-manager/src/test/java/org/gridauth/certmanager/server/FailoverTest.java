@@ -276,13 +276,15 @@ class FailoverTest {
     /** SIGKILL once the balancer has a connection open to the instance, i.e. a request in flight on it. */
     private Kill killWhileBusy(String service, Process child, TcpBalancer balancer) throws Exception {
         await(service + " has a request in flight", () -> balancer.awaitingAnswer(0) >= 1);
+        int openedBefore = balancer.opened(0);
         int open = balancer.openNow(0);
         long before = System.nanoTime();
         child.destroyForcibly();
         assertThat(child.waitFor(30, TimeUnit.SECONDS)).as(service + " is gone").isTrue();
         // The kernel closes the killed process's sockets; the balancer passes that on to the clients.
         long after = System.nanoTime();
-        return new Kill(service, before, after, open);
+        // Connections open to it at the kill: those open just before, and those the balancer opened to it until it was gone.
+        return new Kill(service, before, after, open + balancer.opened(0) - openedBefore);
     }
 
     /**

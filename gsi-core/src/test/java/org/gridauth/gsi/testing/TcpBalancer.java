@@ -99,10 +99,11 @@ public final class TcpBalancer implements AutoCloseable {
                 close(server);
                 continue;
             }
-            opened.get(index).incrementAndGet();
             Set<Socket> mine = open.get(index);
             Set<Socket> awaiting = waiting.get(index);
+            // Counted as open before it is counted as opened: a test reading opened() and then openNow() misses no connection.
             mine.add(server);
+            opened.get(index).incrementAndGet();
             AtomicInteger ends = new AtomicInteger(2);
             Runnable done = () -> {
                 if (ends.decrementAndGet() == 0) {
