@@ -105,8 +105,12 @@ public final class CertManagerFixture implements AutoCloseable {
     private final Path dir;
 
     public CertManagerFixture(Path dir, DataSource cmData) throws Exception {
+        this(dir, cmData, Clock.systemUTC());
+    }
+
+    /** With {@code clock} for the CA and the certificate manager alike (a movable one lets certificates expire). */
+    public CertManagerFixture(Path dir, DataSource cmData, Clock clock) throws Exception {
         this.dir = dir;
-        Clock clock = Clock.systemUTC();
         ra = pki.issue(CertificateProfiles.service(), GridDn.fromOpenSsl(TestPki.ORGANISATION + "/CN=cm.example.org"), List.of("cm.example.org"));
         portal = pki.issue(CertificateProfiles.service(), GridDn.fromOpenSsl(PORTAL_DN), List.of("portal.example.org"));
         stranger = pki.issue(CertificateProfiles.service(), GridDn.fromOpenSsl(TestPki.ORGANISATION + "/CN=stranger.example.org"),

@@ -195,7 +195,10 @@ public final class CertificateService {
             record = recordedEarlier.get();
             issued = new CaLinkClient.Issued(record.serial(), certificateOf(record));
         } else {
-            String replaces = current.map(CredentialRecord::serial).orElse(null);
+            // Only a certificate still in force is renewed: an expired one no longer counts at the CA (R-CA-4), and naming it
+            // would make the CA hold the new request to the old subject (GA-CA-036), leaving a researcher whose name changed
+            // with no way to a certificate. It is superseded here when the new one is recorded.
+            String replaces = current.filter(c -> clock.instant().isBefore(c.notAfter())).map(CredentialRecord::serial).orElse(null);
             try {
                 issued = ca.issue("cm-" + r.requestId(), settings.caProfile(), csrPem, r.hpciId(), replaces);
             } catch (GridAuthException e) {

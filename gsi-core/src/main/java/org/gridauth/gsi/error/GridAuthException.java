@@ -47,6 +47,6 @@ public class GridAuthException extends RuntimeException {
 
     @Override
     public String toString() {
-        return getClass().getSimpleName() + " " + getMessage() + " " + Arrays.toString(new String[] {code.actionEnglish()});
+        return getClass().getSimpleName() + " " + getMessage() + " " + Arrays.toString(new String[] {code.action(Locale.ENGLISH)});
     }
 }
