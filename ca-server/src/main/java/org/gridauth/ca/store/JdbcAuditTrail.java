@@ -28,7 +28,9 @@ import java.security.cert.X509Certificate;
 
 /**
  * The audit trail in the CA database. Appending first bumps the head row, which locks it until commit: appenders
- * on any number of connections (or CA processes) are serialised and each sees the newest head.
+ * on any number of connections (or CA processes) are serialised and each sees the newest head. That lock is what
+ * keeps the chain from forking (two records following the same one); the table needs no unique index on the hashes
+ * for it (migration V6), and verification checks every link whatever the database enforces.
  */
 public final class JdbcAuditTrail implements AuditTrail {
 

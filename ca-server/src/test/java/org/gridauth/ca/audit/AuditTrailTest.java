@@ -1,6 +1,7 @@
 package org.gridauth.ca.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
 import java.sql.Statement;
@@ -11,10 +12,13 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
+import org.flywaydb.core.Flyway;
 import org.gridauth.ca.store.CaDatabase;
 import org.gridauth.ca.store.JdbcAuditTrail;
 import org.gridauth.gsi.testing.TestDatabases;
@@ -68,6 +72,62 @@ class AuditTrailTest {
         AuditVerification result = trail.verify();
         assertThat(result.intact()).as(result.problem()).isTrue();
         assertThat(result.records()).isEqualTo(43);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    @DisplayName("R-CA-7: two appenders cannot fork the chain: the second waits for the first's commit and follows its record (no unique index needed)")
+    void appendersAreSerialised(String name, Supplier<DataSource> database) throws Exception {
+        DataSource ds = database.get();
+        JdbcAuditTrail trail = trail(ds, 2);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (Connection first = ds.getConnection()) {
+            first.setAutoCommit(false);
+            AuditRecord mine = trail.append(first, new AuditEvent("ISSUE", "CN=RA", "serial 3", Map.of()));
+            Future<AuditRecord> second = pool.submit(() -> trail.append(new AuditEvent("ISSUE", "CN=RA", "serial 4", Map.of())));
+            // The first transaction holds the head row: the second appender cannot read the head it is about to move.
+            assertThatThrownBy(() -> second.get(300, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
+            first.commit();
+            AuditRecord next = second.get(30, TimeUnit.SECONDS);
+            assertThat(mine.sequence()).isEqualTo(3);
+            assertThat(next.sequence()).isEqualTo(4);
+            assertThat(next.previousHash()).isEqualTo(mine.hash());
+        } finally {
+            pool.shutdownNow();
+        }
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT COUNT(DISTINCT prev_hash), COUNT(*) FROM ca_audit")) {
+            rs.next();
+            assertThat(rs.getLong(1)).as("records following the same record").isEqualTo(rs.getLong(2));
+        }
+        AuditVerification result = trail.verify();
+        assertThat(result.intact()).as(result.problem()).isTrue();
+        assertThat(result.records()).isEqualTo(4);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    @DisplayName("R-CA-7: records written before the migration that dropped the hash indexes still verify and the chain goes on from them")
+    void migratedTrailVerifies(String name, Supplier<DataSource> database) throws Exception {
+        DataSource ds = database.get();
+        Flyway.configure().dataSource(ds).locations("classpath:db/migration/ca").table("ca_schema_history").target("5").load().migrate();
+        // A trail on another database only lends its append(Connection, ...) to write the old schema's records.
+        JdbcAuditTrail writer = new JdbcAuditTrail(new CaDatabase(TestDatabases.h2()), Clock.systemUTC());
+        for (int i = 1; i <= 5; i++) {
+            try (Connection c = ds.getConnection()) {
+                c.setAutoCommit(false);
+                writer.append(c, new AuditEvent("ISSUE", "CN=RA", "serial " + i, Map.of("profile", "client")));
+                c.commit();
+            }
+        }
+        JdbcAuditTrail trail = new JdbcAuditTrail(new CaDatabase(ds), Clock.systemUTC());
+        assertThat(trail.verify().intact()).isTrue();
+        trail.append(new AuditEvent("REVOKE", "CN=RA", "serial 1", Map.of()));
+        AuditVerification result = trail.verify();
+        assertThat(result.intact()).as(result.problem()).isTrue();
+        assertThat(result.records()).isEqualTo(6);
+        sql(ds, "UPDATE ca_audit SET subject = 'serial 99' WHERE seq = 3");
+        assertThat(trail.verify().firstBroken()).isEqualTo(3);
     }
 
     @ParameterizedTest(name = "{0}")
