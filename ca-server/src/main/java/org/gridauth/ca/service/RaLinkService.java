@@ -110,6 +110,8 @@ public final class RaLinkService {
             IssueBatchRequest batch = codec.read(body, IssueBatchRequest.class, RaCodec.MAX_BATCH_BODY);
             int n = batch.requests().size();
             Reply[] replies = new Reply[n];
+            // The certificates issued here, put into the answer as they are (their JSON need not be read back).
+            CertificateReply[] issuedHere = new CertificateReply[n];
             IssueRequest[] parsed = new IssueRequest[n];
             List<Integer> claimable = new ArrayList<>();
             List<JdbcRequestLog.Item> items = new ArrayList<>();
@@ -156,10 +158,14 @@ public final class RaLinkService {
                 for (int k = 0; k < fresh.size(); k++) {
                     int i = fresh.get(k);
                     IssuanceService.Outcome outcome = outcomes.get(k);
-                    Reply reply = outcome.error() == null ? issued(outcome.issued().signed()) : error(outcome.error());
+                    CertificateReply certificate = outcome.error() == null ? certificateReply(outcome.issued().signed()) : null;
+                    Reply reply = certificate != null ? ok(certificate) : error(outcome.error());
                     String id = parsed[i].requestId();
                     Instant at = mine.get(k);
                     replies[i] = guarded(() -> settle(id, at, issueRecovery(ra, id), reply));
+                    if (replies[i] == reply) {
+                        issuedHere[i] = certificate;
+                    }
                 }
             }
             for (int i = 0; i < n; i++) {
@@ -174,7 +180,9 @@ public final class RaLinkService {
                 ObjectNode item = results.addObject();
                 JsonNode id = parsed[i] != null ? new TextNode(parsed[i].requestId()) : batch.requests().get(i).path("requestId");
                 item.set("requestId", id.isTextual() ? id : NullNode.getInstance());
-                if (replies[i].status() == 200) {
+                if (issuedHere[i] != null) {
+                    put(item, issuedHere[i]);
+                } else if (replies[i].status() == 200) {
                     item.setAll((ObjectNode) codec.tree(replies[i].body()));
                 } else {
                     item.put("httpStatus", replies[i].status());
@@ -202,8 +210,22 @@ public final class RaLinkService {
      * the same DN it was encoded from).
      */
     private Reply issued(SignedCertificate certificate) {
-        return ok(new CertificateReply(JdbcCertificateStore.hex(certificate.serial()), CertificateStatus.VALID.name(),
-                certificate.subject().toOpenSsl(), pem(certificate.encoded()), null, null));
+        return ok(certificateReply(certificate));
+    }
+
+    private static CertificateReply certificateReply(SignedCertificate certificate) {
+        return new CertificateReply(JdbcCertificateStore.hex(certificate.serial()), CertificateStatus.VALID.name(),
+                certificate.subject().toOpenSsl(), pem(certificate.encoded()), null, null);
+    }
+
+    /** The fields of a certificate answer, in the order and with the nulls {@link RaCodec#write} gives them. */
+    private static void put(ObjectNode item, CertificateReply reply) {
+        item.put("serial", reply.serial());
+        item.put("status", reply.status());
+        item.put("subject", reply.subject());
+        item.put("certificate", reply.certificate());
+        item.put("revokedAt", reply.revokedAt());
+        item.put("reason", reply.reason());
     }
 
     private static final java.util.Base64.Encoder PEM_BASE64 = java.util.Base64.getMimeEncoder(64, new byte[] {'\n'});
