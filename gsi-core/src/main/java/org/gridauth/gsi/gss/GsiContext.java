@@ -319,8 +319,14 @@ public final class GsiContext implements AutoCloseable {
 
     /** Initiator: signs the acceptor's request with our credential. */
     private byte[] signDelegation(byte[] der) {
+        PKCS10CertificationRequest request;
         try {
-            PKCS10CertificationRequest request = new PKCS10CertificationRequest(der);
+            request = new PKCS10CertificationRequest(der);
+        } catch (IOException | RuntimeException e) {
+            // Bouncy Castle throws ArrayIndexOutOfBoundsException for an empty SEQUENCE (found by GsiTokenFuzzTest)
+            throw new GridAuthException(GsiError.GSS_DELEGATION_FAILED, e, "the acceptor's certificate request is not valid DER");
+        }
+        try {
             Credential own = options.credential();
             Duration left = Duration.between(options.clock().instant(), own.notAfter());
             if (left.isNegative() || left.isZero()) {
@@ -328,13 +334,14 @@ public final class GsiContext implements AutoCloseable {
             }
             ProxyKind kind = options.delegation() == DelegationMode.LIMITED ? ProxyKind.LIMITED : ProxyKind.IMPERSONATION;
             return options.signer().sign(own, request, new ProxyRequest(kind, left, null, 2048)).getEncoded();
-        } catch (IOException | GeneralSecurityException e) {
-            throw new GridAuthException(GsiError.GSS_DELEGATION_FAILED, e, "the acceptor's certificate request is not valid DER");
         } catch (GridAuthException e) {
             if (e.code() == GsiError.GSS_DELEGATION_FAILED) {
                 throw e;
             }
             throw new GridAuthException(GsiError.GSS_DELEGATION_FAILED, e, e.getMessage());
+        } catch (GeneralSecurityException | RuntimeException e) {
+            // e.g. a request whose public key does not parse
+            throw new GridAuthException(GsiError.GSS_DELEGATION_FAILED, e, "the acceptor's certificate request cannot be signed");
         }
     }
 
@@ -343,7 +350,8 @@ public final class GsiContext implements AutoCloseable {
         X509Certificate certificate;
         try {
             certificate = (X509Certificate) CertificateFactory.getInstance("X.509", Pem.BC).generateCertificate(new ByteArrayInputStream(der));
-        } catch (CertificateException e) {
+        } catch (CertificateException | RuntimeException e) {
+            // Bouncy Castle's factory also throws unchecked exceptions for some encodings (see CertificateFuzzTest)
             throw new GridAuthException(GsiError.GSS_DELEGATION_FAILED, e, "the delegated certificate is not valid DER");
         }
         if (!certificate.getPublicKey().equals(delegationRequest.keyPair().getPublic())) {
