@@ -116,6 +116,36 @@ final class PortalService {
         portal.awaitReady(URI.create(baseUrl() + "/saml/metadata"), Duration.ofSeconds(90), HttpClient.newBuilder().sslContext(trustingLoopback()));
     }
 
+    /**
+     * Waits until the portal sends a sign-on to the IdP. A portal that booted before the IdP answered fetches the IdP's
+     * metadata again at a sign-on, at most every 5 s; without this wait the first sign-ons right after "Started" could
+     * be refused (HTTP 400) for those seconds.
+     */
+    void awaitIdpKnown(String idpEntityId, Duration timeout) {
+        HttpClient client = HttpClient.newBuilder().sslContext(trustingLoopback()).followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        URI start = URI.create(baseUrl() + "/login/ds?entityID=" + java.net.URLEncoder.encode(idpEntityId, StandardCharsets.UTF_8));
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int status = 0;
+        while (System.nanoTime() < deadline) {
+            try {
+                status = client.send(java.net.http.HttpRequest.newBuilder(start).timeout(Duration.ofSeconds(10)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+                if (status / 100 == 3) {
+                    return;
+                }
+                Thread.sleep(1000);
+            } catch (java.io.IOException e) {
+                status = -1;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        throw new IllegalStateException("the RA portal does not send sign-ons to the IdP " + idpEntityId + " after " + timeout.toSeconds()
+                + " s (last answer HTTP " + status + "); see " + log());
+    }
+
     javax.net.ssl.SSLContext trustingLoopback() {
         try {
             javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");

@@ -115,6 +115,9 @@ final class Suite implements AutoCloseable {
         }
         if (portal != null) {
             portalService.awaitReady(portal);
+            if (idp != null) {
+                portalService.awaitIdpKnown(idpUrl() + "/idp/shibboleth", Duration.ofSeconds(30));
+            }
         }
     }
 

@@ -84,6 +84,10 @@ class SustainedLoadToolsTest {
             for (PortalAccounts.Account account : accounts) {
                 assertThat(report).doesNotContain(new String(account.password()));
             }
+            // A second run continues with researchers no earlier run left holding a license ID (else GA-RA-008).
+            int again = run("load", "mix", "--rate", "60", "--duration", "10s", "--threads", "4", "--mix", "license-id=1");
+            assertThat(again).as(printed()).isZero();
+            assertThat(printed()).contains("| license-id | 10 | ");
         }
     }
 
