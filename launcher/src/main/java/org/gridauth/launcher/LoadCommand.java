@@ -149,6 +149,7 @@ final class LoadCommand {
         double rate = 2000;
         Duration duration = Duration.ofMinutes(30);
         int threads = 64;
+        Duration settle = Duration.ofSeconds(65);
         Path accounts = LoadPreparation.accountsFile(home);
         Map<String, Integer> weights = new java.util.LinkedHashMap<>(DEFAULT_MIX);
         for (int i = 1; i < args.length; i++) {
@@ -159,6 +160,10 @@ final class LoadCommand {
                     case "--threads" -> threads = Integer.parseInt(args[++i]);
                     case "--accounts" -> accounts = Path.of(args[++i]);
                     case "--mix" -> weights = weights(args[++i]);
+                    case "--settle" -> {
+                        String value = args[++i];
+                        settle = value.equals("0") ? Duration.ZERO : duration(value);
+                    }
                     default -> {
                         return usage("unknown option of mix: " + args[i]);
                     }
@@ -217,6 +222,12 @@ final class LoadCommand {
         org.gridauth.gsi.credential.AtomicFiles.write(licensePosition, (licenses.get() + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII),
                 org.gridauth.gsi.credential.AtomicFiles.OWNER_READ_WRITE);
         vitals.sample().forEach((name, v) -> out.println("  end    " + name + ": " + v));
+        // Kept-alive connections and pooled threads of the last minute still count at the end; a minute later they have
+        // closed, so what is still above the start is what the run left behind.
+        if (!settle.isZero()) {
+            Thread.sleep(settle.toMillis());
+            vitals.sample().forEach((name, v) -> out.println("  idle   " + name + ": " + v));
+        }
         org.gridauth.launcher.ops.MixedLoad.print(out, reports, elapsed);
         return reports.stream().allMatch(r -> r.failures() == 0) ? 0 : 1;
     }
@@ -359,7 +370,7 @@ final class LoadCommand {
         out.println("gridauth load: " + problem);
         out.println("usage: gridauth load <" + String.join("|", FUNCTIONS) + "> [--concurrency N] [--count M] [--accounts FILE]");
         out.println("       gridauth load prepare [--users N]     (suite stopped: N researchers in directory, registry and MyProxy; default 100000)");
-        out.println("       gridauth load mix [--rate PER_MINUTE] [--duration 30m] [--threads N] [--accounts FILE] [--mix fn=weight,...]");
+        out.println("       gridauth load mix [--rate PER_MINUTE] [--duration 30m] [--threads N] [--accounts FILE] [--mix fn=weight,...] [--settle 65s]");
         out.println("  runs M requests, N at a time, against the suite in $GRIDAUTH_HOME and prints throughput and latency percentiles;");
         out.println("  sign-on and license-id sign in at the IdP as the accounts of --accounts (lines 'username password', mode 600;");
         out.println("  default: the demo researchers taro and hanako); license-id takes one license ID per account.");

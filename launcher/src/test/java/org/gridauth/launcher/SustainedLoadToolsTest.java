@@ -72,11 +72,11 @@ class SustainedLoadToolsTest {
                 assertThat(proxy.identity().toOpenSsl()).contains(Suite.DEMO_RESEARCHER_CN);
             }
 
-            int status = run("load", "mix", "--rate", "300", "--duration", "20s", "--threads", "16");
+            int status = run("load", "mix", "--rate", "300", "--duration", "20s", "--threads", "16", "--settle", "2s");
             String report = printed();
             assertThat(status).as(report).isZero();
             assertThat(report).contains("over 40 researchers").contains("start  RA portal: heap").contains("end    IdP bridge: heap")
-                    .contains("end    gridauth up (CA, certificate manager, MyProxy, gateway): heap");
+                    .contains("end    gridauth up (CA, certificate manager, MyProxy, gateway): heap").contains("idle   RA portal: heap");
             for (String function : LoadCommand.DEFAULT_MIX.keySet()) {
                 assertThat(report).contains("| " + function + " | ");
             }
@@ -85,7 +85,7 @@ class SustainedLoadToolsTest {
                 assertThat(report).doesNotContain(new String(account.password()));
             }
             // A second run continues with researchers no earlier run left holding a license ID (else GA-RA-008).
-            int again = run("load", "mix", "--rate", "60", "--duration", "10s", "--threads", "4", "--mix", "license-id=1");
+            int again = run("load", "mix", "--rate", "60", "--duration", "10s", "--threads", "4", "--mix", "license-id=1", "--settle", "0");
             assertThat(again).as(printed()).isZero();
             assertThat(printed()).contains("| license-id | 10 | ");
         }
