@@ -69,7 +69,8 @@ public final class LoadRunner {
         return new LoadReport(function, concurrency, count, failures, elapsed, java.util.Arrays.copyOf(ok, n), errors);
     }
 
-    private static String summary(Exception e) {
+    /** An error as the reports group it: its message on one line, at most 160 characters. */
+    static String summary(Throwable e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         message = message.replaceAll("[\\r\\n]+", " ");
         return message.length() > 160 ? message.substring(0, 160) + "..." : message;

@@ -107,7 +107,7 @@ public final class MixedLoad {
                         recorder.ok((System.nanoTime() - scheduled) / 1000);
                         completedInMinute.incrementAndGet();
                     } catch (Exception | Error e) {
-                        recorder.failed(summary(e));
+                        recorder.failed(LoadRunner.summary(e));
                         failedInMinute.incrementAndGet();
                     }
                 });
@@ -136,12 +136,6 @@ public final class MixedLoad {
             }
         }
         return mix.get(mix.size() - 1);
-    }
-
-    static String summary(Throwable e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        message = message.replaceAll("[\\r\\n]+", " ");
-        return message.length() > 160 ? message.substring(0, 160) + "..." : message;
     }
 
     /** Latencies and errors of one function, filled from many threads. */
