@@ -212,7 +212,7 @@ public class IdpConfiguration {
         LdapSettings authentication = new LdapSettings(url, ldap.startTls(), ldap.baseDn(), ldap.userFilter(),
                 ldap.searchBindDn().isBlank() ? null : ldap.searchBindDn(),
                 password(ldap.searchBindDn(), ldap.searchPasswordFile(), "gridauth.idp.ldap"), AttributeDefinitions.ldapAttributes(),
-                ldap.poolSize(), ldap.timeout(), trust(ldap.trustCertificates()));
+                ldap.poolSize(), ldap.timeout(), trust(ldap.trustCertificates()), ldap.poolIdleTime());
         IdpProperties.AttributeDirectory a = ldap.attributeDirectory();
         LdapSettings attributes = null;
         if (!a.url().isBlank()) {
@@ -221,10 +221,21 @@ public class IdpConfiguration {
             }
             attributes = new LdapSettings(a.url(), a.startTls(), a.baseDn(), a.userFilter(), a.searchBindDn().isBlank() ? null : a.searchBindDn(),
                     password(a.searchBindDn(), a.searchPasswordFile(), "gridauth.idp.ldap.attribute-directory"),
-                    AttributeDefinitions.ldapAttributes(), ldap.poolSize(), ldap.timeout(), trust(a.trustCertificates()));
+                    AttributeDefinitions.ldapAttributes(), ldap.poolSize(), ldap.timeout(), trust(a.trustCertificates()), ldap.poolIdleTime());
             LOG.info("passwords checked in {}, attributes read from {}", url, a.url());
         }
         return new LdapDirectory(authentication, attributes);
+    }
+
+    /** Open directory connections as a gauge ({@code gridauth_idp_ldap_connections}): a pool that never shrinks shows here. */
+    @Bean
+    io.micrometer.core.instrument.binder.MeterBinder directoryConnections(Directory directory) {
+        return registry -> {
+            if (directory instanceof LdapDirectory ldap) {
+                io.micrometer.core.instrument.Gauge.builder("gridauth.idp.ldap.connections", ldap, LdapDirectory::openConnections)
+                        .description("connections open to the directories, in use or idle in the pools").register(registry);
+            }
+        };
     }
 
     private static char[] password(String bindDn, Path file, String prefix) throws IOException {

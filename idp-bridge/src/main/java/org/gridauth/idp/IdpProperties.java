@@ -96,6 +96,7 @@ public record IdpProperties(
      * @param searchPasswordFile  file holding that DN's password
      * @param poolSize            connections per pool
      * @param timeout             connect/response timeout
+     * @param poolIdleTime        a pooled connection unused this long is closed (down to one per pool)
      * @param embeddedSuffix      naming context of the embedded directory
      * @param embeddedLdif        LDIF loaded into the embedded directory; default the bundled demo accounts
      * @param embeddedPort        loopback port of the embedded directory (0: any free port)
@@ -115,6 +116,7 @@ public record IdpProperties(
             Path searchPasswordFile,
             @Min(1) @DefaultValue("16") int poolSize,
             @NotNull @DefaultValue("5s") Duration timeout,
+            @NotNull @DefaultValue("2m") Duration poolIdleTime,
             @NotBlank @DefaultValue("dc=hpci,dc=example,dc=jp") String embeddedSuffix,
             Path embeddedLdif,
             @Min(0) @DefaultValue("0") int embeddedPort,

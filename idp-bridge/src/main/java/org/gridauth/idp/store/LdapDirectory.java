@@ -24,6 +24,7 @@ import org.ldaptive.SearchOperation;
 import org.ldaptive.SearchRequest;
 import org.ldaptive.SearchResponse;
 import org.ldaptive.SearchScope;
+import org.ldaptive.pool.IdlePruneStrategy;
 import org.ldaptive.ssl.SslConfig;
 
 /**
@@ -55,11 +56,11 @@ public final class LdapDirectory implements Directory {
             search.connectionInitializers(new BindConnectionInitializer(settings.searchBindDn(), new Credential(settings.searchPassword())));
         }
         this.searchPool = PooledConnectionFactory.builder().config(search.build()).min(1).max(settings.poolSize())
-                .blockWaitTime(settings.timeout()).name("idp-ldap-search").build();
+                .blockWaitTime(settings.timeout()).pruneStrategy(prune(settings)).name("idp-ldap-search").build();
         // The bind pool is used for nothing but binds, each of which replaces the connection's identity, so a
         // connection is not re-bound anonymously on its way back (that was one LDAP round trip more per sign-in).
         this.bindPool = PooledConnectionFactory.builder().config(connection(settings).build()).min(1).max(settings.poolSize())
-                .blockWaitTime(settings.timeout()).name("idp-ldap-bind").build();
+                .blockWaitTime(settings.timeout()).pruneStrategy(prune(settings)).name("idp-ldap-bind").build();
         this.attributeSettings = attributeDirectory;
         this.attributePool = attributeDirectory == null ? null : pool(attributeDirectory, "idp-ldap-attributes");
         try {
@@ -88,7 +89,21 @@ public final class LdapDirectory implements Directory {
             config.connectionInitializers(new BindConnectionInitializer(settings.searchBindDn(), new Credential(settings.searchPassword())));
         }
         return PooledConnectionFactory.builder().config(config.build()).min(1).max(settings.poolSize())
-                .blockWaitTime(settings.timeout()).name(name).build();
+                .blockWaitTime(settings.timeout()).pruneStrategy(prune(settings)).name(name).build();
+    }
+
+    /** Checks every half idle time, so an idle connection lives at most one and a half idle times. */
+    private static IdlePruneStrategy prune(LdapSettings settings) {
+        return new IdlePruneStrategy(settings.poolIdleTime().dividedBy(2), settings.poolIdleTime());
+    }
+
+    /** Connections open to the directories, in use or idle in the pools. */
+    public int openConnections() {
+        return count(searchPool) + count(bindPool) + (attributePool == null ? 0 : count(attributePool));
+    }
+
+    private static int count(PooledConnectionFactory pool) {
+        return pool.activeCount() + pool.availableCount();
     }
 
     private static ConnectionConfig.Builder connection(LdapSettings settings) {

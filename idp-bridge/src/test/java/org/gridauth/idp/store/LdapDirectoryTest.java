@@ -89,6 +89,42 @@ class LdapDirectoryTest {
     }
 
     @Test
+    @DisplayName("R-IDP-1, R-CA-9: a burst of sign-ins opens pooled connections that close again once idle, down to one per pool")
+    void idleConnectionsClose() throws Exception {
+        LdapSettings base = settings(server.url());
+        LdapSettings shortIdle = new LdapSettings(base.url(), false, base.baseDn(), base.userFilter(), null, null, base.attributes(),
+                8, Duration.ofSeconds(5), null, Duration.ofMillis(600));
+        try (LdapDirectory pooled = new LdapDirectory(shortIdle)) {
+            assertThat(pooled.openConnections()).isEqualTo(2);
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+            try {
+                var start = new java.util.concurrent.CountDownLatch(1);
+                var results = new java.util.ArrayList<java.util.concurrent.Future<Boolean>>();
+                for (int i = 0; i < 64; i++) {
+                    results.add(pool.submit(() -> {
+                        start.await();
+                        return pooled.authenticate("taro", "taro-demo-Pass1".toCharArray()).isPresent();
+                    }));
+                }
+                start.countDown();
+                for (var result : results) {
+                    assertThat(result.get()).isTrue();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            int afterBurst = pooled.openConnections();
+            assertThat(afterBurst).as("connections after 64 concurrent sign-ins").isGreaterThan(2);
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (pooled.openConnections() > 2 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(pooled.openConnections()).as("connections after idling (%d after the burst)", afterBurst).isEqualTo(2);
+            assertThat(pooled.authenticate("taro", "taro-demo-Pass1".toCharArray())).isPresent();
+        }
+    }
+
+    @Test
     @DisplayName("R-IDP-1: a replayed message ID is refused until it expires")
     void replayCache() {
         Instant now = Instant.parse("2026-01-01T00:00:00Z");
