@@ -71,6 +71,38 @@ class CredentialFilesTest {
     }
 
     @Test
+    @DisplayName("R-RA-3: a stored key is PBES2 (PBKDF2-HMAC-SHA256, 100,000 rounds, fresh 32-byte salt, AES-256-CBC, fresh IV) and Bouncy Castle's PKCS#8 decryptor opens it")
+    void encryptedKeyStructure() throws Exception {
+        String first = CredentialFiles.encryptedKeyPem(pki.user().privateKey(), PASSPHRASE.toCharArray());
+        String second = CredentialFiles.encryptedKeyPem(pki.user().privateKey(), PASSPHRASE.toCharArray());
+        var infos = new java.util.ArrayList<org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo>();
+        for (String pem : List.of(first, second)) {
+            try (var parser = new org.bouncycastle.openssl.PEMParser(new java.io.StringReader(pem))) {
+                infos.add((org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo) parser.readObject());
+            }
+        }
+        var algorithm = infos.get(0).getEncryptionAlgorithm();
+        assertThat(algorithm.getAlgorithm()).isEqualTo(org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.id_PBES2);
+        var pbes2 = org.bouncycastle.asn1.pkcs.PBES2Parameters.getInstance(algorithm.getParameters());
+        var kdf = org.bouncycastle.asn1.pkcs.PBKDF2Params.getInstance(pbes2.getKeyDerivationFunc().getParameters());
+        assertThat(pbes2.getKeyDerivationFunc().getAlgorithm()).isEqualTo(org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.id_PBKDF2);
+        assertThat(kdf.getIterationCount().intValue()).isEqualTo(100_000);
+        assertThat(kdf.getSalt()).hasSize(32);
+        assertThat(kdf.getPrf().getAlgorithm()).isEqualTo(org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.id_hmacWithSHA256);
+        assertThat(pbes2.getEncryptionScheme().getAlgorithm()).isEqualTo(org.bouncycastle.asn1.nist.NISTObjectIdentifiers.id_aes256_CBC);
+        var otherPbes2 = org.bouncycastle.asn1.pkcs.PBES2Parameters.getInstance(infos.get(1).getEncryptionAlgorithm().getParameters());
+        assertThat(org.bouncycastle.asn1.pkcs.PBKDF2Params.getInstance(otherPbes2.getKeyDerivationFunc().getParameters()).getSalt())
+                .as("salt of a second sealing").isNotEqualTo(kdf.getSalt());
+        assertThat(otherPbes2.getEncryptionScheme().getParameters()).as("IV of a second sealing").isNotEqualTo(pbes2.getEncryptionScheme().getParameters());
+
+        var decryptor = new org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8DecryptorProviderBuilder()
+                .setProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider()).build(PASSPHRASE.toCharArray());
+        var clear = infos.get(0).decryptPrivateKeyInfo(decryptor);
+        assertThat(clear.getEncoded()).isEqualTo(pki.user().privateKey().getEncoded());
+        assertThat(first).doesNotContain(PASSPHRASE);
+    }
+
+    @Test
     @DisplayName("Legacy OpenSSL-encrypted keys (Proc-Type: 4,ENCRYPTED, from openssl -traditional) are read")
     void readsLegacyEncryptedKey() throws Exception {
         GridTools.require("openssl", "openssl");
