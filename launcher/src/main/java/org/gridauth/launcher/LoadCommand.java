@@ -184,15 +184,13 @@ final class LoadCommand {
         String run = HexFormat.of().formatHex(java.security.SecureRandom.getInstanceStrong().generateSeed(3));
         Map<String, LoadRunner.Request> functions = new java.util.LinkedHashMap<>();
         functions.put("sign-on", signOn(settings, pki, researchers));
-        // A license ID stays held until it is used, and a held one refuses the next (GA-RA-008): license-id takes researchers
-        // from the end of the list, continuing where the last run stopped, so no run meets one an earlier run left holding.
-        Path licensePosition = accounts.resolveSibling(accounts.getFileName() + ".license-position");
-        int licenseStart = Files.exists(licensePosition) ? Integer.parseInt(Files.readString(licensePosition).strip()) : 0;
-        java.util.concurrent.atomic.AtomicInteger licenses = new java.util.concurrent.atomic.AtomicInteger(licenseStart);
+        // license-id takes researchers from the end of the list, continuing where the last run (even a killed one) stopped.
+        org.gridauth.launcher.ops.LicenseCursor licenses = new org.gridauth.launcher.ops.LicenseCursor(
+                accounts.resolveSibling(accounts.getFileName() + ".license-position"));
         List<PortalAccounts.Account> fromTheEnd = new java.util.ArrayList<>(researchers);
         java.util.Collections.reverse(fromTheEnd);
         LoadRunner.Request license = signedInLicenseId(settings, pki, fromTheEnd);
-        functions.put("license-id", i -> license.run(licenses.getAndIncrement()));
+        functions.put("license-id", i -> license.run(licenses.next()));
         functions.put("issuance", issuance(settings, pki, i -> "ld" + run + String.format("%06d", i)));
         functions.put("proxy", proxy(settings, pki, run));
         functions.put("myproxy-get", researcherGet(settings, pki, researchers));
@@ -219,8 +217,7 @@ final class LoadCommand {
                 .run(mix, rate, duration, System.nanoTime(), (minute, started, completed, failed) ->
                         out.printf("  minute %d: %d started, %d completed, %d failed%n", minute, started, completed, failed));
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-        org.gridauth.gsi.credential.AtomicFiles.write(licensePosition, (licenses.get() + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII),
-                org.gridauth.gsi.credential.AtomicFiles.OWNER_READ_WRITE);
+        licenses.close();
         vitals.sample().forEach((name, v) -> out.println("  end    " + name + ": " + v));
         // Kept-alive connections and pooled threads of the last minute still count at the end; a minute later they have
         // closed, so what is still above the start is what the run left behind.
