@@ -34,6 +34,11 @@ public enum LauncherError implements ErrorCode {
             "バックアップ {0} が壊れているか、gridauth のバックアップではありません: {1}。",
             "Nothing was restored. Use another copy of the backup; keep backups in two places (R-OP-1 backup procedure).",
             "何もリストアしていません。別のバックアップ複製を使ってください。バックアップは 2 か所に保管してください。"),
+    PORT_IN_USE(6,
+            "Port {0} for the {1} is already in use on this host (an earlier ''gridauth up'' that did not stop, or another program).",
+            "{1} 用のポート {0} はこのホストですでに使われています (停止しなかった以前の ''gridauth up'' か、別のプログラム)。",
+            "Nothing was started. Stop the process that holds the port (''ss -ltnp'' names it), or choose another port in {2}, and run ''gridauth up'' again.",
+            "何も起動していません。そのポートを使っているプロセスを停止するか (''ss -ltnp'' で分かります)、{2} で別のポートを選んでから ''gridauth up'' を再実行してください。"),
     ;
 
     private final Text text;

@@ -21,6 +21,7 @@ import org.gridauth.certmanager.server.CertManagerConfig;
 import org.gridauth.certmanager.server.CertManagerDaemon;
 import org.gridauth.gsi.credential.AtomicFiles;
 import org.gridauth.gsi.credential.CredentialFiles;
+import org.gridauth.gsi.error.GridAuthException;
 import org.gridauth.gsissh.server.GatewayConfigFile;
 import org.gridauth.gsissh.server.GsisshGateway;
 import org.gridauth.myproxy.policy.ServerConfig;
@@ -85,7 +86,13 @@ final class Suite implements AutoCloseable {
         boolean createdLoopback = loopback.ensure();
         loopback.refreshCrl();
         boolean withPortal = jars.idp().isPresent() && jars.portal().isPresent();
+        // A child JVM that cannot bind its port dies only after its slow start, while a leftover instance from an
+        // earlier run answers the readiness check in its place: the suite would run with someone else's service.
+        if (jars.idp().isPresent()) {
+            requireFreePort(settings.idpPort(), "IdP bridge");
+        }
         if (withPortal) {
+            requireFreePort(settings.portalPort(), "RA portal");
             portalService.prepare(idpUrl());
         }
         // The JVM services boot first: they take longest, and boot while the CA and the rest start here.
@@ -377,6 +384,17 @@ final class Suite implements AutoCloseable {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private void requireFreePort(int port, String service) {
+        if (port == 0) {
+            return;
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port));
+        } catch (java.io.IOException e) {
+            throw new GridAuthException(LauncherError.PORT_IN_USE, port, service, home.resolve("gridauth.conf"));
         }
     }
 

@@ -79,11 +79,20 @@ final class Blocks {
         return out.toString();
     }
 
-    /** The serial and accounts of a provenance comment (without its line end), or null if it is not one. */
+    /**
+     * The serial and accounts of a provenance comment (without its line end), or null if it is not one, which makes
+     * the sync rebuild the file in full. A hand-edited account list with an empty name ({@code a,,b}, {@code a,}) is
+     * not one: patched in, it would put an empty account on the DN's line.
+     */
     static String[] serialAndAccounts(String comment) {
         String[] t = comment.split(" ");
         if (t.length != 9 || !t[0].equals("#") || !t[3].equals("serial") || !t[5].equals("until") || !t[7].equals("accounts")) {
             return null;
+        }
+        for (String account : t[8].split(",", -1)) {
+            if (account.isEmpty()) {
+                return null;
+            }
         }
         return new String[] {t[4], t[8]};
     }
