@@ -34,6 +34,9 @@ public final class TcpBalancer implements AutoCloseable {
     private final List<Set<Socket>> open = new ArrayList<>();
     /** Per backend: the connections whose last bytes went from the client to the backend, i.e. awaiting an answer. */
     private final List<Set<Socket>> waiting = new ArrayList<>();
+    /** Per backend: whether its answers are cut (see {@link #stopAnswers}), and how many connections that broke. */
+    private final List<java.util.concurrent.atomic.AtomicBoolean> answersStopped = new ArrayList<>();
+    private final List<AtomicInteger> cut = new ArrayList<>();
     private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "tcp-balancer");
         t.setDaemon(true);
@@ -48,6 +51,8 @@ public final class TcpBalancer implements AutoCloseable {
             opened.add(new AtomicInteger());
             open.add(ConcurrentHashMap.newKeySet());
             waiting.add(ConcurrentHashMap.newKeySet());
+            answersStopped.add(new java.util.concurrent.atomic.AtomicBoolean());
+            cut.add(new AtomicInteger());
         }
         this.listener = new ServerSocket(0, 200, host);
         threads.submit(this::accept);
@@ -73,6 +78,20 @@ public final class TcpBalancer implements AutoCloseable {
      */
     public int awaitingAnswer(int index) {
         return waiting.get(index).size();
+    }
+
+    /**
+     * From now on backend {@code index} is an instance that hangs before it dies: each answer it sends is dropped and
+     * its connection closed, so a test that kills it next is sure to cut requests in flight (a plain kill races the
+     * answer of the request it meant to cut).
+     */
+    public void stopAnswers(int index) {
+        answersStopped.get(index).set(true);
+    }
+
+    /** Connections closed because an answer of backend {@code index} came after {@link #stopAnswers}. */
+    public int cutAnswers(int index) {
+        return cut.get(index).get();
     }
 
     private Void accept() {
@@ -113,8 +132,16 @@ public final class TcpBalancer implements AutoCloseable {
                     awaiting.remove(server);
                 }
             };
-            threads.submit(() -> pipe(client, server, done, () -> awaiting.add(server)));
-            threads.submit(() -> pipe(server, client, done, () -> awaiting.remove(server)));
+            java.util.concurrent.atomic.AtomicBoolean stopped = answersStopped.get(index);
+            AtomicInteger cuts = cut.get(index);
+            threads.submit(() -> pipe(client, server, done, () -> awaiting.add(server), () -> false));
+            threads.submit(() -> pipe(server, client, done, () -> awaiting.remove(server), () -> {
+                if (stopped.get()) {
+                    cuts.incrementAndGet();
+                    return true;
+                }
+                return false;
+            }));
             return null;
         }
         // No backend took it: the client sees its connection closed without an answer, as with HAProxy.
@@ -123,13 +150,16 @@ public final class TcpBalancer implements AutoCloseable {
     }
 
     /** Copies one direction; an end of stream is passed on as a half-close, an error closes both sockets. */
-    private static Void pipe(Socket from, Socket to, Runnable done, Runnable forwarded) {
+    private static Void pipe(Socket from, Socket to, Runnable done, Runnable forwarded, java.util.function.BooleanSupplier drop) {
         try {
             InputStream in = from.getInputStream();
             OutputStream out = to.getOutputStream();
             byte[] buffer = new byte[16384];
             int n;
             while ((n = in.read(buffer)) >= 0) {
+                if (drop.getAsBoolean()) {
+                    throw new IOException("answers stopped");
+                }
                 out.write(buffer, 0, n);
                 out.flush();
                 forwarded.run();

@@ -222,8 +222,13 @@ class PortalFailoverTest {
             }
             await("certificates issued, both instances serving", () -> issued.get() >= 2 && balancer.opened(0) >= 1 && balancer.opened(1) >= 1
                     && cmBalancer.opened(0) >= 1 && cmBalancer.opened(1) >= 1);
-            await("a request in flight on portal 0", () -> balancer.awaitingAnswer(0) >= 1);
+            // Portal 0 stops answering first, then dies: a request it would have answered in the instant between a
+            // check and the kill is cut all the same, so the kill always has requests in flight.
+            long stopped = System.nanoTime();
+            balancer.stopAnswers(0);
+            await("a request in flight on portal 0", () -> balancer.cutAnswers(0) >= 1 || balancer.awaitingAnswer(0) >= 1);
             kill("ra-portal-0", portal0);
+            killWindows.get("ra-portal-0")[0] = stopped;
             killBefore = killWindows.get("ra-portal-0")[0];
             killAfter = killWindows.get("ra-portal-0")[1];
             int atPortalKill = issued.get();
