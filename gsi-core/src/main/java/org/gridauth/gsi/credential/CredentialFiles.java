@@ -3,6 +3,7 @@ package org.gridauth.gsi.credential;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -11,7 +12,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
@@ -19,25 +19,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-
-import javax.crypto.Cipher;
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.IvParameterSpec;
-import javax.crypto.spec.PBEKeySpec;
-import javax.crypto.spec.SecretKeySpec;
+import java.util.Optional;
 
 import org.bouncycastle.asn1.ASN1Encoding;
-import org.bouncycastle.asn1.DERNull;
-import org.bouncycastle.asn1.DEROctetString;
-import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.EncryptedPrivateKeyInfo;
-import org.bouncycastle.asn1.pkcs.EncryptionScheme;
-import org.bouncycastle.asn1.pkcs.KeyDerivationFunc;
-import org.bouncycastle.asn1.pkcs.PBES2Parameters;
-import org.bouncycastle.asn1.pkcs.PBKDF2Params;
-import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.util.io.pem.PemObject;
 import org.bouncycastle.openssl.EncryptionException;
 import org.bouncycastle.openssl.PEMEncryptedKeyPair;
@@ -58,9 +44,6 @@ import org.gridauth.gsi.error.GsiError;
  * atomic ({@link AtomicFiles}).
  */
 public final class CredentialFiles {
-
-    /** PBKDF2 rounds for keys we encrypt; OpenSSL's own default (2048) is too low for a key kept on disk. */
-    static final int KDF_ITERATIONS = 100_000;
 
     private CredentialFiles() {
     }
@@ -151,44 +134,19 @@ public final class CredentialFiles {
     }
 
     /**
-     * The key as an "ENCRYPTED PRIVATE KEY" PEM block: PKCS#8 with PBES2 (PBKDF2-HMAC-SHA256, {@value #KDF_ITERATIONS}
+     * The key as an "ENCRYPTED PRIVATE KEY" PEM block: PKCS#8 with PBES2 (PBKDF2-HMAC-SHA256, {@value Pbes2Key#ITERATIONS}
      * rounds, 32-byte salt, AES-256-CBC), byte for byte the structure Bouncy Castle's PKCS#8 encryptor writes and
-     * {@code openssl pkcs8} reads. The rounds run in the JDK's PBKDF2, which uses the processor's SHA-256
-     * instructions: 40 ms here where Bouncy Castle's own took 100 ms, paid on every key the suite stores.
+     * {@code openssl pkcs8} reads, derived in the JDK ({@link Pbes2Key}).
      */
     public static String encryptedKeyPem(PrivateKey key, char[] passphrase) {
         if (passphrase == null || passphrase.length == 0) {
             throw new GridAuthException(GsiError.PASSPHRASE_REQUIRED, "the key to be written");
         }
-        SecureRandom random = new SecureRandom();
-        byte[] salt = new byte[32];
-        byte[] iv = new byte[16];
-        random.nextBytes(salt);
-        random.nextBytes(iv);
-        byte[] derived = null;
-        byte[] clear = null;
         try {
-            derived = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
-                    .generateSecret(new PBEKeySpec(passphrase, salt, KDF_ITERATIONS, 256)).getEncoded();
-            Cipher aes = Cipher.getInstance("AES/CBC/PKCS5Padding");
-            aes.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(derived, "AES"), new IvParameterSpec(iv));
-            clear = PrivateKeyInfo.getInstance(key.getEncoded()).getEncoded(ASN1Encoding.DER);
-            byte[] encrypted = aes.doFinal(clear);
-            PBES2Parameters pbes2 = new PBES2Parameters(
-                    new KeyDerivationFunc(PKCSObjectIdentifiers.id_PBKDF2, new PBKDF2Params(salt, KDF_ITERATIONS,
-                            new AlgorithmIdentifier(PKCSObjectIdentifiers.id_hmacWithSHA256, DERNull.INSTANCE))),
-                    new EncryptionScheme(NISTObjectIdentifiers.id_aes256_CBC, new DEROctetString(iv)));
-            EncryptedPrivateKeyInfo info = new EncryptedPrivateKeyInfo(new AlgorithmIdentifier(PKCSObjectIdentifiers.id_PBES2, pbes2), encrypted);
+            EncryptedPrivateKeyInfo info = Pbes2Key.seal(PrivateKeyInfo.getInstance(key.getEncoded()), passphrase);
             return Pem.encode(new PemObject("ENCRYPTED PRIVATE KEY", info.getEncoded(ASN1Encoding.DER)));
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("AES-256 PKCS#8 encryption is unavailable", e);
-        } finally {
-            if (derived != null) {
-                Arrays.fill(derived, (byte) 0);
-            }
-            if (clear != null) {
-                Arrays.fill(clear, (byte) 0);
-            }
         }
     }
 
@@ -299,10 +257,15 @@ public final class CredentialFiles {
             }
             if (object instanceof PKCS8EncryptedPrivateKeyInfo encrypted) {
                 requirePassphrase(passphrase, source);
+                requireBoundedRounds(encrypted, source);
                 try {
+                    Optional<PrivateKeyInfo> fast = Pbes2Key.open(encrypted, passphrase);
+                    if (fast.isPresent()) {
+                        return converter.getPrivateKey(fast.get());
+                    }
                     return converter.getPrivateKey(encrypted.decryptPrivateKeyInfo(
                             new JceOpenSSLPKCS8DecryptorProviderBuilder().setProvider(Pem.BC).build(passphrase)));
-                } catch (PKCSException | RuntimeException e) {
+                } catch (PKCSException | GeneralSecurityException | RuntimeException e) {
                     throw new GridAuthException(GsiError.WRONG_PASSPHRASE, e, source);
                 } catch (OperatorCreationException e) {
                     throw new GridAuthException(GsiError.UNSUPPORTED_KEY_ENCRYPTION, e, source,
@@ -313,6 +276,19 @@ public final class CredentialFiles {
             throw new GridAuthException(GsiError.DER_MALFORMED, e, source, "private key", Pem.reason(e));
         }
         throw new GridAuthException(GsiError.NO_PRIVATE_KEY, source);
+    }
+
+    private static void requireBoundedRounds(PKCS8EncryptedPrivateKeyInfo encrypted, String source) {
+        Optional<BigInteger> rounds;
+        try {
+            rounds = Pbes2Key.iterations(encrypted);
+        } catch (RuntimeException e) {
+            throw new GridAuthException(GsiError.DER_MALFORMED, e, source, "PBES2 parameters", e.getMessage());
+        }
+        if (rounds.isPresent() && rounds.get().compareTo(BigInteger.valueOf(Pbes2Key.MAX_ITERATIONS)) > 0) {
+            throw new GridAuthException(GsiError.UNSUPPORTED_KEY_ENCRYPTION, source,
+                    "PBKDF2 with " + rounds.get() + " rounds; at most " + Pbes2Key.MAX_ITERATIONS + " are accepted");
+        }
     }
 
     private static void requirePassphrase(char[] passphrase, String source) {

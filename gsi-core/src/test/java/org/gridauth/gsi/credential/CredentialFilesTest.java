@@ -123,6 +123,55 @@ class CredentialFilesTest {
     }
 
     @Test
+    @DisplayName("PKCS#8 keys from openssl pkcs8 are read under every PBES2 choice: the JDK path (HMAC-SHA256, AES-256) and the general one (SHA-1, AES-128, DES3)")
+    void readsOpensslPkcs8Keys() throws Exception {
+        GridTools.require("openssl", "openssl");
+        Path clear = dir.resolve("clear.pem");
+        Files.writeString(clear, Pem.encode(pki.user().privateKey()));
+        for (List<String> scheme : List.of(List.of("-v2", "aes-256-cbc"), List.of("-v2", "aes-256-cbc", "-v2prf", "hmacWithSHA1"),
+                List.of("-v2", "aes-128-cbc"), List.of("-v2", "des3"), List.of("-v2", "aes-256-cbc", "-iter", "1"))) {
+            Path encrypted = dir.resolve("pkcs8-" + String.join("", scheme) + ".pem");
+            List<String> command = new java.util.ArrayList<>(List.of("openssl", "pkcs8", "-topk8", "-in", clear.toString(),
+                    "-passout", "env:PASS", "-out", encrypted.toString()));
+            command.addAll(scheme);
+            GridTools.Result made = GridTools.run(command, Map.of("PASS", PASSPHRASE), null, java.time.Duration.ofSeconds(30));
+            assertThat(made.exitCode()).as(made.all()).isZero();
+            assertThat(CredentialFiles.readPrivateKey(encrypted, PASSPHRASE.toCharArray()).getEncoded()).as(scheme.toString())
+                    .isEqualTo(pki.user().privateKey().getEncoded());
+            assertThatThrownBy(() -> CredentialFiles.readPrivateKey(encrypted, "not it".toCharArray())).as(scheme.toString())
+                    .isInstanceOfSatisfying(GridAuthException.class, e -> assertThat(e.code()).isEqualTo(GsiError.WRONG_PASSPHRASE))
+                    .hasMessageNotContaining("not it");
+        }
+    }
+
+    @Test
+    @DisplayName("A key claiming more than 10,000,000 PBKDF2 rounds is refused before any derivation, so a stored key cannot hold a server thread for minutes")
+    void refusesExcessiveRounds() throws Exception {
+        String sealed = CredentialFiles.encryptedKeyPem(pki.user().privateKey(), PASSPHRASE.toCharArray());
+        org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo info;
+        try (var parser = new org.bouncycastle.openssl.PEMParser(new java.io.StringReader(sealed))) {
+            info = (org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo) parser.readObject();
+        }
+        var pbes2 = org.bouncycastle.asn1.pkcs.PBES2Parameters.getInstance(info.getEncryptionAlgorithm().getParameters());
+        var kdf = org.bouncycastle.asn1.pkcs.PBKDF2Params.getInstance(pbes2.getKeyDerivationFunc().getParameters());
+        var greedy = new org.bouncycastle.asn1.pkcs.PBES2Parameters(
+                new org.bouncycastle.asn1.pkcs.KeyDerivationFunc(org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.id_PBKDF2,
+                        new org.bouncycastle.asn1.pkcs.PBKDF2Params(kdf.getSalt(), Integer.MAX_VALUE, kdf.getPrf())),
+                pbes2.getEncryptionScheme());
+        var rewritten = new org.bouncycastle.asn1.pkcs.EncryptedPrivateKeyInfo(new org.bouncycastle.asn1.x509.AlgorithmIdentifier(
+                org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.id_PBES2, greedy), info.getEncryptedData());
+        byte[] pem = Pem.encode(new org.bouncycastle.util.io.pem.PemObject("ENCRYPTED PRIVATE KEY", rewritten.getEncoded()))
+                .getBytes(StandardCharsets.US_ASCII);
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> CredentialFiles.decryptPrivateKey(pem, PASSPHRASE.toCharArray(), "stored credential of taro"))
+                .isInstanceOfSatisfying(GridAuthException.class, e -> assertThat(e.code()).isEqualTo(GsiError.UNSUPPORTED_KEY_ENCRYPTION))
+                .hasMessageContaining("stored credential of taro").hasMessageContaining("2147483647 rounds")
+                .hasMessageNotContaining(PASSPHRASE);
+        // Not a performance figure: 2^31 rounds would take about 15 minutes, so a derivation cannot hide under this bound.
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(30));
+    }
+
+    @Test
     @DisplayName("A wrong passphrase is named as such and never echoed; an encrypted key without passphrase says so")
     void wrongPassphrase() {
         Path cert = dir.resolve("usercert.pem");
