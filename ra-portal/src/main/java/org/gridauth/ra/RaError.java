@@ -189,6 +189,11 @@ public enum RaError implements ErrorCode {
             "CA が監査証跡の表示を拒否しました: {0}。",
             "Correct the filters as the CA''s reason says (dates, event type, text of at most 256 characters) and filter again; if the CA says the portal is not an RA, add the portal certificate to the CA''s ra.certificates.",
             "CA が示す理由に従って絞り込み条件 (日付、イベント種別、256 文字以内の文字列) を修正して再度絞り込んでください。ポータルが RA ではないと示された場合は、ポータル証明書を CA の ra.certificates に追加してください。"),
+    IDP_METADATA_UNAVAILABLE(37,
+            "Sign-on is not possible at the moment: the portal could not fetch the identity providers'' metadata from {0}.",
+            "現在サインオンできません: ポータルが IdP のメタデータを {0} から取得できませんでした。",
+            "Try again in a minute. If it repeats, tell the portal operators; the metadata location in gridauth.ra.sign-on.saml.idp-metadata does not answer.",
+            "1 分ほど後に再試行してください。繰り返す場合はポータルの運用者に連絡してください。gridauth.ra.sign-on.saml.idp-metadata のメタデータの取得先が応答していません。"),
     ;
 
     private final Text text;

@@ -17,9 +17,10 @@ import org.springframework.security.saml2.provider.service.registration.RelyingP
  * The IdPs the portal signs people on with, from metadata. Metadata in files must be readable at start-up (a
  * mistake stops the portal). Metadata fetched over HTTP may not be there yet when the portal starts — the IdP
  * bridge may be booting next to it — so a failed fetch is logged and tried again when someone signs on (at most
- * every few seconds), instead of keeping the whole portal down.
+ * every few seconds), instead of keeping the whole portal down; meanwhile {@link #unavailable()} lets the sign-on
+ * page say so instead of calling the IdP unknown.
  */
-final class MetadataRegistrations implements IterableRelyingPartyRegistrationRepository {
+public final class MetadataRegistrations implements IterableRelyingPartyRegistrationRepository {
 
     private static final Logger LOG = LoggerFactory.getLogger(MetadataRegistrations.class);
     private static final Duration RETRY = Duration.ofSeconds(5);
@@ -67,6 +68,11 @@ final class MetadataRegistrations implements IterableRelyingPartyRegistrationRep
             LOG.warn("IdP metadata not available yet ({}); sign-on will try again", e.getMessage());
             return null;
         }
+    }
+
+    /** The metadata locations when their metadata could not be fetched yet (a lookup now finds no IdP), else empty. */
+    public java.util.Optional<String> unavailable() {
+        return load() == null ? java.util.Optional.of(String.join(", ", locations)) : java.util.Optional.empty();
     }
 
     @Override

@@ -48,7 +48,8 @@ public class HomeController {
             try {
                 certs = certificates.certificates(user);
             } catch (GridAuthException e) {
-                model.addAttribute("certificateProblem", e.localizedMessage(locale));
+                // The rest of the page still works; the list is replaced by the coded problem and its action.
+                Problems.add(model, e, locale);
             }
             model.addAttribute("certificates", certs);
             // R-CA-4: when the valid certificate may be renewed (a license ID for it), or from when.

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import org.gridauth.gsi.error.GridAuthException;
 import org.gridauth.ra.RaError;
 import org.gridauth.ra.RaProperties;
+import org.gridauth.ra.security.MetadataRegistrations;
 import org.gridauth.ra.security.SamlConfiguration;
 import org.gridauth.ra.security.SamlConfiguration.ServiceProvider;
 import org.gridauth.ra.security.SpMetadata;
@@ -70,7 +71,16 @@ public class LoginController {
             throw new GridAuthException(RaError.IDP_UNKNOWN, "(none chosen)");
         }
         String id = SamlConfiguration.registrationId(entityId);
-        if (registrations.getIfAvailable() == null || registrations.getObject().findByRegistrationId(id) == null) {
+        RelyingPartyRegistrationRepository repository = registrations.getIfAvailable();
+        if (repository == null) {
+            throw new GridAuthException(RaError.IDP_UNKNOWN, entityId);
+        }
+        if (repository.findByRegistrationId(id) == null) {
+            if (repository instanceof MetadataRegistrations remote) {
+                remote.unavailable().ifPresent(locations -> {
+                    throw new GridAuthException(RaError.IDP_METADATA_UNAVAILABLE, locations);
+                });
+            }
             throw new GridAuthException(RaError.IDP_UNKNOWN, entityId);
         }
         return "redirect:/saml2/authenticate/" + id;

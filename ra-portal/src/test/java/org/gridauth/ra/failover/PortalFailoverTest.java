@@ -111,6 +111,7 @@ class PortalFailoverTest {
     private final Map<Integer, Outcome> outcomes = new ConcurrentHashMap<>();
     private final List<Process> children = Collections.synchronizedList(new ArrayList<>());
     private volatile long killBefore = Long.MAX_VALUE;
+    private volatile int portalRequestsCut;
     private volatile long killAfter = Long.MAX_VALUE;
     private final Map<String, String> stored = new ConcurrentHashMap<>();
     private final AtomicInteger storedCount = new AtomicInteger();
@@ -166,6 +167,7 @@ class PortalFailoverTest {
                     awaitMyProxy(myproxy.get(i), myproxyPorts[i], "myproxy-" + i);
                     awaitCertManager(cm.get(i), cmPorts[i], "cert-manager-" + i);
                     awaitPortal(portals.get(i), ports[i], "ra-portal-" + i);
+                    awaitIdpMetadata(portals.get(i), ports[i], "ra-portal-" + i);
                 }
                 load(portals.get(0), cm.get(0), myproxy.get(0), balancer, cmBalancer, myproxyBalancer);
                 assertThat(unexpected).as("failures no kill explains").isEmpty();
@@ -176,9 +178,9 @@ class PortalFailoverTest {
                 checkMyProxy(myproxyPort);
                 assertThat(List.of(portals.get(1), cm.get(1), myproxy.get(1))).as("the survivors").allMatch(Process::isAlive);
                 System.out.printf("portal failover test: %d researchers, %d certificates, %d MyProxy stores; %d failed requests (%d answered with a "
-                                + "catalogue code); portals served %d/%d connections, certificate managers %d/%d, MyProxy servers %d/%d; kills %s; %s%n",
+                                + "catalogue code; %d cut on portal 0); portals served %d/%d connections, certificate managers %d/%d, MyProxy servers %d/%d; kills %s; %s%n",
                         USERS, outcomes.values().stream().filter(o -> o.serial != null).count(), storedCount.get(), failures.size(),
-                        failures.stream().filter(Failure::answered).count(), balancer.opened(0), balancer.opened(1), cmBalancer.opened(0),
+                        failures.stream().filter(Failure::answered).count(), portalRequestsCut, balancer.opened(0), balancer.opened(1), cmBalancer.opened(0),
                         cmBalancer.opened(1), myproxyBalancer.opened(0), myproxyBalancer.opened(1), kills,
                         failures.stream().map(f -> f.what() + ": " + f.error().replaceAll("\\s+", " ")).toList());
             } finally {
@@ -227,6 +229,7 @@ class PortalFailoverTest {
             long stopped = System.nanoTime();
             balancer.stopAnswers(0);
             await("a request in flight on portal 0", () -> balancer.cutAnswers(0) >= 1 || balancer.awaitingAnswer(0) >= 1);
+            portalRequestsCut = balancer.cutAnswers(0) + balancer.awaitingAnswer(0);
             kill("ra-portal-0", portal0);
             killWindows.get("ra-portal-0")[0] = stopped;
             killBefore = killWindows.get("ra-portal-0")[0];
@@ -404,8 +407,9 @@ class PortalFailoverTest {
                 assertThat(f.error()).as(f.what()).contains("GA-RA-");
             }
         }
-        assertThat(failures.stream().filter(f -> !f.answered() && !f.what().startsWith("MyProxy"))).as("the portal's kill broke requests in flight")
-                .isNotEmpty();
+        // A cut GET on a kept-alive connection is resent once by the JDK's HTTP client itself and then succeeds on the
+        // survivor, so the browsers may see no failure at all; the balancer still saw the cut.
+        assertThat(portalRequestsCut).as("requests in flight on portal 0 when it was killed").isPositive();
     }
 
     /**
@@ -645,6 +649,31 @@ class PortalFailoverTest {
             }
             if (System.nanoTime() > deadline) {
                 fail(name + " did not answer within 120 s");
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    /**
+     * Ready to sign people on when the discovery service's return for our IdP redirects to it: the portals started
+     * before the IdP, so their first metadata fetch failed and the next is allowed 5 s later (GA-RA-037 until then).
+     */
+    private void awaitIdpMetadata(Process child, int port, String name) throws Exception {
+        SSLContext trust = SSLContext.getInstance("TLS");
+        trust.init(null, TlsKeys.trusting(List.of(peers.pki.ca().certificate())), null);
+        HttpClient client = HttpClient.newBuilder().sslContext(trust).connectTimeout(Duration.ofSeconds(2)).build();
+        URI discoveryReturn = URI.create("https://localhost:" + port + SpMetadata.DS_RETURN_PATH + "?entityID="
+                + java.net.URLEncoder.encode(idpEntityId(), java.nio.charset.StandardCharsets.UTF_8));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        int status = 0;
+        while (status != 302) {
+            status = client.send(HttpRequest.newBuilder(discoveryReturn).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+            if (status != 302 && status != 503) {
+                fail(name + " answered the discovery return for " + idpEntityId() + " with HTTP " + status);
+            }
+            if (!child.isAlive() || System.nanoTime() > deadline) {
+                fail(name + " did not load the IdP metadata within 60 s: " + Files.readString(dir.resolve(name + ".log")));
             }
             Thread.sleep(250);
         }

@@ -38,11 +38,13 @@ class MetadataRegistrationsTest {
             return List.of(registration("idp-1"));
         }, clock);
         assertThat(registrations.findByRegistrationId("idp-1")).isNull();
+        assertThat(registrations.unavailable()).as("what the sign-on page names (GA-RA-037)").contains("http://localhost:8480/idp/shibboleth");
         assertThat(fetches).hasValue(1);
         up.set(true);
         assertThat(registrations.findByRegistrationId("idp-1")).as("no new fetch within 5 s").isNull();
         clock.advance(Duration.ofSeconds(6));
         assertThat(registrations.findByRegistrationId("idp-1")).isNotNull();
+        assertThat(registrations.unavailable()).isEmpty();
         assertThat(registrations.iterator().hasNext()).isTrue();
         assertThat(fetches).hasValue(2);
     }
