@@ -2,50 +2,30 @@ package org.gridauth.idp.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 
+import org.gridauth.gsi.testing.MutableClock;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 class LoginThrottleTest {
 
-    private static final class MovableClock extends Clock {
-        Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    private final MovableClock clock = new MovableClock();
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     private final LoginThrottle throttle = new LoginThrottle(new LoginThrottle.Limits(3, 5, Duration.ofMinutes(15)), clock);
 
     @Test
     @DisplayName("R-IDP-1: three failures for one account block it until the first failure leaves the 15-minute window")
     void perAccount() {
-        Instant first = clock.now;
+        Instant first = clock.instant();
         for (int i = 0; i < 3; i++) {
             assertThat(throttle.blockedUntil("taro", "10.0.0." + i)).isEmpty();
             throttle.recordFailure("Taro", "10.0.0." + i);
-            clock.now = clock.now.plusSeconds(60);
+            clock.advance(Duration.ofSeconds(60));
         }
         assertThat(throttle.blockedUntil("taro", "10.0.0.9")).contains(first.plus(Duration.ofMinutes(15)));
         assertThat(throttle.blockedUntil("hanako", "10.0.0.9")).isEmpty();
-        clock.now = first.plus(Duration.ofMinutes(15)).plusSeconds(1);
+        clock.set(first.plus(Duration.ofMinutes(15)).plusSeconds(1));
         assertThat(throttle.blockedUntil("taro", "10.0.0.9")).isEmpty();
     }
 
