@@ -105,43 +105,40 @@ class CredentialFilesTest {
     @Test
     @DisplayName("Legacy OpenSSL-encrypted keys (Proc-Type: 4,ENCRYPTED, from openssl -traditional) are read")
     void readsLegacyEncryptedKey() throws Exception {
-        GridTools.require("openssl", "openssl");
-        Path clear = dir.resolve("clear.pem");
-        Files.writeString(clear, Pem.encode(pki.user().privateKey()));
         for (String cipher : List.of("-aes256", "-des3")) {
-            Path legacy = dir.resolve("legacy" + cipher + ".pem");
-            GridTools.Result made = GridTools.run(List.of("openssl", "rsa", "-in", clear.toString(), "-traditional", cipher,
-                    "-passout", "env:PASS", "-out", legacy.toString()), Map.of("PASS", PASSPHRASE), null, java.time.Duration.ofSeconds(30));
-            assertThat(made.exitCode()).as(made.all()).isZero();
+            Path legacy = readsOpensslKey("legacy" + cipher, List.of("openssl", "rsa", "-traditional", cipher));
             assertThat(Files.readString(legacy)).contains("Proc-Type: 4,ENCRYPTED");
-            assertThat(CredentialFiles.readPrivateKey(legacy, PASSPHRASE.toCharArray()).getEncoded())
-                    .isEqualTo(pki.user().privateKey().getEncoded());
-            assertThatThrownBy(() -> CredentialFiles.readPrivateKey(legacy, "not it".toCharArray()))
-                    .isInstanceOfSatisfying(GridAuthException.class, e -> assertThat(e.code()).isEqualTo(GsiError.WRONG_PASSPHRASE))
-                    .hasMessageNotContaining("not it");
         }
     }
 
     @Test
     @DisplayName("PKCS#8 keys from openssl pkcs8 are read under every PBES2 choice: the JDK path (HMAC-SHA256, AES-256) and the general one (SHA-1, AES-128, DES3)")
     void readsOpensslPkcs8Keys() throws Exception {
+        for (List<String> scheme : List.of(List.of("-v2", "aes-256-cbc"), List.of("-v2", "aes-256-cbc", "-v2prf", "hmacWithSHA1"),
+                List.of("-v2", "aes-128-cbc"), List.of("-v2", "des3"), List.of("-v2", "aes-256-cbc", "-iter", "1"))) {
+            List<String> command = new java.util.ArrayList<>(List.of("openssl", "pkcs8", "-topk8"));
+            command.addAll(scheme);
+            Path encrypted = readsOpensslKey("pkcs8" + String.join("", scheme), command);
+            assertThat(Files.readString(encrypted)).contains("BEGIN ENCRYPTED PRIVATE KEY");
+        }
+    }
+
+    /** Has {@code openssl} encrypt the test key with {@code command}; we read it with the passphrase and refuse a wrong one. */
+    private Path readsOpensslKey(String name, List<String> command) throws Exception {
         GridTools.require("openssl", "openssl");
         Path clear = dir.resolve("clear.pem");
         Files.writeString(clear, Pem.encode(pki.user().privateKey()));
-        for (List<String> scheme : List.of(List.of("-v2", "aes-256-cbc"), List.of("-v2", "aes-256-cbc", "-v2prf", "hmacWithSHA1"),
-                List.of("-v2", "aes-128-cbc"), List.of("-v2", "des3"), List.of("-v2", "aes-256-cbc", "-iter", "1"))) {
-            Path encrypted = dir.resolve("pkcs8-" + String.join("", scheme) + ".pem");
-            List<String> command = new java.util.ArrayList<>(List.of("openssl", "pkcs8", "-topk8", "-in", clear.toString(),
-                    "-passout", "env:PASS", "-out", encrypted.toString()));
-            command.addAll(scheme);
-            GridTools.Result made = GridTools.run(command, Map.of("PASS", PASSPHRASE), null, java.time.Duration.ofSeconds(30));
-            assertThat(made.exitCode()).as(made.all()).isZero();
-            assertThat(CredentialFiles.readPrivateKey(encrypted, PASSPHRASE.toCharArray()).getEncoded()).as(scheme.toString())
-                    .isEqualTo(pki.user().privateKey().getEncoded());
-            assertThatThrownBy(() -> CredentialFiles.readPrivateKey(encrypted, "not it".toCharArray())).as(scheme.toString())
-                    .isInstanceOfSatisfying(GridAuthException.class, e -> assertThat(e.code()).isEqualTo(GsiError.WRONG_PASSPHRASE))
-                    .hasMessageNotContaining("not it");
-        }
+        Path encrypted = dir.resolve(name + ".pem");
+        List<String> full = new java.util.ArrayList<>(command);
+        full.addAll(List.of("-in", clear.toString(), "-passout", "env:PASS", "-out", encrypted.toString()));
+        GridTools.Result made = GridTools.run(full, Map.of("PASS", PASSPHRASE), null, java.time.Duration.ofSeconds(30));
+        assertThat(made.exitCode()).as(made.all()).isZero();
+        assertThat(CredentialFiles.readPrivateKey(encrypted, PASSPHRASE.toCharArray()).getEncoded()).as(name)
+                .isEqualTo(pki.user().privateKey().getEncoded());
+        assertThatThrownBy(() -> CredentialFiles.readPrivateKey(encrypted, "not it".toCharArray())).as(name)
+                .isInstanceOfSatisfying(GridAuthException.class, e -> assertThat(e.code()).isEqualTo(GsiError.WRONG_PASSPHRASE))
+                .hasMessageNotContaining("not it");
+        return encrypted;
     }
 
     @Test
