@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Future;
 import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
@@ -44,12 +46,13 @@ public final class IssuanceService {
     private static final Logger LOG = LoggerFactory.getLogger(IssuanceService.class);
     private static final int SERIAL_ATTEMPTS = 5;
     private static final int CORES = Runtime.getRuntime().availableProcessors();
-    /** Threads that decide and sign a batch's certificates beside the request's own thread (one token session each). */
-    private static final ExecutorService BATCH_WORKERS = Executors.newFixedThreadPool(CORES, runnable -> {
-        Thread thread = new Thread(runnable, "ca-batch-worker");
-        thread.setDaemon(true);
-        return thread;
-    });
+
+    /**
+     * Threads that decide and sign a batch's certificates beside the request's own thread (one token session each).
+     * They end after a minute without batches, so a service that is dropped (a test, a one-off command) leaves no
+     * threads behind and needs no closing.
+     */
+    private final ExecutorService batchWorkers = batchWorkers();
 
     private final CaKey caKey;
     private final CaPolicy caPolicy;
@@ -216,16 +219,26 @@ public final class IssuanceService {
         return List.of(out);
     }
 
+    private static ExecutorService batchWorkers() {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(CORES, CORES, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(), runnable -> {
+            Thread thread = new Thread(runnable, "ca-batch-worker");
+            thread.setDaemon(true);
+            return thread;
+        });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
     /**
      * Runs {@code work} for every index, spread over the cores: the calling thread takes its share and the batch
      * workers the rest (each thread keeps its own token session). Blocks without spinning until all are done.
      */
-    private static void onAllCores(List<Integer> indexes, IntConsumer work) {
+    private void onAllCores(List<Integer> indexes, IntConsumer work) {
         int stripes = Math.min(CORES, indexes.size());
         List<Future<?>> others = new ArrayList<>(stripes);
         for (int stripe = 1; stripe < stripes; stripe++) {
             int first = stripe;
-            others.add(BATCH_WORKERS.submit(() -> {
+            others.add(batchWorkers.submit(() -> {
                 for (int k = first; k < indexes.size(); k += stripes) {
                     work.accept(indexes.get(k));
                 }
