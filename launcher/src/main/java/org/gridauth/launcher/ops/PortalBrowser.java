@@ -51,7 +51,9 @@ public final class PortalBrowser {
 
     public PortalBrowser(URI portal, Path trustDir) {
         this.portal = portal;
-        this.client = HttpClient.newBuilder().sslContext(GridTrust.withSystemRoots(trustDir))
+        // HTTP/1.1 as browsers speak it: the JDK client's default (HTTP/2) would put an h2c upgrade offer on every
+        // request to the plain-HTTP IdP, which no browser sends.
+        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(GridTrust.withSystemRoots(trustDir))
                 .cookieHandler(new CookieManager(null, CookiePolicy.ACCEPT_ALL)).followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(10)).build();
     }
