@@ -142,11 +142,14 @@ public final class CredentialFiles {
         if (passphrase == null || passphrase.length == 0) {
             throw new GridAuthException(GsiError.PASSPHRASE_REQUIRED, "the key to be written");
         }
+        byte[] clear = key.getEncoded();
         try {
-            EncryptedPrivateKeyInfo info = Pbes2Key.seal(PrivateKeyInfo.getInstance(key.getEncoded()), passphrase);
+            EncryptedPrivateKeyInfo info = Pbes2Key.seal(PrivateKeyInfo.getInstance(clear), passphrase);
             return Pem.encode(new PemObject("ENCRYPTED PRIVATE KEY", info.getEncoded(ASN1Encoding.DER)));
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("AES-256 PKCS#8 encryption is unavailable", e);
+        } finally {
+            Arrays.fill(clear, (byte) 0);
         }
     }
 
@@ -231,7 +234,26 @@ public final class CredentialFiles {
         return new Credential(key, chain);
     }
 
+    /**
+     * The key as the JDK's own providers take it: Bouncy Castle's converter names EC keys "ECDSA", which SunEC
+     * refuses ("Not an EC key"), so those are re-made by the JDK's EC key factory.
+     */
     private static PrivateKey toPrivateKey(Object object, char[] passphrase, String source) {
+        PrivateKey key = decodedKey(object, passphrase, source);
+        if (!"ECDSA".equals(key.getAlgorithm())) {
+            return key;
+        }
+        byte[] encoded = key.getEncoded();
+        try {
+            return java.security.KeyFactory.getInstance("EC").generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(encoded));
+        } catch (GeneralSecurityException e) {
+            throw new GridAuthException(GsiError.DER_MALFORMED, e, source, "EC private key", Pem.reason(e));
+        } finally {
+            Arrays.fill(encoded, (byte) 0);
+        }
+    }
+
+    private static PrivateKey decodedKey(Object object, char[] passphrase, String source) {
         JcaPEMKeyConverter converter = new JcaPEMKeyConverter().setProvider(Pem.BC);
         try {
             if (object instanceof PEMKeyPair pair) {
@@ -258,14 +280,21 @@ public final class CredentialFiles {
             if (object instanceof PKCS8EncryptedPrivateKeyInfo encrypted) {
                 requirePassphrase(passphrase, source);
                 requireBoundedRounds(encrypted, source);
+                Optional<PrivateKeyInfo> fast;
                 try {
-                    Optional<PrivateKeyInfo> fast = Pbes2Key.open(encrypted, passphrase);
-                    if (fast.isPresent()) {
-                        return converter.getPrivateKey(fast.get());
-                    }
+                    fast = Pbes2Key.open(encrypted, passphrase);
+                } catch (GeneralSecurityException e) {
+                    throw new GridAuthException(GsiError.WRONG_PASSPHRASE, e, source);
+                } catch (IllegalArgumentException | ArithmeticException | ClassCastException e) {
+                    throw new GridAuthException(GsiError.DER_MALFORMED, e, source, "key encryption parameters", Pem.reason(e));
+                }
+                if (fast.isPresent()) {
+                    return converter.getPrivateKey(fast.get());
+                }
+                try {
                     return converter.getPrivateKey(encrypted.decryptPrivateKeyInfo(
                             new JceOpenSSLPKCS8DecryptorProviderBuilder().setProvider(Pem.BC).build(passphrase)));
-                } catch (PKCSException | GeneralSecurityException | RuntimeException e) {
+                } catch (PKCSException | RuntimeException e) {
                     throw new GridAuthException(GsiError.WRONG_PASSPHRASE, e, source);
                 } catch (OperatorCreationException e) {
                     throw new GridAuthException(GsiError.UNSUPPORTED_KEY_ENCRYPTION, e, source,
@@ -278,16 +307,19 @@ public final class CredentialFiles {
         throw new GridAuthException(GsiError.NO_PRIVATE_KEY, source);
     }
 
+    /** Before any derivation, whatever the scheme: see {@link KeyDerivationRounds}. */
     private static void requireBoundedRounds(PKCS8EncryptedPrivateKeyInfo encrypted, String source) {
         Optional<BigInteger> rounds;
         try {
-            rounds = Pbes2Key.iterations(encrypted);
+            rounds = KeyDerivationRounds.of(encrypted.getEncryptionAlgorithm());
         } catch (RuntimeException e) {
-            throw new GridAuthException(GsiError.DER_MALFORMED, e, source, "PBES2 parameters", e.getMessage());
+            throw new GridAuthException(GsiError.DER_MALFORMED, e, source, "key encryption parameters", Pem.reason(e));
         }
-        if (rounds.isPresent() && rounds.get().compareTo(BigInteger.valueOf(Pbes2Key.MAX_ITERATIONS)) > 0) {
+        if (rounds.isPresent() && KeyDerivationRounds.tooMany(rounds.get())) {
+            // Not the count itself: it may be any size of INTEGER.
             throw new GridAuthException(GsiError.UNSUPPORTED_KEY_ENCRYPTION, source,
-                    "PBKDF2 with " + rounds.get() + " rounds; at most " + Pbes2Key.MAX_ITERATIONS + " are accepted");
+                    encrypted.getEncryptionAlgorithm().getAlgorithm().getId() + " with more than " + String.format("%,d", KeyDerivationRounds.MAX)
+                            + " rounds");
         }
     }
 

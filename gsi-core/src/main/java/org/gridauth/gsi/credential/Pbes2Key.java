@@ -39,12 +39,6 @@ final class Pbes2Key {
     /** Rounds for keys we seal; OpenSSL's own default (2048) is too low for a key kept on disk. */
     static final int ITERATIONS = 100_000;
 
-    /**
-     * Rounds above this are refused before any derivation: a key someone stored with 2^31 rounds would otherwise hold
-     * a server thread for ten minutes on every unlock. Ten million rounds take about 4 s here.
-     */
-    static final int MAX_ITERATIONS = 10_000_000;
-
     private static final AlgorithmIdentifier HMAC_SHA256 = new AlgorithmIdentifier(PKCSObjectIdentifiers.id_hmacWithSHA256, DERNull.INSTANCE);
 
     private Pbes2Key() {
@@ -78,6 +72,7 @@ final class Pbes2Key {
      * The clear key when {@code info} is PBES2 with PBKDF2-HMAC-SHA256 and AES-256-CBC; empty for any other scheme.
      *
      * @throws GeneralSecurityException when the passphrase is wrong (bad padding or a result that is no key)
+     * @throws IllegalArgumentException when the parameters are malformed (checked before any derivation)
      */
     static Optional<PrivateKeyInfo> open(PKCS8EncryptedPrivateKeyInfo info, char[] passphrase) throws GeneralSecurityException {
         if (!PKCSObjectIdentifiers.id_PBES2.equals(info.getEncryptionAlgorithm().getAlgorithm())) {
@@ -90,11 +85,14 @@ final class Pbes2Key {
             return Optional.empty();
         }
         PBKDF2Params params = PBKDF2Params.getInstance(kdf.getParameters());
-        boolean defaultKeyLength = params.getKeyLength() == null || params.getKeyLength().intValue() == 32;
+        boolean defaultKeyLength = params.getKeyLength() == null || params.getKeyLength().equals(BigInteger.valueOf(32));
         if (!PKCSObjectIdentifiers.id_hmacWithSHA256.equals(params.getPrf().getAlgorithm()) || !defaultKeyLength) {
             return Optional.empty();
         }
         byte[] iv = ASN1OctetString.getInstance(scheme.getParameters()).getOctets();
+        if (iv.length != 16 || params.getSalt().length == 0 || params.getIterationCount().signum() <= 0) {
+            throw new IllegalArgumentException("AES-256-CBC needs a 16-byte IV, PBKDF2 a salt and at least one round");
+        }
         byte[] clear = aes(Cipher.DECRYPT_MODE, passphrase, params.getSalt(), params.getIterationCount().intValueExact(), iv)
                 .doFinal(info.getEncryptedData());
         try {
@@ -107,21 +105,14 @@ final class Pbes2Key {
         }
     }
 
-    /** The PBKDF2 round count of a PBES2-encrypted key, or empty for other schemes (no rounds to bound). */
-    static Optional<BigInteger> iterations(PKCS8EncryptedPrivateKeyInfo info) {
-        if (!PKCSObjectIdentifiers.id_PBES2.equals(info.getEncryptionAlgorithm().getAlgorithm())) {
-            return Optional.empty();
-        }
-        KeyDerivationFunc kdf = PBES2Parameters.getInstance(info.getEncryptionAlgorithm().getParameters()).getKeyDerivationFunc();
-        if (!PKCSObjectIdentifiers.id_PBKDF2.equals(kdf.getAlgorithm())) {
-            return Optional.empty();
-        }
-        return Optional.of(PBKDF2Params.getInstance(kdf.getParameters()).getIterationCount());
-    }
-
     private static Cipher aes(int mode, char[] passphrase, byte[] salt, int rounds, byte[] iv) throws GeneralSecurityException {
-        byte[] derived = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
-                .generateSecret(new PBEKeySpec(passphrase, salt, rounds, 256)).getEncoded();
+        PBEKeySpec spec = new PBEKeySpec(passphrase, salt, rounds, 256);
+        byte[] derived;
+        try {
+            derived = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
+        } finally {
+            spec.clearPassword();
+        }
         try {
             Cipher aes = Cipher.getInstance("AES/CBC/PKCS5Padding");
             aes.init(mode, new SecretKeySpec(derived, "AES"), new IvParameterSpec(iv));
