@@ -70,9 +70,14 @@ public final class MetadataRegistrations implements IterableRelyingPartyRegistra
         }
     }
 
-    /** The metadata locations when their metadata could not be fetched yet (a lookup now finds no IdP), else empty. */
+    /**
+     * The HTTP metadata locations when their metadata could not be fetched yet (a lookup now finds no IdP), else
+     * empty. Only the remote ones are named: the page shows them to anyone, and file paths are the operator's business.
+     */
     public java.util.Optional<String> unavailable() {
-        return load() == null ? java.util.Optional.of(String.join(", ", locations)) : java.util.Optional.empty();
+        return load() == null
+                ? java.util.Optional.of(String.join(", ", locations.stream().filter(MetadataRegistrations::remote).toList()))
+                : java.util.Optional.empty();
     }
 
     @Override

@@ -75,12 +75,13 @@ public class LoginController {
         if (repository == null) {
             throw new GridAuthException(RaError.IDP_UNKNOWN, entityId);
         }
+        // Asked first: once the metadata is loaded it stays loaded, so the lookup after it cannot be told apart wrongly.
+        if (repository instanceof MetadataRegistrations remote) {
+            remote.unavailable().ifPresent(locations -> {
+                throw new GridAuthException(RaError.IDP_METADATA_UNAVAILABLE, locations);
+            });
+        }
         if (repository.findByRegistrationId(id) == null) {
-            if (repository instanceof MetadataRegistrations remote) {
-                remote.unavailable().ifPresent(locations -> {
-                    throw new GridAuthException(RaError.IDP_METADATA_UNAVAILABLE, locations);
-                });
-            }
             throw new GridAuthException(RaError.IDP_UNKNOWN, entityId);
         }
         return "redirect:/saml2/authenticate/" + id;

@@ -178,7 +178,7 @@ class PortalFailoverTest {
                 checkMyProxy(myproxyPort);
                 assertThat(List.of(portals.get(1), cm.get(1), myproxy.get(1))).as("the survivors").allMatch(Process::isAlive);
                 System.out.printf("portal failover test: %d researchers, %d certificates, %d MyProxy stores; %d failed requests (%d answered with a "
-                                + "catalogue code; %d cut on portal 0); portals served %d/%d connections, certificate managers %d/%d, MyProxy servers %d/%d; kills %s; %s%n",
+                                + "catalogue code; %d answers of portal 0 cut); portals served %d/%d connections, certificate managers %d/%d, MyProxy servers %d/%d; kills %s; %s%n",
                         USERS, outcomes.values().stream().filter(o -> o.serial != null).count(), storedCount.get(), failures.size(),
                         failures.stream().filter(Failure::answered).count(), portalRequestsCut, balancer.opened(0), balancer.opened(1), cmBalancer.opened(0),
                         cmBalancer.opened(1), myproxyBalancer.opened(0), myproxyBalancer.opened(1), kills,
@@ -229,8 +229,9 @@ class PortalFailoverTest {
             long stopped = System.nanoTime();
             balancer.stopAnswers(0);
             await("a request in flight on portal 0", () -> balancer.cutAnswers(0) >= 1 || balancer.awaitingAnswer(0) >= 1);
-            portalRequestsCut = balancer.cutAnswers(0) + balancer.awaitingAnswer(0);
             kill("ra-portal-0", portal0);
+            // Printed, not asserted: the wait above already made sure the kill had requests to cut.
+            portalRequestsCut = balancer.cutAnswers(0);
             killWindows.get("ra-portal-0")[0] = stopped;
             killBefore = killWindows.get("ra-portal-0")[0];
             killAfter = killWindows.get("ra-portal-0")[1];
@@ -407,9 +408,9 @@ class PortalFailoverTest {
                 assertThat(f.error()).as(f.what()).contains("GA-RA-");
             }
         }
-        // A cut GET on a kept-alive connection is resent once by the JDK's HTTP client itself and then succeeds on the
-        // survivor, so the browsers may see no failure at all; the balancer still saw the cut.
-        assertThat(portalRequestsCut).as("requests in flight on portal 0 when it was killed").isPositive();
+        // No assertion that browsers saw the portal's kill: a cut GET on a kept-alive connection is resent once by the
+        // JDK's HTTP client itself and then succeeds on the survivor. load() waits for a request in flight before the
+        // kill and for more certificates after it.
     }
 
     /**
@@ -667,10 +668,12 @@ class PortalFailoverTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         int status = 0;
         while (status != 302) {
-            status = client.send(HttpRequest.newBuilder(discoveryReturn).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-            if (status != 302 && status != 503) {
-                fail(name + " answered the discovery return for " + idpEntityId() + " with HTTP " + status);
+            HttpResponse<Void> reply = client.send(HttpRequest.newBuilder(discoveryReturn).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            status = reply.statusCode();
+            String location = reply.headers().firstValue("Location").orElse("");
+            if (status == 302 ? !location.contains("/saml2/authenticate/") : status != 503) {
+                fail(name + " answered the discovery return for " + idpEntityId() + " with HTTP " + status + " " + location);
             }
             if (!child.isAlive() || System.nanoTime() > deadline) {
                 fail(name + " did not load the IdP metadata within 60 s: " + Files.readString(dir.resolve(name + ".log")));
