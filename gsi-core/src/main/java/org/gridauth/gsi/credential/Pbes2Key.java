@@ -97,8 +97,9 @@ final class Pbes2Key {
                 .doFinal(info.getEncryptedData());
         try {
             return Optional.of(PrivateKeyInfo.getInstance(clear));
-        } catch (IllegalArgumentException e) {
-            // Right padding by chance (about 1 in 256 wrong passphrases) but no key inside.
+        } catch (RuntimeException e) {
+            // Right padding by chance (about 1 in 256 wrong passphrases) but no key inside; Bouncy Castle's parser
+            // says so with IllegalArgumentException or IllegalStateException, depending on the garbage.
             throw new GeneralSecurityException("the decrypted data is not a PKCS#8 key");
         } finally {
             Arrays.fill(clear, (byte) 0);
