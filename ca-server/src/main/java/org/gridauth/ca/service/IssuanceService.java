@@ -244,18 +244,30 @@ public final class IssuanceService {
                 }
             }));
         }
-        for (int k = 0; k < indexes.size(); k += Math.max(1, stripes)) {
-            work.accept(indexes.get(k));
+        RuntimeException failure = null;
+        try {
+            for (int k = 0; k < indexes.size(); k += Math.max(1, stripes)) {
+                work.accept(indexes.get(k));
+            }
+        } catch (RuntimeException e) {
+            failure = e;
         }
+        // Waits for every worker even after a failure, so that none still works on this batch when the call returns.
         for (Future<?> other : others) {
             try {
                 other.get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                others.forEach(f -> f.cancel(true));
                 throw new GridAuthException(CaError.INTERNAL, e, "interrupted while a batch was issued");
             } catch (ExecutionException e) {
-                throw e.getCause() instanceof RuntimeException r ? r : new GridAuthException(CaError.INTERNAL, e.getCause(), "batch worker failed");
+                if (failure == null) {
+                    failure = e.getCause() instanceof RuntimeException r ? r : new GridAuthException(CaError.INTERNAL, e.getCause(), "batch worker failed");
+                }
             }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 
