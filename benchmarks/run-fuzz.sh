@@ -62,6 +62,7 @@ ALL_TARGETS=(
   gsi-core:GsiTokenFuzzTest#initiatorToken
   gsi-core:GsiTokenFuzzTest#delegationRequest
   gsi-core:GsiTokenFuzzTest#mic
+  gsi-core:GsiTokenFuzzTest#delegatedCertificate
   gsi-core:CrlFuzzTest#pem
   gridmap-tool:CrlFetcherFuzzTest#check
   idp-bridge:AuthnRequestFuzzTest#redirect

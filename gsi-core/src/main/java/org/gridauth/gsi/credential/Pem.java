@@ -70,12 +70,14 @@ public final class Pem {
     }
 
     /**
-     * The certificate, once its names and validity dates are known to be readable: Bouncy Castle parses some
-     * encodings lazily and throws an unchecked exception from {@code getSubjectX500Principal()} or
-     * {@code getNotAfter()} (a name the JDK rejects, a malformed time), which every caller reads (found by
-     * PemFuzzTest and CertificateFuzzTest). Throws the runtime exception here, inside decode's handling.
+     * The certificate, once its names, validity dates and public key are known to be readable: Bouncy Castle parses
+     * some encodings lazily and throws an unchecked exception from {@code getSubjectX500Principal()},
+     * {@code getNotAfter()} or {@code getPublicKey()} (a name the JDK rejects, a malformed time, an RSA modulus with
+     * a small factor), which every caller reads (found by PemFuzzTest, CertificateFuzzTest and
+     * GsiTokenFuzzTest#delegatedCertificate). Throws the runtime exception here, inside the caller's handling.
      */
     public static X509Certificate readable(X509Certificate certificate) {
+        certificate.getPublicKey();
         certificate.getSubjectX500Principal();
         certificate.getIssuerX500Principal();
         certificate.getNotBefore();

@@ -1,15 +1,11 @@
 package org.gridauth.gsi.gss;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -26,7 +22,6 @@ import org.bouncycastle.tls.TlsUtils;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
 import org.gridauth.gsi.credential.Credential;
-import org.gridauth.gsi.credential.Pem;
 import org.gridauth.gsi.dn.GridDn;
 import org.gridauth.gsi.error.GridAuthException;
 import org.gridauth.gsi.error.GsiError;
@@ -311,7 +306,7 @@ public final class GsiContext implements AutoCloseable {
             readApplicationData();
             byte[] der = completeDer();
             if (der != null) {
-                delegated = acceptDelegation(der);
+                delegated = DelegatedProxy.accept(der, delegationRequest, peer.peerChain(), options.validator());
                 phase = Phase.ESTABLISHED;
             }
         }
@@ -343,29 +338,6 @@ public final class GsiContext implements AutoCloseable {
             // e.g. a request whose public key does not parse
             throw new GridAuthException(GsiError.GSS_DELEGATION_FAILED, e, "the acceptor's certificate request cannot be signed");
         }
-    }
-
-    /** Acceptor: the delegated certificate must carry our new key and chain to the initiator's identity. */
-    private Credential acceptDelegation(byte[] der) {
-        X509Certificate certificate;
-        try {
-            certificate = (X509Certificate) CertificateFactory.getInstance("X.509", Pem.BC).generateCertificate(new ByteArrayInputStream(der));
-        } catch (CertificateException | RuntimeException e) {
-            // Bouncy Castle's factory also throws unchecked exceptions for some encodings (see CertificateFuzzTest)
-            throw new GridAuthException(GsiError.GSS_DELEGATION_FAILED, e, "the delegated certificate is not valid DER");
-        }
-        if (!certificate.getPublicKey().equals(delegationRequest.keyPair().getPublic())) {
-            throw new GridAuthException(GsiError.GSS_DELEGATION_FAILED, "the delegated certificate is not for the key the acceptor requested");
-        }
-        List<X509Certificate> chain = new ArrayList<>();
-        chain.add(certificate);
-        chain.addAll(peer.peerChain());
-        try {
-            options.validator().validateOrThrow(chain);
-        } catch (GridAuthException e) {
-            throw new GridAuthException(GsiError.GSS_DELEGATION_FAILED, e, e.getMessage());
-        }
-        return delegationRequest.complete(chain);
     }
 
     private boolean handshakeDone() {

@@ -1,6 +1,8 @@
 package org.gridauth.gsi.gss;
 
 import java.io.IOException;
+import java.nio.file.Path;
+import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -10,7 +12,9 @@ import org.bouncycastle.tls.TlsServerProtocol;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
 import org.gridauth.gsi.credential.Credential;
+import org.gridauth.gsi.credential.CredentialFiles;
 import org.gridauth.gsi.error.GridAuthException;
+import org.gridauth.gsi.proxy.DelegationRequest;
 import org.gridauth.gsi.proxy.ProxyKind;
 import org.gridauth.gsi.proxy.ProxyMaker;
 import org.gridauth.gsi.proxy.ProxyRequest;
@@ -21,9 +25,11 @@ import org.gridauth.gsi.trust.RevocationMode;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
 /**
- * Coverage-guided fuzzing of the GSI GSSAPI mechanism's tokens as a peer sends them (issue #11, R-RS-1: the gateway
- * and MyProxy accept context tokens from anyone who connects). Contract: {@link GsiContext#acceptSecContext},
- * {@link GsiContext#initSecContext} and {@link GsiContext#verifyMIC} return or throw {@link GridAuthException}
+ * Coverage-guided fuzzing of the GSI GSSAPI mechanism's tokens as a peer sends them (issue #11, R-RS-1: the GSI-SSH
+ * gateway accepts context tokens, a delegated proxy and MICs from anyone who connects; no service takes wrap tokens
+ * from a peer, {@link GsiContext#unwrap} has no caller outside the tests, so it is not a target). Contract: {@link GsiContext#acceptSecContext},
+ * {@link GsiContext#initSecContext}, {@link GsiContext#verifyMIC} and the acceptor's check of a delegated proxy
+ * ({@link DelegatedProxy#accept}) return or throw {@link GridAuthException}
  * (GA-CORE-08x); a NullPointerException, an out-of-bounds index, a ClassCastException, running out of memory or a
  * hang is a finding. Corpus in {@code GsiTokenFuzzTestInputs/<method>/}: real tokens of a Java initiator and
  * acceptor (TLS 1.3 and 1.2), so the fuzzer starts inside the handshake instead of at the record header.
@@ -93,6 +99,22 @@ class GsiTokenFuzzTest {
         }
     }
 
+    /**
+     * What an acceptor receives when the initiator delegates (gsissh with delegation, any GSI service taking a
+     * proxy): the DER proxy certificate signed for the acceptor's request, after TLS decrypted it and the context's
+     * DER framing (fuzzed by {@link #delegationRequest} on the initiator's side) cut it out. Called below the TLS
+     * layer so that it runs thousands of times a second; the request's key is fixed ({@code delegation-fuzz-key.pem})
+     * so that inputs can carry it and go on to the chain checks.
+     */
+    @FuzzTest(maxDuration = "2m")
+    void delegatedCertificate(byte[] data) {
+        try {
+            DelegatedProxy.accept(data, FixedDelegation.REQUEST, PROXY.chain(), VALIDATOR);
+        } catch (GridAuthException expected) {
+            // the documented refusal
+        }
+    }
+
     /** MICv2 tokens on an established context: the first 28 bytes are the token, the rest the message. */
     @FuzzTest(maxDuration = "2m")
     void mic(byte[] data) {
@@ -102,6 +124,21 @@ class GsiTokenFuzzTest {
             EstablishedPair.ACCEPTOR.verifyMIC(token, message);
         } catch (GridAuthException expected) {
             // the documented refusal
+        }
+    }
+
+    /** The acceptor's request for the fixed key of the corpus (loaded on first use). */
+    private static final class FixedDelegation {
+        static final DelegationRequest REQUEST;
+
+        static {
+            try {
+                Path file = Path.of(GsiTokenFuzzTest.class.getResource("delegation-fuzz-key.pem").toURI());
+                Credential fixed = CredentialFiles.readProxy(file);
+                REQUEST = DelegationRequest.forKey(new KeyPair(fixed.certificate().getPublicKey(), fixed.privateKey()));
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 

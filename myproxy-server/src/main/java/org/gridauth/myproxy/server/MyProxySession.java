@@ -348,7 +348,7 @@ final class MyProxySession {
         KeyPair pair = KeyPairs.rsa(2048, context.random());
         MessageIo.write(out, encoded(DelegationRequest.forKey(pair).request()));
         List<X509Certificate> chain = MessageIo.readChain(in, policy.requestSizeLimit());
-        if (!chain.get(0).getPublicKey().equals(pair.getPublic())) {
+        if (!pair.getPublic().equals(chain.get(0).getPublicKey())) {
             throw new Refusal(MyProxyError.DELEGATION_MISMATCH, "the certificate is not for the key the server requested");
         }
         try {
