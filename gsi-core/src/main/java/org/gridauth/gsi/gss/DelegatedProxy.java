@@ -33,20 +33,17 @@ final class DelegatedProxy {
         X509Certificate certificate;
         try {
             certificate = (X509Certificate) CertificateFactory.getInstance("X.509", Pem.BC).generateCertificate(new ByteArrayInputStream(der));
+            if (certificate != null) {
+                Pem.readable(certificate);
+            }
         } catch (CertificateException | RuntimeException e) {
-            // Bouncy Castle's factory also throws unchecked exceptions for some encodings (see CertificateFuzzTest)
-            throw new GridAuthException(GsiError.GSS_DELEGATION_FAILED, e, "the delegated certificate is not valid DER");
+            // Bouncy Castle also throws unchecked exceptions, some only when a name, a time or the key is first read
+            throw new GridAuthException(GsiError.GSS_DELEGATION_FAILED, e, "the delegated certificate is not a readable X.509 certificate");
         }
         if (certificate == null) {
             throw new GridAuthException(GsiError.GSS_DELEGATION_FAILED, "the delegated certificate is empty");
         }
-        PublicKey key;
-        try {
-            key = certificate.getPublicKey();
-        } catch (RuntimeException e) {
-            // Bouncy Castle reads the key when asked and refuses some (an RSA modulus with a small factor) unchecked
-            throw new GridAuthException(GsiError.GSS_DELEGATION_FAILED, e, "the delegated certificate's public key cannot be read");
-        }
+        PublicKey key = certificate.getPublicKey();
         // null: a key algorithm Bouncy Castle does not know, which cannot be the RSA key we asked for
         if (key == null || !key.equals(request.keyPair().getPublic())) {
             throw new GridAuthException(GsiError.GSS_DELEGATION_FAILED, "the delegated certificate is not for the key the acceptor requested");

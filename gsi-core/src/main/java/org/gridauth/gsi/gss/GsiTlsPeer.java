@@ -129,9 +129,10 @@ sealed interface GsiTlsPeer {
         try {
             CertificateFactory factory = CertificateFactory.getInstance("X.509", Pem.BC);
             for (TlsCertificate c : certificate.getCertificateList()) {
-                chain.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(c.getEncoded())));
+                chain.add(Pem.readable((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(c.getEncoded()))));
             }
-        } catch (CertificateException e) {
+        } catch (CertificateException | RuntimeException e) {
+            // a peer's name, time or key that Bouncy Castle refuses only when it is read (see Pem.readable)
             throw new TlsFatalAlert(AlertDescription.bad_certificate, e);
         }
         return chain;
