@@ -34,7 +34,7 @@ import org.springframework.security.saml2.provider.service.registration.RelyingP
  * {@link SAML20AssertionValidator} constructor OpenSAML 4.0.1 has: Spring 6.5 calls a six-argument one that only
  * exists in OpenSAML 4.1+, which fails with NoSuchMethodError at the first sign-on (../shared/notes/saml.md).
  *
- * <p>Checked here: audience (our entityID), bearer subject confirmation with recipient (our ACS), InResponseTo (the
+ * <p>Checked here: issuer (the IdP of the registration), audience (our entityID), bearer subject confirmation with recipient (our ACS), InResponseTo (the
  * AuthnRequest we sent), NotBefore/NotOnOrAfter of the confirmation and of the conditions with the clock skew.
  * The signature is verified before this runs by Spring's own signature validator (OpenSamlOperations against the
  * IdP's metadata keys), which does not use this constructor; so signature checking is switched off here only.
@@ -84,6 +84,9 @@ public final class AssertionValidator implements Converter<AssertionToken, Saml2
         params.put(SAML2AssertionValidationParameters.CLOCK_SKEW, clockSkew);
         params.put(SAML2AssertionValidationParameters.COND_VALID_AUDIENCES, Set.of(registration.getEntityId()));
         params.put(SAML2AssertionValidationParameters.SC_VALID_RECIPIENTS, Set.of(registration.getAssertionConsumerServiceLocation()));
+        // The assertion's own Issuer must be the IdP we asked (Spring checks only the Response's). Without this
+        // parameter OpenSAML also skips the check with a warning at every sign-on (spring-security#10263).
+        params.put(SAML2AssertionValidationParameters.VALID_ISSUERS, Set.of(registration.getAssertingPartyMetadata().getEntityId()));
         params.put(SAML2AssertionValidationParameters.SIGNATURE_REQUIRED, false);
         params.put(SAML2AssertionValidationParameters.SC_CHECK_ADDRESS, false);
         if (request != null && request.getId() != null) {

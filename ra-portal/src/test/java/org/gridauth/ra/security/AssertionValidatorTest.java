@@ -115,6 +115,16 @@ class AssertionValidatorTest {
     }
 
     @Test
+    @DisplayName("R-RA-1: an assertion issued by another IdP than the one asked is refused")
+    void wrongIssuer() {
+        Assertion assertion = good();
+        assertion.getIssuer().setValue("https://other-idp.test/idp/shibboleth");
+        Saml2ResponseValidatorResult result = check(assertion);
+        assertThat(result.hasErrors()).isTrue();
+        assertThat(result.getErrors().iterator().next().getDescription()).contains("refused");
+    }
+
+    @Test
     @DisplayName("R-RA-1: an assertion addressed to another recipient (ACS) is refused")
     void wrongRecipient() {
         Instant later = Instant.now().plusSeconds(300);
