@@ -1,11 +1,13 @@
 package org.gridauth.gsi.credential;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.security.Provider;
 import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -82,6 +84,27 @@ public final class Pem {
         certificate.getIssuerX500Principal();
         certificate.getNotBefore();
         certificate.getNotAfter();
+        return certificate;
+    }
+
+    /**
+     * One DER certificate as a peer sent it, fully read ({@link #readable}): the one place where Bouncy Castle's
+     * factory meets outside bytes, so that every unchecked failure of it (and an empty input, for which it returns
+     * null) comes out as a {@link CertificateException} the caller turns into its own refusal.
+     */
+    public static X509Certificate certificateFromPeer(byte[] der) throws CertificateException {
+        X509Certificate certificate;
+        try {
+            certificate = (X509Certificate) CertificateFactory.getInstance("X.509", BC).generateCertificate(new ByteArrayInputStream(der));
+            if (certificate != null) {
+                readable(certificate);
+            }
+        } catch (RuntimeException e) {
+            throw new CertificateException("not a readable X.509 certificate", e);
+        }
+        if (certificate == null) {
+            throw new CertificateException("no certificate in " + der.length + " bytes");
+        }
         return certificate;
     }
 

@@ -1,9 +1,7 @@
 package org.gridauth.gsi.gss;
 
-import java.io.ByteArrayInputStream;
 import java.security.PublicKey;
 import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,16 +30,9 @@ final class DelegatedProxy {
     static Credential accept(byte[] der, DelegationRequest request, List<X509Certificate> initiatorChain, ChainValidator validator) {
         X509Certificate certificate;
         try {
-            certificate = (X509Certificate) CertificateFactory.getInstance("X.509", Pem.BC).generateCertificate(new ByteArrayInputStream(der));
-            if (certificate != null) {
-                Pem.readable(certificate);
-            }
-        } catch (CertificateException | RuntimeException e) {
-            // Bouncy Castle also throws unchecked exceptions, some only when a name, a time or the key is first read
+            certificate = Pem.certificateFromPeer(der);
+        } catch (CertificateException e) {
             throw new GridAuthException(GsiError.GSS_DELEGATION_FAILED, e, "the delegated certificate is not a readable X.509 certificate");
-        }
-        if (certificate == null) {
-            throw new GridAuthException(GsiError.GSS_DELEGATION_FAILED, "the delegated certificate is empty");
         }
         PublicKey key = certificate.getPublicKey();
         // null: a key algorithm Bouncy Castle does not know, which cannot be the RSA key we asked for

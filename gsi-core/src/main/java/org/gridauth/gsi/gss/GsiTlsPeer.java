@@ -1,9 +1,7 @@
 package org.gridauth.gsi.gss;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -127,12 +125,10 @@ sealed interface GsiTlsPeer {
             return chain;
         }
         try {
-            CertificateFactory factory = CertificateFactory.getInstance("X.509", Pem.BC);
             for (TlsCertificate c : certificate.getCertificateList()) {
-                chain.add(Pem.readable((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(c.getEncoded()))));
+                chain.add(Pem.certificateFromPeer(c.getEncoded()));
             }
-        } catch (CertificateException | RuntimeException e) {
-            // a peer's name, time or key that Bouncy Castle refuses only when it is read (see Pem.readable)
+        } catch (CertificateException e) {
             throw new TlsFatalAlert(AlertDescription.bad_certificate, e);
         }
         return chain;

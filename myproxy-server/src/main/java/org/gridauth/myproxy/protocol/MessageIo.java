@@ -118,10 +118,8 @@ public final class MessageIo {
         for (int i = 0; i < count; i++) {
             byte[] der = readDer(in, limit);
             try {
-                chain.add(Pem.readable((X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509", Pem.BC)
-                        .generateCertificate(new java.io.ByteArrayInputStream(der))));
-            } catch (CertificateException | RuntimeException e) {
-                // Bouncy Castle refuses some names, times and keys only when they are read, and unchecked
+                chain.add(Pem.certificateFromPeer(der));
+            } catch (CertificateException e) {
                 throw new ProtocolException("certificate " + (i + 1) + " of the chain is not a valid X.509 certificate");
             }
         }

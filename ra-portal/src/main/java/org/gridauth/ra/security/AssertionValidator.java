@@ -34,8 +34,9 @@ import org.springframework.security.saml2.provider.service.registration.RelyingP
  * {@link SAML20AssertionValidator} constructor OpenSAML 4.0.1 has: Spring 6.5 calls a six-argument one that only
  * exists in OpenSAML 4.1+, which fails with NoSuchMethodError at the first sign-on (../shared/notes/saml.md).
  *
- * <p>Checked here: issuer (the IdP of the registration), audience (our entityID), bearer subject confirmation with recipient (our ACS), InResponseTo (the
- * AuthnRequest we sent), NotBefore/NotOnOrAfter of the confirmation and of the conditions with the clock skew.
+ * <p>Checked here: issuer (the IdP of the registration), audience (our entityID), bearer subject confirmation with
+ * recipient (our ACS), InResponseTo (the AuthnRequest we sent), NotBefore/NotOnOrAfter of the confirmation and of the
+ * conditions with the clock skew.
  * The signature is verified before this runs by Spring's own signature validator (OpenSamlOperations against the
  * IdP's metadata keys), which does not use this constructor; so signature checking is switched off here only.
  */

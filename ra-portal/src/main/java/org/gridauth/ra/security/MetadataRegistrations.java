@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 
 import org.slf4j.Logger;
@@ -74,10 +75,10 @@ public final class MetadataRegistrations implements IterableRelyingPartyRegistra
      * The HTTP metadata locations when their metadata could not be fetched yet (a lookup now finds no IdP), else
      * empty. Only the remote ones are named: the page shows them to anyone, and file paths are the operator's business.
      */
-    public java.util.Optional<String> unavailable() {
+    public Optional<String> unavailable() {
         return load() == null
-                ? java.util.Optional.of(String.join(", ", locations.stream().filter(MetadataRegistrations::remote).toList()))
-                : java.util.Optional.empty();
+                ? Optional.of(String.join(", ", locations.stream().filter(MetadataRegistrations::remote).toList()))
+                : Optional.empty();
     }
 
     @Override
