@@ -99,6 +99,14 @@ public final class CaBenchmark {
     private static final String BATCHES = System.getenv().getOrDefault("CA_BENCH_BATCH", "100,500");
     private static final int[] BATCH_SIZES = Arrays.stream(BATCHES.split(",")).mapToInt(b -> Integer.parseInt(b.trim())).toArray();
     private static final int[] CRL_SIZES = {10_000, 100_000, 1_000_000};
+    /**
+     * The longest warm-up of a rate point (CA_BENCH_WARMUP seconds). A point's warm-up runs its own work until the
+     * JIT is quiet, so that the measured seconds are steady state: with a warm-up of a fixed 1,000 certificates, C2
+     * still compiled for 16% of the machine's CPU during the measured batch point (async-profiler, 2026-11-24).
+     */
+    private static final Duration WARM_UP_MAX = Duration.ofSeconds(Long.parseLong(System.getenv().getOrDefault("CA_BENCH_WARMUP", "45")));
+    /** JIT compilation time per 5-s warm-up slice under which the JIT counts as quiet (1% of one core). */
+    private static final long QUIET_JIT_MS = 50;
     /** Databases the issuance points run on: h2 (file, as the CA opens it) and/or postgres (127.0.0.1:5432, database test). */
     private static final String DATABASES = System.getenv().getOrDefault("CA_BENCH_DB", "h2,postgres");
 
@@ -134,13 +142,15 @@ public final class CaBenchmark {
         raws.add(rawSignatures(caKey, point, 2 * THREADS));
         System.out.printf(Locale.ROOT, "raw: %.1f signatures/s (2 threads), %.1f (4 threads)%n", raws.get(0).perSecond(), raws.get(1).perSecond());
         List<DbResult> databases = new ArrayList<>();
+        Csrs csrs = new Csrs();
         for (String db : DATABASES.split(",")) {
-            RateResult[] both = issuances(dir, db.trim(), caKey, clock, raws.get(0).perSecond(), point);
+            RateResult[] both = issuances(dir, db.trim(), caKey, clock, raws.get(0).perSecond(), point, csrs);
             databases.add(new DbResult(db.trim(), both[0], both[1], Arrays.copyOfRange(both, 2, both.length)));
             DbResult r = databases.get(databases.size() - 1);
             for (int b = 0; b < BATCH_SIZES.length; b++) {
-                System.out.printf(Locale.ROOT, "%s batched issuance (%d per request): %.1f certificates/s errors %d p50 %.1f p99 %.1f ms per batch%n",
-                        r.name(), BATCH_SIZES[b], r.batched()[b].perSecond(), r.batched()[b].errors(), r.batched()[b].p50(), r.batched()[b].p99());
+                System.out.printf(Locale.ROOT, "%s batched issuance (%d per request): %.1f certificates/s errors %d p50 %.1f p99 %.1f ms per batch; CPU ms/item %s%n",
+                        r.name(), BATCH_SIZES[b], r.batched()[b].perSecond(), r.batched()[b].errors(), r.batched()[b].p50(), r.batched()[b].p99(),
+                        cpu(r.batched()[b]));
             }
             System.out.printf(Locale.ROOT, "%s direct issuance: %.1f/s errors %d p50 %.1f p99 %.1f ms%n", r.name(), r.direct().perSecond(),
                     r.direct().errors(), r.direct().p50(), r.direct().p99());
@@ -194,9 +204,19 @@ public final class CaBenchmark {
     // Rates
 
     /** Throughput and latency of one timed point. */
-    record RateResult(long successes, long errors, double seconds, double p50, double p99) {
+    record RateResult(long successes, long errors, double seconds, double p50, double p99, Cpu cpu) {
         double perSecond() {
             return successes / seconds;
+        }
+
+        /** This JVM's CPU time (every thread: GC, compiler, native token calls) per success, ms. */
+        double jvmMsPerItem() {
+            return cpu.jvmNanos() / 1e6 / successes;
+        }
+
+        /** CPU time of the whole machine (every core, every process, e.g. PostgreSQL's server) per success, ms. */
+        double machineMsPerItem() {
+            return cpu.machineBusyMs() / successes;
         }
     }
 
@@ -227,7 +247,7 @@ public final class CaBenchmark {
      * (kept-alive mutual-TLS connection), one POST /v1/issue per certificate, pre-made CSRs (one shared client key,
      * a distinct HPCI-ID each, so the client's key generation is not measured).
      */
-    private static RateResult[] issuances(Path dir, String db, CaKey caKey, Clock clock, double rawRate, Duration duration) throws Exception {
+    private static RateResult[] issuances(Path dir, String db, CaKey caKey, Clock clock, double rawRate, Duration duration, Csrs csrs) throws Exception {
         TestPki pki = TestPki.create(Files.createDirectories(dir.resolve("pki")));
         Credential ra = pki.issue(CertificateProfiles.service(), GridDn.fromOpenSsl(TestPki.ORGANISATION + "/CN=ra.example.org"),
                 List.of("ra.example.org"));
@@ -249,17 +269,18 @@ public final class CaBenchmark {
                 audit, service, 4, clock)) {
             URI issue = URI.create("https://localhost:" + server.port() + "/v1/issue");
             SSLContext tls = clientTls(ra, pki.ca().certificate());
-            KeyPair key = TestPki.newKey();
-            // Warm-up long enough for C2 to finish the hot paths (with 150 per thread it still compiled at 30% of a core).
-            int warmUp = 600;
+            // Enough for the longest warm-up at a quarter of the raw rate (one certificate per request reaches less than
+            // a fifth of it), then for the point itself.
+            int warmUp = (int) Math.ceil(rawRate * 0.25 * WARM_UP_MAX.toSeconds() / THREADS);
             int perThread = (int) Math.min(3_000, Math.ceil(rawRate * duration.toSeconds() * 1.2 / THREADS) + 50);
             System.out.printf(Locale.ROOT, "making %d CSRs%n", THREADS * (perThread + warmUp));
             List<List<String>> bodies = new ArrayList<>();
             for (int t = 0; t < THREADS; t++) {
+                int thread = t;
+                List<String> pems = csrs.pems(perThread + warmUp, i -> "Bench User b" + thread + "x" + i);
                 List<String> mine = new ArrayList<>(perThread + warmUp);
                 for (int i = 0; i < perThread + warmUp; i++) {
-                    String hpciId = "b" + t + "x" + i;
-                    mine.add(issueBody(String.format(Locale.ROOT, "bench-%s-%d-%08d", db, t, i), csrPem(key, "Bench User " + hpciId), hpciId));
+                    mine.add(issueBody(String.format(Locale.ROOT, "bench-%s-%d-%08d", db, t, i), pems.get(i), "b" + t + "x" + i));
                 }
                 bodies.add(mine);
             }
@@ -270,12 +291,14 @@ public final class CaBenchmark {
             }
             int[] next = new int[THREADS];
             // Warm-up: the JIT, the TLS connections, the database pages.
-            timed(Duration.ofSeconds(60), (t, deadline, latencies) -> {
-                for (; next[t] < warmUp; next[t]++) {
-                    post(clients[t], issue, bodies.get(t).get(next[t]));
+            warmUp("one certificate per request", (t, deadline, latencies) -> {
+                long ok = 0;
+                for (; System.nanoTime() < deadline && next[t] < warmUp; next[t]++) {
+                    ok += post(clients[t], issue, bodies.get(t).get(next[t])) ? 1 : 0;
                 }
-                return new long[] {warmUp, 0};
+                return new long[] {ok, 0};
             });
+            Arrays.fill(next, warmUp);
             RateResult link = timed(duration, (t, deadline, latencies) -> {
                 long ok = 0;
                 long errors = 0;
@@ -297,30 +320,32 @@ public final class CaBenchmark {
                 return new long[] {ok, errors};
             });
             // The same issuance without the link (no TLS, HTTP, JSON, idempotency log): IssuanceService called in-process.
-            List<List<byte[]>> csrs = new ArrayList<>();
+            int directWarmUp = (int) Math.ceil(rawRate * 0.5 * WARM_UP_MAX.toSeconds() / THREADS);
+            System.out.printf(Locale.ROOT, "making %d CSRs%n", THREADS * (perThread + directWarmUp));
+            List<List<byte[]>> ders = new ArrayList<>();
             for (int t = 0; t < THREADS; t++) {
-                List<byte[]> mine = new ArrayList<>(perThread);
-                for (int i = 0; i < perThread; i++) {
-                    mine.add(csrDer(key, "Direct User d" + t + "x" + i));
-                }
-                csrs.add(mine);
+                int thread = t;
+                ders.add(csrs.ders(perThread + directWarmUp, i -> "Direct User d" + thread + "x" + i));
             }
             int[] done = new int[THREADS];
-            RateResult direct = timed(duration, (t, deadline, latencies) -> {
+            java.util.function.IntFunction<Worker> directUpTo = limit -> (t, deadline, latencies) -> {
                 long ok = 0;
-                while (System.nanoTime() < deadline && done[t] < perThread) {
+                while (System.nanoTime() < deadline && done[t] < limit) {
                     int i = done[t]++;
                     long start = System.nanoTime();
-                    issuance.issue(new org.gridauth.ca.policy.IssueOrder(TestPki.ORGANISATION + "/CN=ra.example.org", "client", csrs.get(t).get(i),
+                    issuance.issue(new org.gridauth.ca.policy.IssueOrder(TestPki.ORGANISATION + "/CN=ra.example.org", "client", ders.get(t).get(i),
                             "d" + t + "x" + i, null));
                     latencies.add(System.nanoTime() - start);
                     ok++;
                 }
                 return new long[] {ok, 0};
-            });
+            };
+            warmUp("in-process issuance", directUpTo.apply(directWarmUp));
+            Arrays.fill(done, directWarmUp);
+            RateResult direct = timed(duration, directUpTo.apply(directWarmUp + perThread));
             List<RateResult> out = new ArrayList<>(List.of(link, direct));
             for (int size : BATCH_SIZES) {
-                out.add(batches(clients, URI.create("https://localhost:" + server.port() + "/v1/issue-batch"), key, rawRate, duration, size));
+                out.add(batches(clients, URI.create("https://localhost:" + server.port() + "/v1/issue-batch"), csrs, rawRate, duration, size));
             }
             return out.toArray(new RateResult[0]);
         }
@@ -331,18 +356,19 @@ public final class CaBenchmark {
      * connections, each posting batches of {@code batch} requests (distinct request IDs and HPCI-IDs); the rate
      * counts certificates received, the latencies are per batch.
      */
-    private static RateResult batches(HttpClient[] clients, URI uri, KeyPair key, double rawRate, Duration duration, int batch) throws Exception {
-        int warmUp = Math.max(2, 1_000 / batch);
+    private static RateResult batches(HttpClient[] clients, URI uri, Csrs csrs, double rawRate, Duration duration, int batch) throws Exception {
+        // Enough batches for the longest warm-up at 60% of the raw rate, then for the point itself.
+        int warmUp = (int) Math.ceil(rawRate * 0.6 * WARM_UP_MAX.toSeconds() / THREADS / batch);
         int perThread = (int) Math.ceil(rawRate * duration.toSeconds() * 1.1 / THREADS / batch) + warmUp;
         System.out.printf(Locale.ROOT, "making %d CSRs for batches of %d%n", THREADS * perThread * batch, batch);
         List<List<String>> bodies = new ArrayList<>();
         for (int t = 0; t < THREADS; t++) {
             int thread = t;
+            List<String> pems = csrs.pems(perThread * batch, i -> "Batch User m" + batch + "t" + thread + "x" + i);
             String[] items = new String[perThread * batch];
-            java.util.stream.IntStream.range(0, items.length).parallel().forEach(i -> {
-                String hpciId = "m" + batch + "t" + thread + "x" + i;
-                items[i] = issueBody(String.format(Locale.ROOT, "batch-%d-%d-%08d", batch, thread, i), csrPem(key, "Batch User " + hpciId), hpciId);
-            });
+            for (int i = 0; i < items.length; i++) {
+                items[i] = issueBody(String.format(Locale.ROOT, "batch-%d-%d-%08d", batch, thread, i), pems.get(i), "m" + batch + "t" + thread + "x" + i);
+            }
             List<String> mine = new ArrayList<>(perThread);
             for (int b = 0; b < perThread; b++) {
                 mine.add("{\"requests\":[" + String.join(",", Arrays.asList(items).subList(b * batch, (b + 1) * batch)) + "]}");
@@ -350,12 +376,16 @@ public final class CaBenchmark {
             bodies.add(mine);
         }
         int[] next = new int[THREADS];
-        timed(Duration.ofSeconds(60), (t, deadline, latencies) -> {
-            for (; next[t] < warmUp; next[t]++) {
-                postBatch(clients[t], uri, bodies.get(t).get(next[t]), batch);
+        warmUp("batches of " + batch, (t, deadline, latencies) -> {
+            long ok = 0;
+            for (; System.nanoTime() < deadline && next[t] < warmUp; next[t]++) {
+                ok += postBatch(clients[t], uri, bodies.get(t).get(next[t]), batch);
             }
-            return new long[] {warmUp, 0};
+            return new long[] {ok, 0};
         });
+        Arrays.fill(next, warmUp);
+        // Marks the measured window in the output (a profiler can be attached for exactly this point).
+        System.out.printf(Locale.ROOT, "measuring batches of %d from %s%n", batch, java.time.Instant.now());
         return timed(duration, (t, deadline, latencies) -> {
             long ok = 0;
             long errors = 0;
@@ -417,12 +447,32 @@ public final class CaBenchmark {
         }
     }
 
-    private static String csrPem(KeyPair key, String commonName) {
-        {
-            byte[] der = csrDer(key, commonName);
-            return "-----BEGIN CERTIFICATE REQUEST-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-                    + "\n-----END CERTIFICATE REQUEST-----\n";
+    /**
+     * The RA clients' CSRs: one client key, a CSR per common name, made on all cores and kept, so that the points on
+     * the second database reuse the first's (the same names; each database issues them once).
+     */
+    static final class Csrs {
+        private final KeyPair key = TestPki.newKey();
+        private final java.util.concurrent.ConcurrentHashMap<String, String> pems = new java.util.concurrent.ConcurrentHashMap<>();
+
+        /** PEM CSRs for the common names {@code name.apply(i)}, i = 0 .. n-1, in that order. */
+        List<String> pems(int n, java.util.function.IntFunction<String> name) {
+            String[] out = new String[n];
+            java.util.stream.IntStream.range(0, n).parallel().forEach(i -> out[i] = pems.computeIfAbsent(name.apply(i), cn -> csrPem(key, cn)));
+            return Arrays.asList(out);
         }
+
+        List<byte[]> ders(int n, java.util.function.IntFunction<String> name) {
+            byte[][] out = new byte[n][];
+            java.util.stream.IntStream.range(0, n).parallel().forEach(i -> out[i] = csrDer(key, name.apply(i)));
+            return Arrays.asList(out);
+        }
+    }
+
+    private static String csrPem(KeyPair key, String commonName) {
+        byte[] der = csrDer(key, commonName);
+        return "-----BEGIN CERTIFICATE REQUEST-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+                + "\n-----END CERTIFICATE REQUEST-----\n";
     }
 
     private static CaPolicy policy() {
@@ -461,6 +511,7 @@ public final class CaBenchmark {
         try {
             List<List<Long>> latencies = new ArrayList<>();
             List<Future<long[]>> futures = new ArrayList<>();
+            long[] cpuStart = Cpu.mark();
             long start = System.nanoTime();
             long deadline = start + duration.toNanos();
             for (int t = 0; t < threads; t++) {
@@ -477,10 +528,64 @@ public final class CaBenchmark {
                 errors += r[1];
             }
             double seconds = (System.nanoTime() - start) / 1e9;
+            Cpu cpu = Cpu.since(cpuStart);
             long[] all = latencies.stream().flatMap(List::stream).mapToLong(Long::longValue).sorted().toArray();
-            return new RateResult(ok, errors, seconds, percentile(all, 0.50), percentile(all, 0.99));
+            return new RateResult(ok, errors, seconds, percentile(all, 0.50), percentile(all, 0.99), cpu);
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /**
+     * CPU spent during one point: the JVM's (all its threads) and the machine's (busy time of all cores, from
+     * /proc/stat), so that a point's cost per item can be compared with a raw signature's, and idle cores show.
+     */
+    record Cpu(long jvmNanos, double machineBusyMs, double machineBusyFraction, long jitMs) {
+        private static final com.sun.management.OperatingSystemMXBean OS =
+                (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        /** USER_HZ: the unit of /proc/stat on Linux. */
+        private static final double TICK_MS = 10.0;
+
+        static long[] mark() throws IOException {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long total = 0;
+            for (int i = 1; i < Math.min(f.length, 9); i++) { // user nice system idle iowait irq softirq steal
+                total += Long.parseLong(f[i]);
+            }
+            long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
+            return new long[] {OS.getProcessCpuTime(), total - idle, total,
+                java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime()};
+        }
+
+        static Cpu since(long[] start) throws IOException {
+            long[] end = mark();
+            long busy = end[1] - start[1];
+            long total = end[2] - start[2];
+            return new Cpu(end[0] - start[0], busy * TICK_MS, total == 0 ? 0 : (double) busy / total, end[3] - start[3]);
+        }
+    }
+
+    /**
+     * Runs a point's work in 5-s slices until a slice (the second or later) compiled for less than QUIET_JIT_MS, the
+     * worker has nothing left, or WARM_UP_MAX has passed; says which.
+     */
+    private static void warmUp(String point, Worker worker) throws Exception {
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        long start = System.nanoTime();
+        for (int slice = 1; ; slice++) {
+            long compiledBefore = jit.getTotalCompilationTime();
+            RateResult done = timed(Duration.ofSeconds(5), worker);
+            long compiled = jit.getTotalCompilationTime() - compiledBefore;
+            long seconds = Math.round((System.nanoTime() - start) / 1e9);
+            if (slice >= 2 && compiled < QUIET_JIT_MS) {
+                System.out.printf(Locale.ROOT, "warm-up of %s: the JIT is quiet after %d s (%d ms compiling in the last 5 s)%n", point, seconds, compiled);
+                return;
+            }
+            if (done.successes() == 0 || System.nanoTime() - start >= WARM_UP_MAX.toNanos()) {
+                System.out.printf(Locale.ROOT, "warm-up of %s: ended after %d s with the JIT still compiling (%d ms in the last 5 s)%n", point, seconds,
+                        compiled);
+                return;
+            }
         }
     }
 
@@ -695,8 +800,9 @@ public final class CaBenchmark {
         s.append("Command: `flock /tmp/gridauth-build.lock benchmarks/run-ca-benchmark.sh ").append(point.toSeconds()).append(' ').append(largest)
                 .append("`").append(BATCHES.equals("100,500") ? "" : " with CA_BENCH_BATCH=" + BATCHES)
                 .append(DATABASES.equals("h2,postgres") ? "" : " CA_BENCH_DB=" + DATABASES)
-                .append(" (").append(point.toSeconds()).append(" s per rate point after warm-up (600 issuances per client thread, "
-                        + "then at least 1,000 certificates per thread in batches of each size); "
+                .append(" (").append(point.toSeconds()).append(" s per rate point after a warm-up that runs the point's own work until the JIT has compiled for "
+                        + "less than 50 ms in 5 s (at most ").append(WARM_UP_MAX.toSeconds()).append(" s; the last column shows the JIT's time "
+                        + "during each point); "
                         + "everything in one JVM on this 2-core machine: SoftHSM2 token, RA link server and the 2 RA client threads, "
                         + "so the client's TLS, HTTP and JSON work is paid from the same 2 cores; one token, key made by the key ceremony; "
                         + "H2 file database opened as the CA opens it (pooled connections, every commit written through to the "
@@ -705,22 +811,23 @@ public final class CaBenchmark {
                         + "(the CA signs a batch on the request's thread and a worker per core, two batches at a time), before and "
                         + "after the issuance points; ratios use the highest of the four).\n\n");
         double rawBest = raws.stream().mapToDouble(RateResult::perSecond).max().orElseThrow();
-        s.append("| measurement | threads | rate /s | errors | p50 / p99 ms |\n|---|---|---|---|---|\n");
+        s.append("| measurement | threads | rate /s | errors | p50 / p99 ms | CPU ms per item: this JVM / machine (machine busy); JIT compiling during the point |\n|---|---|---|---|---|---|\n");
         String[] rawNames = {"before", "before", "after", "after"};
         int[] rawThreads = {THREADS, 2 * THREADS, THREADS, 2 * THREADS};
         for (int i = 0; i < raws.size(); i++) {
             RateResult raw = raws.get(i);
-            s.append(String.format(Locale.ROOT, "| raw RSA-2048 signatures (SunPKCS11, CaKey signer: one session per thread, cached key handle), %s | %d | %.1f | 0 | %.2f / %.2f |%n",
-                    rawNames[i], rawThreads[i], raw.perSecond(), raw.p50(), raw.p99()));
+            s.append(String.format(Locale.ROOT, "| raw RSA-2048 signatures (SunPKCS11, CaKey signer: one session per thread, cached key handle), %s | %d | %.1f | 0 | %.2f / %.2f | %s |%n",
+                    rawNames[i], rawThreads[i], raw.perSecond(), raw.p50(), raw.p99(), cpu(raw)));
         }
         for (DbResult db : databases) {
-            s.append(String.format(Locale.ROOT, "| %s: RA->CA issuances (POST /v1/issue over mutual TLS, keep-alive; policy, database commit, audit record) | %d | %.1f | %d | %.2f / %.2f |%n",
-                    db.name(), THREADS, db.single().perSecond(), db.single().errors(), db.single().p50(), db.single().p99()));
-            s.append(String.format(Locale.ROOT, "| %s: the same issuances in-process (IssuanceService.issue: policy, database commit, audit record; no TLS, HTTP, JSON) | %d | %.1f | %d | %.2f / %.2f |%n",
-                    db.name(), THREADS, db.direct().perSecond(), db.direct().errors(), db.direct().p50(), db.direct().p99()));
+            s.append(String.format(Locale.ROOT, "| %s: RA->CA issuances (POST /v1/issue over mutual TLS, keep-alive; policy, database commit, audit record) | %d | %.1f | %d | %.2f / %.2f | %s |%n",
+                    db.name(), THREADS, db.single().perSecond(), db.single().errors(), db.single().p50(), db.single().p99(), cpu(db.single())));
+            s.append(String.format(Locale.ROOT, "| %s: the same issuances in-process (IssuanceService.issue: policy, database commit, audit record; no TLS, HTTP, JSON) | %d | %.1f | %d | %.2f / %.2f | %s |%n",
+                    db.name(), THREADS, db.direct().perSecond(), db.direct().errors(), db.direct().p50(), db.direct().p99(), cpu(db.direct())));
             for (int b = 0; b < BATCH_SIZES.length; b++) {
-                s.append(String.format(Locale.ROOT, "| %s: RA->CA issuances in batches (POST /v1/issue-batch, %d per request; rate = certificates/s, latency per batch) | %d | %.1f | %d | %.2f / %.2f |%n",
-                        db.name(), BATCH_SIZES[b], THREADS, db.batched()[b].perSecond(), db.batched()[b].errors(), db.batched()[b].p50(), db.batched()[b].p99()));
+                s.append(String.format(Locale.ROOT, "| %s: RA->CA issuances in batches (POST /v1/issue-batch, %d per request; rate = certificates/s, latency per batch) | %d | %.1f | %d | %.2f / %.2f | %s |%n",
+                        db.name(), BATCH_SIZES[b], THREADS, db.batched()[b].perSecond(), db.batched()[b].errors(), db.batched()[b].p50(), db.batched()[b].p99(),
+                        cpu(db.batched()[b])));
             }
         }
         s.append(String.format(Locale.ROOT, "%nIssuances / raw signatures (%.1f/s; target >= 0.7):", rawBest));
@@ -750,6 +857,11 @@ public final class CaBenchmark {
                     r.opensslSeconds(), r.ratio(), r.gridauthBytes(), r.opensslBytes(), r.opensslEntries(), r.readSeconds(), r.makeSeconds()));
         }
         append(results, s);
+    }
+
+    private static String cpu(RateResult r) {
+        return String.format(Locale.ROOT, "%.3f / %.3f (%.0f%%); JIT %,d ms", r.jvmMsPerItem(), r.machineMsPerItem(), 100 * r.cpu().machineBusyFraction(),
+                r.cpu().jitMs());
     }
 
     /** Appends the section: earlier runs' sections stay as they were written. */

@@ -52,7 +52,10 @@ public final class SignerPool {
 
             @Override
             public byte[] getSignature() {
-                return sign(data.toByteArray());
+                // Reusable, as Bouncy Castle's own signers are: the next signature starts from empty data.
+                byte[] signature = sign(data.toByteArray());
+                data.reset();
+                return signature;
             }
         };
     }
