@@ -448,8 +448,8 @@ public final class CaBenchmark {
     }
 
     /**
-     * The RA clients' CSRs: one client key, a CSR per common name, made on all cores and kept, so that the points on
-     * the second database reuse the first's (the same names; each database issues them once).
+     * The RA clients' CSRs: one client key, a CSR per common name, made on all cores; the PEM ones are kept, so that
+     * the RA-link points on the second database reuse the first's (the same names; each database issues them once).
      */
     static final class Csrs {
         private final KeyPair key = TestPki.newKey();
@@ -462,6 +462,7 @@ public final class CaBenchmark {
             return Arrays.asList(out);
         }
 
+        /** DER CSRs for the in-process point, made on all cores (not kept: each database's point makes its own). */
         List<byte[]> ders(int n, java.util.function.IntFunction<String> name) {
             byte[][] out = new byte[n][];
             java.util.stream.IntStream.range(0, n).parallel().forEach(i -> out[i] = csrDer(key, name.apply(i)));

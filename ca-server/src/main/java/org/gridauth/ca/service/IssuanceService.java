@@ -174,23 +174,11 @@ public final class IssuanceService {
         }
         SignedCertificate[] certificates = new SignedCertificate[n];
         RuntimeException[] failures = new RuntimeException[n];
-        // Each thread signs its share with its own token session and checks those signatures together (CertificateMaker.signAll).
-        inStripes(toSign, stripe -> {
-            List<IssuanceRequest> requests = new ArrayList<>(stripe.size());
-            for (int i : stripe) {
-                requests.add(request(decisions[i], serials[i]));
-            }
-            List<CertificateMaker.Signing> results;
+        onAllCores(toSign, i -> {
             try {
-                results = maker.signAll(requests, caKey.certificate(), caKey::signer);
+                certificates[i] = sign(decisions[i], serials[i]);
             } catch (RuntimeException e) {
-                stripe.forEach(i -> failures[i] = e);
-                return;
-            }
-            for (int k = 0; k < stripe.size(); k++) {
-                int i = stripe.get(k);
-                certificates[i] = results.get(k).certificate();
-                failures[i] = results.get(k).error();
+                failures[i] = e;
             }
         });
         List<Integer> signed = new ArrayList<>();
@@ -246,20 +234,21 @@ public final class IssuanceService {
      * workers the rest (each thread keeps its own token session). Blocks without spinning until all are done.
      */
     private void onAllCores(List<Integer> indexes, IntConsumer work) {
-        inStripes(indexes, stripe -> stripe.forEach(work::accept));
-    }
-
-    /** {@link #onAllCores} for work that takes its thread's whole share at once (every stripe-th index, in order). */
-    private void inStripes(List<Integer> indexes, java.util.function.Consumer<List<Integer>> work) {
         int stripes = Math.min(CORES, indexes.size());
         List<Future<?>> others = new ArrayList<>(stripes);
         for (int stripe = 1; stripe < stripes; stripe++) {
-            List<Integer> share = stripe(indexes, stripe, stripes);
-            others.add(batchWorkers.submit(() -> work.accept(share)));
+            int first = stripe;
+            others.add(batchWorkers.submit(() -> {
+                for (int k = first; k < indexes.size(); k += stripes) {
+                    work.accept(indexes.get(k));
+                }
+            }));
         }
         RuntimeException failure = null;
         try {
-            work.accept(stripe(indexes, 0, Math.max(1, stripes)));
+            for (int k = 0; k < indexes.size(); k += Math.max(1, stripes)) {
+                work.accept(indexes.get(k));
+            }
         } catch (RuntimeException e) {
             failure = e;
         }
@@ -282,23 +271,12 @@ public final class IssuanceService {
         }
     }
 
-    private static List<Integer> stripe(List<Integer> indexes, int first, int stripes) {
-        List<Integer> share = new ArrayList<>(indexes.size() / stripes + 1);
-        for (int k = first; k < indexes.size(); k += stripes) {
-            share.add(indexes.get(k));
-        }
-        return share;
-    }
-
     private SignedCertificate sign(IssuanceDecision decision, BigInteger serial) {
-        return maker.sign(request(decision, serial), caKey.certificate(), caKey.signer());
-    }
-
-    private IssuanceRequest request(IssuanceDecision decision, BigInteger serial) {
-        return IssuanceRequest.of(decision.certificate(), decision.subject(), decision.publicKey(), serial)
+        IssuanceRequest request = IssuanceRequest.of(decision.certificate(), decision.subject(), decision.publicKey(), serial)
                 .withDnsNames(decision.dnsNames())
                 .withLinks(caPolicy.crl(), caPolicy.ocsp(), caPolicy.caIssuers())
                 .withPolicies(caPolicy.policyOids());
+        return maker.sign(request, caKey.certificate(), caKey.signer());
     }
 
     private static AuditEvent issueEvent(IssueOrder order, IssuanceDecision decision, BigInteger serial, SignedCertificate certificate) {

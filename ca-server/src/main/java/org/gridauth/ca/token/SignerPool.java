@@ -52,10 +52,12 @@ public final class SignerPool {
 
             @Override
             public byte[] getSignature() {
-                // Reusable, as Bouncy Castle's own signers are: the next signature starts from empty data.
-                byte[] signature = sign(data.toByteArray());
-                data.reset();
-                return signature;
+                // Reusable, as Bouncy Castle's own signers are: the next signature starts from empty data, also after a failure.
+                try {
+                    return sign(data.toByteArray());
+                } finally {
+                    data.reset();
+                }
             }
         };
     }

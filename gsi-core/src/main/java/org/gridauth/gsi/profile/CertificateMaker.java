@@ -8,10 +8,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.Date;
-import java.util.List;
-import java.util.function.Supplier;
 
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1Integer;
@@ -20,7 +17,6 @@ import org.bouncycastle.asn1.DERBitString;
 import org.bouncycastle.asn1.DERSequence;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.AccessDescription;
-import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
 import org.bouncycastle.asn1.x509.BasicConstraints;
@@ -74,7 +70,8 @@ public final class CertificateMaker {
      * {@value #SERIAL_RANDOM_BITS} bits from the CSPRNG. The time prefix makes one CA's serials grow with time, so
      * that its database appends new serials at the end of their index instead of rewriting a page at a random place
      * of it for every certificate; the random part keeps them unpredictable (the defence against chosen-prefix
-     * collisions that random serials are for) and unique.
+     * collisions that random serials are for). Uniqueness is the CA database's (its primary key; a taken serial is
+     * drawn again).
      */
     public BigInteger randomSerial() {
         return BigInteger.ONE.shiftLeft(126).or(BigInteger.valueOf(clock.millis() & 0xFFFF_FFFF_FFFFL).shiftLeft(SERIAL_RANDOM_BITS))
@@ -139,97 +136,6 @@ public final class CertificateMaker {
      */
     private SignedCertificate build(IssuanceRequest request, X500Name issuerName, PublicKey issuerKey, AuthorityKeyIdentifier aki,
                                     Instant issuerNotAfter, ContentSigner signer) {
-        Prepared prepared = prepare(request, issuerName, aki, issuerNotAfter, signer.getAlgorithmIdentifier());
-        try {
-            byte[] signature = signTbs(prepared, signer);
-            if (!verifies(issuerKey != null ? issuerKey : request.publicKey(), signer.getAlgorithmIdentifier(), prepared.tbs(), signature)) {
-                throw new java.security.SignatureException("the signer's signature does not verify with the issuer's public key");
-            }
-            return prepared.assemble(signer.getAlgorithmIdentifier(), signature);
-        } catch (java.io.IOException | OperatorCreationException | java.security.GeneralSecurityException | RuntimeException e) {
-            throw new GridAuthException(GsiError.CERTIFICATE_BUILD_FAILED, e, request.subject(), e.getMessage());
-        }
-    }
-
-    /** What became of one request of {@link #signAll}: its certificate, or the error {@link #sign} would have thrown. */
-    public record Signing(SignedCertificate certificate, GridAuthException error) {
-    }
-
-    /**
-     * {@link #sign} for many requests, each signed by a signer from {@code signers} (a CA's: one token session per thread). Each certificate is built and signed as
-     * {@link #sign} builds and signs it; then the signatures are checked together: for RSA PKCS#1 v1.5 with one
-     * public-key operation for all ({@link RsaSignatureScreen}) and one by one only when that finds a wrong one,
-     * otherwise one by one. No certificate whose signature does not verify with the issuer's key is returned.
-     *
-     * @return per request, in order
-     */
-    public List<Signing> signAll(List<IssuanceRequest> requests, X509Certificate issuer, Supplier<ContentSigner> signers) {
-        IssuerParts parts = issuerParts(issuer);
-        AlgorithmIdentifier algorithm = signers.get().getAlgorithmIdentifier();
-        Signing[] out = new Signing[requests.size()];
-        Prepared[] prepared = new Prepared[requests.size()];
-        byte[][] signatures = new byte[requests.size()][];
-        List<Integer> signed = new ArrayList<>(requests.size());
-        for (int i = 0; i < requests.size(); i++) {
-            IssuanceRequest request = requests.get(i);
-            try {
-                prepared[i] = prepare(request, parts.name(), parts.authorityKeyIdentifier(), issuer.getNotAfter().toInstant(), algorithm);
-                ContentSigner signer = signers.get();
-                if (!signer.getAlgorithmIdentifier().equals(algorithm)) {
-                    throw new IllegalStateException("the signers of one batch use different algorithms");
-                }
-                signatures[i] = signTbs(prepared[i], signer);
-                signed.add(i);
-            } catch (GridAuthException e) {
-                out[i] = new Signing(null, e);
-            } catch (java.io.IOException | RuntimeException e) {
-                out[i] = new Signing(null, new GridAuthException(GsiError.CERTIFICATE_BUILD_FAILED, e, request.subject(), e.getMessage()));
-            }
-        }
-        boolean screened = RsaSignatureScreen.of(algorithm, issuer.getPublicKey())
-                .map(screen -> screen.allValid(signed.stream().map(i -> prepared[i].tbs()).toList(), signed.stream().map(i -> signatures[i]).toList()))
-                .orElse(false);
-        for (int i : signed) {
-            IssuanceRequest request = requests.get(i);
-            try {
-                if (!screened && !verifies(issuer.getPublicKey(), algorithm, prepared[i].tbs(), signatures[i])) {
-                    throw new java.security.SignatureException("the signer's signature does not verify with the issuer's public key");
-                }
-                out[i] = new Signing(prepared[i].assemble(algorithm, signatures[i]), null);
-            } catch (java.io.IOException | OperatorCreationException | java.security.GeneralSecurityException | RuntimeException e) {
-                out[i] = new Signing(null, new GridAuthException(GsiError.CERTIFICATE_BUILD_FAILED, e, request.subject(), e.getMessage()));
-            }
-        }
-        return List.of(out);
-    }
-
-    private static boolean verifies(PublicKey key, AlgorithmIdentifier algorithm, byte[] tbs, byte[] signature)
-            throws OperatorCreationException, java.io.IOException {
-        ContentVerifier verifier = new JcaContentVerifierProviderBuilder().build(key).get(algorithm);
-        try (OutputStream out = verifier.getOutputStream()) {
-            out.write(tbs);
-        }
-        return verifier.verify(signature);
-    }
-
-    private static byte[] signTbs(Prepared prepared, ContentSigner signer) throws java.io.IOException {
-        try (OutputStream out = signer.getOutputStream()) {
-            out.write(prepared.tbs());
-        }
-        return signer.getSignature();
-    }
-
-    /** An encoded TBSCertificate and the fields of the certificate it becomes once signed. */
-    private record Prepared(byte[] tbs, BigInteger serial, GridDn subject, Instant notBefore, Instant notAfter) {
-        SignedCertificate assemble(AlgorithmIdentifier algorithm, byte[] signature) throws java.io.IOException {
-            byte[] der = certificate(tbs, algorithm.getEncoded(ASN1Encoding.DER), new DERBitString(signature).getEncoded(ASN1Encoding.DER));
-            return new SignedCertificate(der, serial, subject, notBefore, notAfter);
-        }
-    }
-
-    /** Checks the request against its profile and encodes the TBSCertificate (RFC 5280 4.1) it asks for. */
-    private Prepared prepare(IssuanceRequest request, X500Name issuerName, AuthorityKeyIdentifier aki, Instant issuerNotAfter,
-                             AlgorithmIdentifier algorithm) {
         CertificateProfile profile = request.profile();
         checkKey(request);
         if (profile.subjectAltNameRequired() && request.dnsNames().isEmpty()) {
@@ -276,18 +182,32 @@ public final class CertificateMaker {
             Time end = new Time(Date.from(notAfter));
             V3TBSCertificateGenerator tbs = new V3TBSCertificateGenerator();
             tbs.setSerialNumber(new ASN1Integer(request.serial()));
-            tbs.setSignature(algorithm);
+            tbs.setSignature(signer.getAlgorithmIdentifier());
             tbs.setIssuer(issuerName);
             tbs.setStartDate(start);
             tbs.setEndDate(end);
             tbs.setSubject(request.subject().toX500Name());
             tbs.setSubjectPublicKeyInfo(keyInfo);
             tbs.setExtensions(extensions.generate());
-            return new Prepared(tbs.generateTBSCertificate().getEncoded(ASN1Encoding.DER), request.serial(), request.subject(),
-                    start.getDate().toInstant(), end.getDate().toInstant());
+            byte[] tbsDer = tbs.generateTBSCertificate().getEncoded(ASN1Encoding.DER);
+            try (OutputStream out = signer.getOutputStream()) {
+                out.write(tbsDer);
+            }
+            byte[] signature = signer.getSignature();
+            ContentVerifier verifier = new JcaContentVerifierProviderBuilder().build(issuerKey != null ? issuerKey : request.publicKey())
+                    .get(signer.getAlgorithmIdentifier());
+            try (OutputStream out = verifier.getOutputStream()) {
+                out.write(tbsDer);
+            }
+            if (!verifier.verify(signature)) {
+                throw new java.security.SignatureException("the signer's signature does not verify with the issuer's public key");
+            }
+            byte[] der = certificate(tbsDer, signer.getAlgorithmIdentifier().getEncoded(ASN1Encoding.DER),
+                    new DERBitString(signature).getEncoded(ASN1Encoding.DER));
+            return new SignedCertificate(der, request.serial(), request.subject(), start.getDate().toInstant(), end.getDate().toInstant());
         } catch (GridAuthException e) {
             throw e;
-        } catch (java.io.IOException | java.security.GeneralSecurityException | RuntimeException e) {
+        } catch (java.io.IOException | OperatorCreationException | java.security.GeneralSecurityException | RuntimeException e) {
             throw new GridAuthException(GsiError.CERTIFICATE_BUILD_FAILED, e, request.subject(), e.getMessage());
         }
     }

@@ -167,58 +167,6 @@ class CertificateMakerTest {
     }
 
     @Test
-    @DisplayName("R-CA-1: signAll makes the certificates sign makes, each with its own result: a refusal or a faulty signature spoils only its own")
-    void signAllKeepsEachResult() throws Exception {
-        ContentSigner good = pki.caSigner();
-        int[] signatures = {0};
-        ContentSigner faultyThird = new ContentSigner() {
-            @Override
-            public AlgorithmIdentifier getAlgorithmIdentifier() {
-                return good.getAlgorithmIdentifier();
-            }
-
-            @Override
-            public OutputStream getOutputStream() {
-                return good.getOutputStream();
-            }
-
-            @Override
-            public byte[] getSignature() {
-                byte[] signature = good.getSignature();
-                if (++signatures[0] == 3) {
-                    signature[signature.length / 3] ^= 0x01;
-                }
-                return signature;
-            }
-        };
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-        generator.initialize(1024);
-        KeyPair weak = generator.generateKeyPair();
-        KeyPair key = TestPki.newKey();
-        List<IssuanceRequest> requests = new java.util.ArrayList<>();
-        for (int i = 0; i < 6; i++) {
-            requests.add(IssuanceRequest.of(CertificateProfiles.client(), GridDn.fromOpenSsl(TestPki.ORGANISATION + "/CN=Batch " + i),
-                    i == 1 ? weak.getPublic() : key.getPublic(), pki.maker().randomSerial()));
-        }
-        List<CertificateMaker.Signing> results = pki.maker().signAll(requests, pki.ca().certificate(), () -> faultyThird);
-
-        assertThat(results).hasSize(6);
-        assertThat(results.get(1).error().code()).isEqualTo(GsiError.KEY_TOO_SMALL);
-        // The weak key was refused before signing, so the third signature made belongs to request 3.
-        assertThat(results.get(3).error().code()).isEqualTo(GsiError.CERTIFICATE_BUILD_FAILED);
-        assertThat(results.get(3).error()).hasMessageContaining("does not verify");
-        for (int i : new int[] {0, 2, 4, 5}) {
-            SignedCertificate signed = results.get(i).certificate();
-            assertThat(results.get(i).error()).isNull();
-            X509Certificate parsed = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(signed.encoded()));
-            parsed.verify(pki.ca().certificate().getPublicKey());
-            assertThat(parsed.getSerialNumber()).isEqualTo(requests.get(i).serial()).isEqualTo(signed.serial());
-            assertThat(GridDn.of(parsed.getSubjectX500Principal())).isEqualTo(requests.get(i).subject());
-            lint(parsed);
-        }
-    }
-
-    @Test
     @DisplayName("R-CA-3: serials are 127 bits, grow with the issuing time and keep 78 random bits")
     void serialsGrowWithTime() {
         java.time.Instant start = Instant.parse("2026-11-24T00:00:00Z");
