@@ -2,6 +2,8 @@ package org.gridauth.benchmarks.ca;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -34,12 +36,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
+import java.util.function.IntFunction;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -290,19 +295,11 @@ public final class CaBenchmark {
                         .connectTimeout(Duration.ofSeconds(10)).build();
             }
             int[] next = new int[THREADS];
-            // Warm-up: the JIT, the TLS connections, the database pages.
-            warmUp("one certificate per request", (t, deadline, latencies) -> {
-                long ok = 0;
-                for (; System.nanoTime() < deadline && next[t] < warmUp; next[t]++) {
-                    ok += post(clients[t], issue, bodies.get(t).get(next[t])) ? 1 : 0;
-                }
-                return new long[] {ok, 0};
-            });
-            Arrays.fill(next, warmUp);
-            RateResult link = timed(duration, (t, deadline, latencies) -> {
+            // Each thread posts its next prepared body until the deadline or the index limit.
+            IntFunction<Worker> linkUpTo = limit -> (t, deadline, latencies) -> {
                 long ok = 0;
                 long errors = 0;
-                while (System.nanoTime() < deadline && next[t] < bodies.get(t).size()) {
+                while (System.nanoTime() < deadline && next[t] < limit) {
                     long start = System.nanoTime();
                     boolean success;
                     try {
@@ -318,7 +315,11 @@ public final class CaBenchmark {
                     }
                 }
                 return new long[] {ok, errors};
-            });
+            };
+            // Warm-up: the JIT, the TLS connections, the database pages.
+            warmUp("one certificate per request", linkUpTo.apply(warmUp));
+            Arrays.fill(next, warmUp);
+            RateResult link = timed(duration, linkUpTo.apply(warmUp + perThread));
             // The same issuance without the link (no TLS, HTTP, JSON, idempotency log): IssuanceService called in-process.
             int directWarmUp = (int) Math.ceil(rawRate * 0.5 * WARM_UP_MAX.toSeconds() / THREADS);
             System.out.printf(Locale.ROOT, "making %d CSRs%n", THREADS * (perThread + directWarmUp));
@@ -328,7 +329,7 @@ public final class CaBenchmark {
                 ders.add(csrs.ders(perThread + directWarmUp, i -> "Direct User d" + thread + "x" + i));
             }
             int[] done = new int[THREADS];
-            java.util.function.IntFunction<Worker> directUpTo = limit -> (t, deadline, latencies) -> {
+            IntFunction<Worker> directUpTo = limit -> (t, deadline, latencies) -> {
                 long ok = 0;
                 while (System.nanoTime() < deadline && done[t] < limit) {
                     int i = done[t]++;
@@ -376,20 +377,10 @@ public final class CaBenchmark {
             bodies.add(mine);
         }
         int[] next = new int[THREADS];
-        warmUp("batches of " + batch, (t, deadline, latencies) -> {
-            long ok = 0;
-            for (; System.nanoTime() < deadline && next[t] < warmUp; next[t]++) {
-                ok += postBatch(clients[t], uri, bodies.get(t).get(next[t]), batch);
-            }
-            return new long[] {ok, 0};
-        });
-        Arrays.fill(next, warmUp);
-        // Marks the measured window in the output (a profiler can be attached for exactly this point).
-        System.out.printf(Locale.ROOT, "measuring batches of %d from %s%n", batch, java.time.Instant.now());
-        return timed(duration, (t, deadline, latencies) -> {
+        IntFunction<Worker> batchesUpTo = limit -> (t, deadline, latencies) -> {
             long ok = 0;
             long errors = 0;
-            while (System.nanoTime() < deadline && next[t] < bodies.get(t).size()) {
+            while (System.nanoTime() < deadline && next[t] < limit) {
                 long start = System.nanoTime();
                 int issued;
                 try {
@@ -405,7 +396,12 @@ public final class CaBenchmark {
                 System.err.println("client thread " + t + " ran out of prepared batches before the deadline");
             }
             return new long[] {ok, errors};
-        });
+        };
+        warmUp("batches of " + batch, batchesUpTo.apply(warmUp));
+        Arrays.fill(next, warmUp);
+        // Marks the measured window in the output (a profiler can be attached for exactly this point).
+        System.out.printf(Locale.ROOT, "measuring batches of %d from %s%n", batch, Instant.now());
+        return timed(duration, batchesUpTo.apply(perThread));
     }
 
     /** Posts one batch; returns how many certificates came back. */
@@ -453,19 +449,19 @@ public final class CaBenchmark {
      */
     static final class Csrs {
         private final KeyPair key = TestPki.newKey();
-        private final java.util.concurrent.ConcurrentHashMap<String, String> pems = new java.util.concurrent.ConcurrentHashMap<>();
+        private final ConcurrentHashMap<String, String> pems = new ConcurrentHashMap<>();
 
         /** PEM CSRs for the common names {@code name.apply(i)}, i = 0 .. n-1, in that order. */
-        List<String> pems(int n, java.util.function.IntFunction<String> name) {
+        List<String> pems(int n, IntFunction<String> name) {
             String[] out = new String[n];
-            java.util.stream.IntStream.range(0, n).parallel().forEach(i -> out[i] = pems.computeIfAbsent(name.apply(i), cn -> csrPem(key, cn)));
+            IntStream.range(0, n).parallel().forEach(i -> out[i] = pems.computeIfAbsent(name.apply(i), cn -> csrPem(key, cn)));
             return Arrays.asList(out);
         }
 
         /** DER CSRs for the in-process point, made on all cores (not kept: each database's point makes its own). */
-        List<byte[]> ders(int n, java.util.function.IntFunction<String> name) {
+        List<byte[]> ders(int n, IntFunction<String> name) {
             byte[][] out = new byte[n][];
-            java.util.stream.IntStream.range(0, n).parallel().forEach(i -> out[i] = csrDer(key, name.apply(i)));
+            IntStream.range(0, n).parallel().forEach(i -> out[i] = csrDer(key, name.apply(i)));
             return Arrays.asList(out);
         }
     }
@@ -512,7 +508,7 @@ public final class CaBenchmark {
         try {
             List<List<Long>> latencies = new ArrayList<>();
             List<Future<long[]>> futures = new ArrayList<>();
-            long[] cpuStart = Cpu.mark();
+            Cpu.Mark cpuStart = Cpu.mark();
             long start = System.nanoTime();
             long deadline = start + duration.toNanos();
             for (int t = 0; t < threads; t++) {
@@ -543,26 +539,29 @@ public final class CaBenchmark {
      */
     record Cpu(long jvmNanos, double machineBusyMs, double machineBusyFraction, long jitMs) {
         private static final com.sun.management.OperatingSystemMXBean OS =
-                (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         /** USER_HZ: the unit of /proc/stat on Linux. */
         private static final double TICK_MS = 10.0;
 
-        static long[] mark() throws IOException {
+        /** The counters at one moment: this JVM's CPU ns, the machine's busy and total ticks, the JIT's ms. */
+        record Mark(long jvmNanos, long machineBusyTicks, long machineTicks, long jitMs) {
+        }
+
+        static Mark mark() throws IOException {
             String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
             long total = 0;
             for (int i = 1; i < Math.min(f.length, 9); i++) { // user nice system idle iowait irq softirq steal
                 total += Long.parseLong(f[i]);
             }
             long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
-            return new long[] {OS.getProcessCpuTime(), total - idle, total,
-                java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime()};
+            return new Mark(OS.getProcessCpuTime(), total - idle, total, ManagementFactory.getCompilationMXBean().getTotalCompilationTime());
         }
 
-        static Cpu since(long[] start) throws IOException {
-            long[] end = mark();
-            long busy = end[1] - start[1];
-            long total = end[2] - start[2];
-            return new Cpu(end[0] - start[0], busy * TICK_MS, total == 0 ? 0 : (double) busy / total, end[3] - start[3]);
+        static Cpu since(Mark start) throws IOException {
+            Mark end = mark();
+            long busy = end.machineBusyTicks() - start.machineBusyTicks();
+            long total = end.machineTicks() - start.machineTicks();
+            return new Cpu(end.jvmNanos() - start.jvmNanos(), busy * TICK_MS, total == 0 ? 0 : (double) busy / total, end.jitMs() - start.jitMs());
         }
     }
 
@@ -571,7 +570,7 @@ public final class CaBenchmark {
      * worker has nothing left, or WARM_UP_MAX has passed; says which.
      */
     private static void warmUp(String point, Worker worker) throws Exception {
-        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         long start = System.nanoTime();
         for (int slice = 1; ; slice++) {
             long compiledBefore = jit.getTotalCompilationTime();
@@ -802,7 +801,7 @@ public final class CaBenchmark {
                 .append("`").append(BATCHES.equals("100,500") ? "" : " with CA_BENCH_BATCH=" + BATCHES)
                 .append(DATABASES.equals("h2,postgres") ? "" : " CA_BENCH_DB=" + DATABASES)
                 .append(" (").append(point.toSeconds()).append(" s per rate point after a warm-up that runs the point's own work until the JIT has compiled for "
-                        + "less than 50 ms in 5 s (at most ").append(WARM_UP_MAX.toSeconds()).append(" s; the last column shows the JIT's time "
+                        + "less than ").append(QUIET_JIT_MS).append(" ms in 5 s (at most ").append(WARM_UP_MAX.toSeconds()).append(" s; the last column shows the JIT's time "
                         + "during each point); "
                         + "everything in one JVM on this 2-core machine: SoftHSM2 token, RA link server and the 2 RA client threads, "
                         + "so the client's TLS, HTTP and JSON work is paid from the same 2 cores; one token, key made by the key ceremony; "

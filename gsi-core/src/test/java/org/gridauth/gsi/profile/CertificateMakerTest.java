@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.OutputStream;
+import java.math.BigInteger;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,8 +18,10 @@ import java.time.Instant;
 import java.time.Period;
 import java.time.ZoneOffset;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.Extension;
@@ -29,6 +32,7 @@ import org.gridauth.gsi.dn.GridDn;
 import org.gridauth.gsi.error.GridAuthException;
 import org.gridauth.gsi.error.GsiError;
 import org.gridauth.gsi.testing.GridTools;
+import org.gridauth.gsi.testing.MutableClock;
 import org.gridauth.gsi.testing.TestPki;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -169,51 +173,29 @@ class CertificateMakerTest {
     @Test
     @DisplayName("R-CA-3: serials are 127 bits, grow with the issuing time and keep 78 random bits")
     void serialsGrowWithTime() {
-        java.time.Instant start = Instant.parse("2026-11-24T00:00:00Z");
+        Instant start = Instant.parse("2026-11-24T00:00:00Z");
         MutableClock clock = new MutableClock(start);
         CertificateMaker maker = new CertificateMaker(clock);
-        java.util.Set<java.math.BigInteger> seen = new java.util.HashSet<>();
-        java.math.BigInteger previous = java.math.BigInteger.ZERO;
+        Set<BigInteger> seen = new HashSet<>();
+        BigInteger previous = BigInteger.ZERO;
         for (int i = 0; i < 200; i++) {
-            clock.now = start.plusMillis(i);
-            java.math.BigInteger serial = maker.randomSerial();
+            clock.set(start.plusMillis(i));
+            BigInteger serial = maker.randomSerial();
             assertThat(serial.bitLength()).isEqualTo(127);
-            assertThat(serial.shiftRight(CertificateMaker.SERIAL_RANDOM_BITS).clearBit(48).longValue()).isEqualTo(clock.now.toEpochMilli());
+            assertThat(serial.shiftRight(CertificateMaker.SERIAL_RANDOM_BITS).clearBit(48).longValue()).isEqualTo(clock.millis());
             assertThat(serial).isGreaterThan(previous);
             assertThat(seen.add(serial)).isTrue();
             previous = serial;
         }
         // Within one millisecond the order is random: the low 78 bits differ between draws.
-        java.util.Set<java.math.BigInteger> sameMillisecond = new java.util.HashSet<>();
+        BigInteger randomPart = BigInteger.ONE.shiftLeft(CertificateMaker.SERIAL_RANDOM_BITS).subtract(BigInteger.ONE);
+        Set<BigInteger> sameMillisecond = new HashSet<>();
         for (int i = 0; i < 100; i++) {
-            sameMillisecond.add(maker.randomSerial().and(java.math.BigInteger.ONE.shiftLeft(CertificateMaker.SERIAL_RANDOM_BITS).subtract(java.math.BigInteger.ONE)));
+            sameMillisecond.add(maker.randomSerial().and(randomPart));
         }
         assertThat(sameMillisecond).hasSize(100);
     }
 
-    /** A clock the test moves. */
-    private static final class MutableClock extends java.time.Clock {
-        Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public java.time.Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     @Test
     @DisplayName("R-CA-3: a key below the profile minimum, a host without DNS name and a non-CA issuer are refused")
