@@ -3,6 +3,7 @@ package org.gridauth.ca.service;
 import java.math.BigInteger;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.cert.X509Certificate;
 import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,6 +33,7 @@ import org.gridauth.gsi.error.GridAuthException;
 import org.gridauth.gsi.profile.CertificateMaker;
 import org.gridauth.gsi.profile.IssuanceRequest;
 import org.gridauth.gsi.profile.SignedCertificate;
+import org.gridauth.gsi.profile.TbsCertificate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -174,13 +176,7 @@ public final class IssuanceService {
         }
         SignedCertificate[] certificates = new SignedCertificate[n];
         RuntimeException[] failures = new RuntimeException[n];
-        onAllCores(toSign, i -> {
-            try {
-                certificates[i] = sign(decisions[i], serials[i]);
-            } catch (RuntimeException e) {
-                failures[i] = e;
-            }
-        });
+        signAll(decisions, serials, toSign, certificates, failures);
         List<Integer> signed = new ArrayList<>();
         for (int i : toSign) {
             if (failures[i] != null) {
@@ -272,11 +268,56 @@ public final class IssuanceService {
     }
 
     private SignedCertificate sign(IssuanceDecision decision, BigInteger serial) {
-        IssuanceRequest request = IssuanceRequest.of(decision.certificate(), decision.subject(), decision.publicKey(), serial)
+        return maker.sign(request(decision, serial), caKey.certificate(), caKey.signer());
+    }
+
+    private IssuanceRequest request(IssuanceDecision decision, BigInteger serial) {
+        return IssuanceRequest.of(decision.certificate(), decision.subject(), decision.publicKey(), serial)
                 .withDnsNames(decision.dnsNames())
                 .withLinks(caPolicy.crl(), caPolicy.ocsp(), caPolicy.caIssuers())
                 .withPolicies(caPolicy.policyOids());
-        return maker.sign(request, caKey.certificate(), caKey.signer());
+    }
+
+    /**
+     * Signs a batch in three passes over all cores: every certificate is prepared, then each thread has the token
+     * sign its share back to back, then every signature is checked and its certificate assembled. Signing in one run
+     * keeps the token's code and data in the core's caches: interleaved with the Java work around it, a SoftHSM2
+     * signature cost about 0.68 ms against 0.59 ms in a loop of signatures alone, and the three passes issued about
+     * 3% more certificates per second than one pass (benchmarks/RESULTS.md).
+     *
+     * <p>Fills, for each index of {@code which}, either {@code certificates} or {@code failures}.
+     */
+    private void signAll(IssuanceDecision[] decisions, BigInteger[] serials, List<Integer> which, SignedCertificate[] certificates,
+                         RuntimeException[] failures) {
+        int n = decisions.length;
+        TbsCertificate[] prepared = new TbsCertificate[n];
+        byte[][] signatures = new byte[n][];
+        X509Certificate issuer = caKey.certificate();
+        onAllCores(which, i -> {
+            try {
+                prepared[i] = maker.prepare(request(decisions[i], serials[i]), issuer, caKey.signer().getAlgorithmIdentifier());
+            } catch (RuntimeException e) {
+                failures[i] = e;
+            }
+        });
+        onAllCores(which, i -> {
+            if (failures[i] == null) {
+                try {
+                    signatures[i] = prepared[i].signWith(caKey.signer());
+                } catch (RuntimeException e) {
+                    failures[i] = e;
+                }
+            }
+        });
+        onAllCores(which, i -> {
+            if (failures[i] == null) {
+                try {
+                    certificates[i] = maker.complete(prepared[i], signatures[i]);
+                } catch (RuntimeException e) {
+                    failures[i] = e;
+                }
+            }
+        });
     }
 
     private static AuditEvent issueEvent(IssueOrder order, IssuanceDecision decision, BigInteger serial, SignedCertificate certificate) {

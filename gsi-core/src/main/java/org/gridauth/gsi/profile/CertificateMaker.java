@@ -17,6 +17,7 @@ import org.bouncycastle.asn1.DERBitString;
 import org.bouncycastle.asn1.DERSequence;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.AccessDescription;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
 import org.bouncycastle.asn1.x509.BasicConstraints;
@@ -62,6 +63,7 @@ public final class CertificateMaker {
         this(clock, new SecureRandom());
     }
 
+
     /** Random bits of a serial: well above the 64 bits of entropy CA/B and IGTF profiles ask for. */
     static final int SERIAL_RANDOM_BITS = 78;
 
@@ -83,7 +85,8 @@ public final class CertificateMaker {
         if (!request.profile().isCa()) {
             throw new GridAuthException(GsiError.PROFILE_INVALID, request.profile().name(), "only a CA profile can be self-signed");
         }
-        return build(request, request.subject().toX500Name(), null, null, null, signer).toX509Certificate();
+        TbsCertificate tbs = prepare(request, request.subject().toX500Name(), null, null, null, signer.getAlgorithmIdentifier());
+        return complete(tbs, tbs.signWith(signer)).toX509Certificate();
     }
 
     /** A certificate signed by the issuer's key (through {@code signer}). */
@@ -96,8 +99,20 @@ public final class CertificateMaker {
      * CA records. The same checks, the same certificate, the issuer's signature verified the same way.
      */
     public SignedCertificate sign(IssuanceRequest request, X509Certificate issuer, ContentSigner signer) {
+        TbsCertificate tbs = prepare(request, issuer, signer.getAlgorithmIdentifier());
+        return complete(tbs, tbs.signWith(signer));
+    }
+
+    /**
+     * The first of {@link #sign}'s three steps: checks the request against its profile and the issuer, builds the
+     * TBSCertificate and encodes it once, for {@link TbsCertificate#signWith} and then {@link #complete}.
+     *
+     * @param signatureAlgorithm the algorithm the issuer's signer will use (encoded in the certificate)
+     */
+    public TbsCertificate prepare(IssuanceRequest request, X509Certificate issuer, AlgorithmIdentifier signatureAlgorithm) {
         IssuerParts parts = issuerParts(issuer);
-        return build(request, parts.name(), issuer.getPublicKey(), parts.authorityKeyIdentifier(), issuer.getNotAfter().toInstant(), signer);
+        return prepare(request, parts.name(), issuer.getPublicKey(), parts.authorityKeyIdentifier(), issuer.getNotAfter().toInstant(),
+                signatureAlgorithm);
     }
 
     /** What every certificate of one issuer shares, worked out once per issuer certificate (a CA issues thousands). */
@@ -125,17 +140,15 @@ public final class CertificateMaker {
     }
 
     /**
-     * Builds the TBSCertificate, encodes it once, has {@code signer} sign those bytes, checks the signature with the
-     * issuer's public key over the same bytes and assembles the DER of the certificate around them. Nothing is parsed
-     * back: the previous version (X509v3CertificateBuilder, then JcaX509CertificateConverter, then
-     * X509Certificate.verify) re-encoded the TBS twice and parsed the whole certificate once per issuance.
+     * Builds the TBSCertificate and encodes it once; {@link #complete} checks the signature over exactly these bytes
+     * and assembles the DER of the certificate around them. Nothing is parsed back: the previous version
+     * (X509v3CertificateBuilder, then JcaX509CertificateConverter, then X509Certificate.verify) re-encoded the TBS
+     * twice and parsed the whole certificate once per issuance.
      *
-     * <p>Every signature is verified before the certificate leaves: a faulty signature from an HSM (a CRT fault in
-     * an RSA token) would otherwise be handed out, and one such signature on a known message is enough to factor the
-     * modulus (Boneh-DeMillo-Lipton; Lenstra). The public operation costs a few percent of the private one.
+     * @param issuerKey null for a self-signed certificate (the subject's key verifies it)
      */
-    private SignedCertificate build(IssuanceRequest request, X500Name issuerName, PublicKey issuerKey, AuthorityKeyIdentifier aki,
-                                    Instant issuerNotAfter, ContentSigner signer) {
+    private TbsCertificate prepare(IssuanceRequest request, X500Name issuerName, PublicKey issuerKey, AuthorityKeyIdentifier aki,
+                                   Instant issuerNotAfter, AlgorithmIdentifier signatureAlgorithm) {
         CertificateProfile profile = request.profile();
         checkKey(request);
         if (profile.subjectAltNameRequired() && request.dnsNames().isEmpty()) {
@@ -182,31 +195,41 @@ public final class CertificateMaker {
             Time end = new Time(Date.from(notAfter));
             V3TBSCertificateGenerator tbs = new V3TBSCertificateGenerator();
             tbs.setSerialNumber(new ASN1Integer(request.serial()));
-            tbs.setSignature(signer.getAlgorithmIdentifier());
+            tbs.setSignature(signatureAlgorithm);
             tbs.setIssuer(issuerName);
             tbs.setStartDate(start);
             tbs.setEndDate(end);
             tbs.setSubject(request.subject().toX500Name());
             tbs.setSubjectPublicKeyInfo(keyInfo);
             tbs.setExtensions(extensions.generate());
-            byte[] tbsDer = tbs.generateTBSCertificate().getEncoded(ASN1Encoding.DER);
-            try (OutputStream out = signer.getOutputStream()) {
-                out.write(tbsDer);
-            }
-            byte[] signature = signer.getSignature();
-            ContentVerifier verifier = new JcaContentVerifierProviderBuilder().build(issuerKey != null ? issuerKey : request.publicKey())
-                    .get(signer.getAlgorithmIdentifier());
+            return new TbsCertificate(tbs.generateTBSCertificate().getEncoded(ASN1Encoding.DER), request, signatureAlgorithm,
+                    issuerKey != null ? issuerKey : request.publicKey(), start.getDate().toInstant(), end.getDate().toInstant());
+        } catch (java.io.IOException | java.security.GeneralSecurityException | RuntimeException e) {
+            throw new GridAuthException(GsiError.CERTIFICATE_BUILD_FAILED, e, request.subject(), e.getMessage());
+        }
+    }
+
+    /**
+     * The last of {@link #sign}'s steps: checks {@code signature} over the prepared TBSCertificate with the issuer's
+     * public key and assembles the certificate's DER.
+     *
+     * <p>Every signature is verified before the certificate leaves: a faulty signature from an HSM (a CRT fault in
+     * an RSA token) would otherwise be handed out, and one such signature on a known message is enough to factor the
+     * modulus (Boneh-DeMillo-Lipton; Lenstra). Each signature is checked on its own: checking a batch's product at once
+     * would let two faulty signatures cancel out.
+     */
+    public SignedCertificate complete(TbsCertificate tbs, byte[] signature) {
+        IssuanceRequest request = tbs.request();
+        try {
+            ContentVerifier verifier = new JcaContentVerifierProviderBuilder().build(tbs.verifyingKey()).get(tbs.algorithm());
             try (OutputStream out = verifier.getOutputStream()) {
-                out.write(tbsDer);
+                out.write(tbs.der());
             }
             if (!verifier.verify(signature)) {
                 throw new java.security.SignatureException("the signer's signature does not verify with the issuer's public key");
             }
-            byte[] der = certificate(tbsDer, signer.getAlgorithmIdentifier().getEncoded(ASN1Encoding.DER),
-                    new DERBitString(signature).getEncoded(ASN1Encoding.DER));
-            return new SignedCertificate(der, request.serial(), request.subject(), start.getDate().toInstant(), end.getDate().toInstant());
-        } catch (GridAuthException e) {
-            throw e;
+            byte[] der = certificate(tbs.der(), tbs.algorithm().getEncoded(ASN1Encoding.DER), new DERBitString(signature).getEncoded(ASN1Encoding.DER));
+            return new SignedCertificate(der, request.serial(), request.subject(), tbs.notBefore(), tbs.notAfter());
         } catch (java.io.IOException | OperatorCreationException | java.security.GeneralSecurityException | RuntimeException e) {
             throw new GridAuthException(GsiError.CERTIFICATE_BUILD_FAILED, e, request.subject(), e.getMessage());
         }

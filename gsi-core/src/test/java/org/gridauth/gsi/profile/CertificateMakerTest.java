@@ -171,6 +171,42 @@ class CertificateMakerTest {
     }
 
     @Test
+    @DisplayName("R-CA-1: prepare, signWith and complete make the certificate sign() makes; a signature of another certificate is refused")
+    void threeSteps() throws Exception {
+        KeyPair key = TestPki.newKey();
+        IssuanceRequest first = IssuanceRequest.of(CertificateProfiles.client(), GridDn.fromOpenSsl(TestPki.ORGANISATION + "/CN=First"),
+                key.getPublic(), pki.maker().randomSerial()).withNotBefore(Instant.parse("2026-01-01T00:00:00Z"));
+        IssuanceRequest second = IssuanceRequest.of(CertificateProfiles.client(), GridDn.fromOpenSsl(TestPki.ORGANISATION + "/CN=Second"),
+                key.getPublic(), pki.maker().randomSerial()).withNotBefore(Instant.parse("2026-01-01T00:00:00Z"));
+        ContentSigner signer = pki.caSigner();
+        TbsCertificate one = pki.maker().prepare(first, pki.ca().certificate(), signer.getAlgorithmIdentifier());
+        TbsCertificate two = pki.maker().prepare(second, pki.ca().certificate(), signer.getAlgorithmIdentifier());
+        byte[] signatureOfOne = one.signWith(signer);
+        byte[] signatureOfTwo = two.signWith(signer);
+
+        SignedCertificate made = pki.maker().complete(one, signatureOfOne);
+        // PKCS#1 v1.5 signatures are deterministic: the same TBS gives the same DER as the one-call path.
+        assertThat(made.encoded()).isEqualTo(pki.maker().sign(first, pki.ca().certificate(), pki.caSigner()).encoded());
+        made.toX509Certificate().verify(pki.ca().certificate().getPublicKey());
+        assertThatThrownBy(() -> pki.maker().complete(two, signatureOfOne))
+                .isInstanceOfSatisfying(GridAuthException.class, e -> assertThat(e.code()).isEqualTo(GsiError.CERTIFICATE_BUILD_FAILED))
+                .hasMessageContaining("does not verify");
+        assertThat(pki.maker().complete(two, signatureOfTwo).subject()).isEqualTo(second.subject());
+    }
+
+    @Test
+    @DisplayName("R-CA-1: a prepared certificate is signed only with the algorithm encoded in it")
+    void signerAlgorithmMustMatch() {
+        KeyPair key = TestPki.newKey();
+        TbsCertificate tbs = pki.maker().prepare(IssuanceRequest.of(CertificateProfiles.client(), GridDn.fromOpenSsl(TestPki.ORGANISATION + "/CN=Other"),
+                key.getPublic(), pki.maker().randomSerial()), pki.ca().certificate(), pki.caSigner().getAlgorithmIdentifier());
+        ContentSigner sha512 = Signers.software(pki.ca().privateKey(), "SHA512withRSA");
+        assertThatThrownBy(() -> tbs.signWith(sha512))
+                .isInstanceOfSatisfying(GridAuthException.class, e -> assertThat(e.code()).isEqualTo(GsiError.CERTIFICATE_BUILD_FAILED))
+                .hasMessageContaining("is not the prepared");
+    }
+
+    @Test
     @DisplayName("R-CA-3: serials are 127 bits, grow with the issuing time and keep 78 random bits")
     void serialsGrowWithTime() {
         Instant start = Instant.parse("2026-11-24T00:00:00Z");
