@@ -293,9 +293,10 @@ public final class IssuanceService {
         TbsCertificate[] prepared = new TbsCertificate[n];
         byte[][] signatures = new byte[n][];
         X509Certificate issuer = caKey.certificate();
+        var algorithm = caKey.signer().getAlgorithmIdentifier();
         onAllCores(which, i -> {
             try {
-                prepared[i] = maker.prepare(request(decisions[i], serials[i]), issuer, caKey.signer().getAlgorithmIdentifier());
+                prepared[i] = maker.prepare(request(decisions[i], serials[i]), issuer, algorithm);
             } catch (RuntimeException e) {
                 failures[i] = e;
             }

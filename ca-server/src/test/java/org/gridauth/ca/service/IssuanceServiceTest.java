@@ -27,6 +27,8 @@ import org.gridauth.ca.store.CaDatabase;
 import org.gridauth.ca.store.CertificateStatus;
 import org.gridauth.ca.store.JdbcAuditTrail;
 import org.gridauth.ca.store.JdbcCertificateStore;
+import org.gridauth.ca.token.CaKey;
+import org.bouncycastle.operator.ContentSigner;
 import org.gridauth.gsi.testing.MutableClock;
 import org.gridauth.gsi.testing.TestDatabases;
 import org.gridauth.gsi.credential.Pem;
@@ -151,6 +153,87 @@ class IssuanceServiceTest {
         assertThat(req.exitCode()).as(req.all()).isZero();
         X509Certificate host = service.issue(new IssueOrder(RA, "host", Files.readAllBytes(csr), null, null)).certificate();
         assertThat(host.getSubjectAlternativeNames().stream().map(l -> String.valueOf(l.get(1))).toList()).containsExactly("grid03.example.org");
+    }
+
+    @Test
+    @DisplayName("R-CA-1: in a batch, a certificate whose token signature does not verify is never issued and its serial is abandoned; the others are issued")
+    void batchWithOneFaultySignature() {
+        byte[] marker = "Hanako Faulty".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        CaKey faulty = new CaKey() {
+            @Override
+            public X509Certificate certificate() {
+                return ca.key().certificate();
+            }
+
+            @Override
+            public ContentSigner signer() {
+                ContentSigner token = ca.key().signer();
+                java.io.ByteArrayOutputStream seen = new java.io.ByteArrayOutputStream();
+                return new ContentSigner() {
+                    @Override
+                    public org.bouncycastle.asn1.x509.AlgorithmIdentifier getAlgorithmIdentifier() {
+                        return token.getAlgorithmIdentifier();
+                    }
+
+                    @Override
+                    public java.io.OutputStream getOutputStream() {
+                        return new org.bouncycastle.util.io.TeeOutputStream(token.getOutputStream(), seen);
+                    }
+
+                    @Override
+                    public byte[] getSignature() {
+                        byte[] signature = token.getSignature();
+                        if (indexOf(seen.toByteArray(), marker) >= 0) {
+                            signature[signature.length / 2] ^= 0x10; // what a CRT fault in the token would hand back
+                        }
+                        return signature;
+                    }
+                };
+            }
+
+            @Override
+            public String description() {
+                return "token with a fault for one subject";
+            }
+        };
+        IssuanceService withFault = new IssuanceService(faulty, HsmTestCa.policy(), store, audit, new CertificateMaker(clock));
+        List<IssueOrder> orders = List.of(
+                new IssueOrder(RA, "client", HsmTestCa.csr(userKey, HsmTestCa.ORGANISATION + "/OU=Users/CN=Taro Yamada hpci000101", List.of()), "hpci000101", null),
+                new IssueOrder(RA, "client", HsmTestCa.csr(userKey, HsmTestCa.ORGANISATION + "/OU=Users/CN=Hanako Faulty hpci000102", List.of()), "hpci000102", null),
+                new IssueOrder(RA, "client", HsmTestCa.csr(userKey, HsmTestCa.ORGANISATION + "/OU=Users/CN=Jiro Suzuki hpci000103", List.of()), "hpci000103", null));
+
+        List<IssuanceService.Outcome> outcomes = withFault.issueBatch(orders);
+
+        assertThat(outcomes.get(0).issued()).isNotNull();
+        assertThat(outcomes.get(2).issued()).isNotNull();
+        assertThat(outcomes.get(1).issued()).isNull();
+        assertThat(outcomes.get(1).error().getMessage()).startsWith("GA-CA-026").contains("does not verify");
+        for (int i : new int[] {0, 2}) {
+            X509Certificate issued = outcomes.get(i).issued().certificate();
+            assertThat(store.find(issued.getSerialNumber()).orElseThrow().status()).isEqualTo(CertificateStatus.VALID);
+        }
+        // The faulty one's serial was reserved, then abandoned and audited; no certificate was recorded for it.
+        List<AuditRecord> failed = audit.read(1, 100).stream().filter(r -> r.type().equals("ISSUE_FAILED")).toList();
+        assertThat(failed).hasSize(1);
+        assertThat(failed.get(0).subject()).contains("Hanako Faulty");
+        java.util.regex.Matcher serialText = java.util.regex.Pattern.compile("serial=([0-9A-Fa-f]+)").matcher(failed.get(0).details());
+        assertThat(serialText.find()).isTrue();
+        java.math.BigInteger serial = new java.math.BigInteger(serialText.group(1), 16);
+        assertThat(outcomes.get(1).error().getMessage()).contains(serialText.group(1));
+        assertThat(store.find(serial).orElseThrow().status()).isEqualTo(CertificateStatus.ABANDONED);
+    }
+
+    private static int indexOf(byte[] data, byte[] part) {
+        outer:
+        for (int i = 0; i + part.length <= data.length; i++) {
+            for (int k = 0; k < part.length; k++) {
+                if (data[i + k] != part[k]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     @Test

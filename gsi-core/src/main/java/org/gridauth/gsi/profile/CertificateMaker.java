@@ -63,7 +63,6 @@ public final class CertificateMaker {
         this(clock, new SecureRandom());
     }
 
-
     /** Random bits of a serial: well above the 64 bits of entropy CA/B and IGTF profiles ask for. */
     static final int SERIAL_RANDOM_BITS = 78;
 
@@ -204,6 +203,8 @@ public final class CertificateMaker {
             tbs.setExtensions(extensions.generate());
             return new TbsCertificate(tbs.generateTBSCertificate().getEncoded(ASN1Encoding.DER), request, signatureAlgorithm,
                     issuerKey != null ? issuerKey : request.publicKey(), start.getDate().toInstant(), end.getDate().toInstant());
+        } catch (GridAuthException e) {
+            throw e;
         } catch (java.io.IOException | java.security.GeneralSecurityException | RuntimeException e) {
             throw new GridAuthException(GsiError.CERTIFICATE_BUILD_FAILED, e, request.subject(), e.getMessage());
         }
@@ -230,6 +231,8 @@ public final class CertificateMaker {
             }
             byte[] der = certificate(tbs.der(), tbs.algorithm().getEncoded(ASN1Encoding.DER), new DERBitString(signature).getEncoded(ASN1Encoding.DER));
             return new SignedCertificate(der, request.serial(), request.subject(), tbs.notBefore(), tbs.notAfter());
+        } catch (GridAuthException e) {
+            throw e;
         } catch (java.io.IOException | OperatorCreationException | java.security.GeneralSecurityException | RuntimeException e) {
             throw new GridAuthException(GsiError.CERTIFICATE_BUILD_FAILED, e, request.subject(), e.getMessage());
         }

@@ -40,20 +40,25 @@ public final class TbsCertificate {
     /**
      * Has {@code signer} sign the encoded TBSCertificate; the signature is checked by {@link CertificateMaker#complete}.
      *
-     * @throws GridAuthException GA-GSI certificate build failure if the signer's algorithm is not the one encoded in
-     *                           the certificate, or the signer fails
+     * @throws GridAuthException the signer's own (a token's signing failure, for one) unchanged; otherwise GA-GSI
+     *                           certificate build failure, if the signer's algorithm is not the one encoded in the
+     *                           certificate or the signer fails in another way
      */
     public byte[] signWith(ContentSigner signer) {
         if (!algorithm.equals(signer.getAlgorithmIdentifier())) {
             throw new GridAuthException(GsiError.CERTIFICATE_BUILD_FAILED, request.subject(),
                     "the signer's algorithm " + signer.getAlgorithmIdentifier().getAlgorithm() + " is not the prepared " + algorithm.getAlgorithm());
         }
-        try (OutputStream out = signer.getOutputStream()) {
-            out.write(der);
-        } catch (IOException e) {
+        try {
+            try (OutputStream out = signer.getOutputStream()) {
+                out.write(der);
+            }
+            return signer.getSignature();
+        } catch (GridAuthException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
             throw new GridAuthException(GsiError.CERTIFICATE_BUILD_FAILED, e, request.subject(), e.getMessage());
         }
-        return signer.getSignature();
     }
 
     byte[] der() {

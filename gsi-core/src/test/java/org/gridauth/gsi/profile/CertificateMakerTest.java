@@ -207,6 +207,36 @@ class CertificateMakerTest {
     }
 
     @Test
+    @DisplayName("R-CA-1: a signer that fails gives a certificate build failure naming the subject; its own GridAuthException passes unchanged")
+    void signerFailure() {
+        ContentSigner good = pki.caSigner();
+        java.util.function.Function<RuntimeException, ContentSigner> failingWith = failure -> new ContentSigner() {
+            @Override
+            public AlgorithmIdentifier getAlgorithmIdentifier() {
+                return good.getAlgorithmIdentifier();
+            }
+
+            @Override
+            public OutputStream getOutputStream() {
+                return good.getOutputStream();
+            }
+
+            @Override
+            public byte[] getSignature() {
+                throw failure;
+            }
+        };
+        KeyPair key = TestPki.newKey();
+        IssuanceRequest request = IssuanceRequest.of(CertificateProfiles.client(), GridDn.fromOpenSsl(TestPki.ORGANISATION + "/CN=Broken Token"),
+                key.getPublic(), pki.maker().randomSerial());
+        assertThatThrownBy(() -> pki.maker().sign(request, pki.ca().certificate(), failingWith.apply(new IllegalStateException("token gone"))))
+                .isInstanceOfSatisfying(GridAuthException.class, e -> assertThat(e.code()).isEqualTo(GsiError.CERTIFICATE_BUILD_FAILED))
+                .hasMessageContaining("Broken Token").hasMessageContaining("token gone");
+        GridAuthException own = new GridAuthException(GsiError.PROFILE_INVALID, "x", "y");
+        assertThatThrownBy(() -> pki.maker().sign(request, pki.ca().certificate(), failingWith.apply(own))).isSameAs(own);
+    }
+
+    @Test
     @DisplayName("R-CA-3: serials are 127 bits, grow with the issuing time and keep 78 random bits")
     void serialsGrowWithTime() {
         Instant start = Instant.parse("2026-11-24T00:00:00Z");
