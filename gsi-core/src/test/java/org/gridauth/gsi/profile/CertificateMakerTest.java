@@ -144,25 +144,10 @@ class CertificateMakerTest {
     @Test
     @DisplayName("R-CA-1: a signature that does not verify with the issuer's key (an HSM fault) never becomes a certificate")
     void faultySignatureRefused() {
-        ContentSigner good = pki.caSigner();
-        ContentSigner faulty = new ContentSigner() {
-            @Override
-            public AlgorithmIdentifier getAlgorithmIdentifier() {
-                return good.getAlgorithmIdentifier();
-            }
-
-            @Override
-            public OutputStream getOutputStream() {
-                return good.getOutputStream();
-            }
-
-            @Override
-            public byte[] getSignature() {
-                byte[] signature = good.getSignature();
-                signature[signature.length / 2] ^= 0x10;
-                return signature;
-            }
-        };
+        ContentSigner faulty = signerChanging(pki.caSigner(), signature -> {
+            signature[signature.length / 2] ^= 0x10;
+            return signature;
+        });
         KeyPair key = TestPki.newKey();
         assertThatThrownBy(() -> pki.maker().sign(IssuanceRequest.of(CertificateProfiles.client(), GridDn.fromOpenSsl(TestPki.ORGANISATION + "/CN=Faulty"),
                 key.getPublic(), pki.maker().randomSerial()), pki.ca().certificate(), faulty))
@@ -209,23 +194,9 @@ class CertificateMakerTest {
     @Test
     @DisplayName("R-CA-1: a signer that fails gives a certificate build failure naming the subject; its own GridAuthException passes unchanged")
     void signerFailure() {
-        ContentSigner good = pki.caSigner();
-        java.util.function.Function<RuntimeException, ContentSigner> failingWith = failure -> new ContentSigner() {
-            @Override
-            public AlgorithmIdentifier getAlgorithmIdentifier() {
-                return good.getAlgorithmIdentifier();
-            }
-
-            @Override
-            public OutputStream getOutputStream() {
-                return good.getOutputStream();
-            }
-
-            @Override
-            public byte[] getSignature() {
-                throw failure;
-            }
-        };
+        java.util.function.Function<RuntimeException, ContentSigner> failingWith = failure -> signerChanging(pki.caSigner(), signature -> {
+            throw failure;
+        });
         KeyPair key = TestPki.newKey();
         IssuanceRequest request = IssuanceRequest.of(CertificateProfiles.client(), GridDn.fromOpenSsl(TestPki.ORGANISATION + "/CN=Broken Token"),
                 key.getPublic(), pki.maker().randomSerial());
@@ -234,6 +205,26 @@ class CertificateMakerTest {
                 .hasMessageContaining("Broken Token").hasMessageContaining("token gone");
         GridAuthException own = new GridAuthException(GsiError.PROFILE_INVALID, "x", "y");
         assertThatThrownBy(() -> pki.maker().sign(request, pki.ca().certificate(), failingWith.apply(own))).isSameAs(own);
+    }
+
+    /** {@code base}, with {@code change} applied to each signature it makes: a faulty or failing token. */
+    private static ContentSigner signerChanging(ContentSigner base, java.util.function.UnaryOperator<byte[]> change) {
+        return new ContentSigner() {
+            @Override
+            public AlgorithmIdentifier getAlgorithmIdentifier() {
+                return base.getAlgorithmIdentifier();
+            }
+
+            @Override
+            public OutputStream getOutputStream() {
+                return base.getOutputStream();
+            }
+
+            @Override
+            public byte[] getSignature() {
+                return change.apply(base.getSignature());
+            }
+        };
     }
 
     @Test
