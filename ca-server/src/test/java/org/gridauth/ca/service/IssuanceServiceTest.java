@@ -34,6 +34,7 @@ import org.gridauth.gsi.testing.TestDatabases;
 import org.gridauth.gsi.credential.Pem;
 import org.gridauth.gsi.error.GridAuthException;
 import org.gridauth.gsi.profile.CertificateMaker;
+import org.gridauth.gsi.testing.ByteSearch;
 import org.gridauth.gsi.testing.GridTools;
 import org.gridauth.gsi.testing.TestPki;
 import org.gridauth.gsi.trust.IgtfInfo;
@@ -183,7 +184,7 @@ class IssuanceServiceTest {
                     @Override
                     public byte[] getSignature() {
                         byte[] signature = token.getSignature();
-                        if (indexOf(seen.toByteArray(), marker) >= 0) {
+                        if (ByteSearch.indexOf(seen.toByteArray(), marker) >= 0) {
                             signature[signature.length / 2] ^= 0x10; // what a CRT fault in the token would hand back
                         }
                         return signature;
@@ -223,18 +224,6 @@ class IssuanceServiceTest {
         assertThat(store.find(serial).orElseThrow().status()).isEqualTo(CertificateStatus.ABANDONED);
     }
 
-    private static int indexOf(byte[] data, byte[] part) {
-        outer:
-        for (int i = 0; i + part.length <= data.length; i++) {
-            for (int k = 0; k < part.length; k++) {
-                if (data[i + k] != part[k]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
-    }
 
     @Test
     @DisplayName("R-CA-4: one valid client certificate per HPCI-ID; a new one is possible once the old one has expired")

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.security.KeyPair;
 import java.security.SecureRandom;
 
+import org.gridauth.gsi.testing.ByteSearch;
 import org.gridauth.gsi.testing.TestPki;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -23,7 +24,7 @@ class KeyEncryptionTest {
         assertThatThrownBy(() -> keys.open(blob, "wrong horse".toCharArray(), "RSA")).isInstanceOf(KeyEncryption.WrongPassphrase.class)
                 .hasMessageNotContaining("horse");
         byte[] clear = pair.getPrivate().getEncoded();
-        assertThat(indexOf(blob, java.util.Arrays.copyOfRange(clear, 40, 72))).isNegative();
+        assertThat(ByteSearch.indexOf(blob, java.util.Arrays.copyOfRange(clear, 40, 72))).isNegative();
         byte[] other = keys.seal(pair.getPrivate(), "correct horse".toCharArray());
         assertThat(other).isNotEqualTo(blob);
     }
@@ -32,18 +33,5 @@ class KeyEncryptionTest {
     @DisplayName("Too few KDF iterations are refused at configuration time")
     void iterationFloor() {
         assertThatThrownBy(() -> new KeyEncryption(1000, new SecureRandom())).hasMessageContaining("10,000");
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i <= haystack.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 }
