@@ -187,7 +187,7 @@ public final class CaRuntime {
             if (config.databasePasswordFile() != null) {
                 pg.setPassword(new String(Secrets.readFirstLine(config.databasePasswordFile(), "database password")));
             }
-            return pg;
+            return CaDataSources.withCaSettings(pg);
         }
         throw new GridAuthException(CaError.CONFIGURATION_INVALID, config.source(), "database.url must be jdbc:h2:... or jdbc:postgresql:...");
     }

@@ -33,7 +33,7 @@ class AuditCheckpointTest {
 
     static List<Arguments> databases() {
         return List.of(Arguments.of("H2", (Supplier<DataSource>) TestDatabases::h2),
-                Arguments.of("PostgreSQL", (Supplier<DataSource>) TestDatabases::postgres));
+                Arguments.of("PostgreSQL", (Supplier<DataSource>) () -> org.gridauth.ca.store.CaDataSources.withCaSettings(TestDatabases.postgres())));
     }
 
     private CaKey caKey() {

@@ -31,7 +31,7 @@ class AuditTrailTest {
 
     static List<Arguments> databases() {
         return List.of(Arguments.of("H2", (Supplier<DataSource>) TestDatabases::h2),
-                Arguments.of("PostgreSQL", (Supplier<DataSource>) TestDatabases::postgres));
+                Arguments.of("PostgreSQL", (Supplier<DataSource>) () -> org.gridauth.ca.store.CaDataSources.withCaSettings(TestDatabases.postgres())));
     }
 
     private static JdbcAuditTrail trail(DataSource ds, int records) {

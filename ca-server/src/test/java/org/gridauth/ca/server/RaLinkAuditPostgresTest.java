@@ -12,6 +12,6 @@ class RaLinkAuditPostgresTest extends RaLinkAuditTest {
 
     @Override
     protected DataSource newDatabase() {
-        return TestDatabases.postgres();
+        return org.gridauth.ca.store.CaDataSources.withCaSettings(TestDatabases.postgres());
     }
 }

@@ -13,6 +13,6 @@ class RaLinkBatchPostgresTest extends RaLinkBatchTest {
 
     @Override
     protected DataSource newDatabase() {
-        return TestDatabases.postgres();
+        return org.gridauth.ca.store.CaDataSources.withCaSettings(TestDatabases.postgres());
     }
 }

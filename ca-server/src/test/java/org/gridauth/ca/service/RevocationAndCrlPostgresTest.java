@@ -9,6 +9,6 @@ class RevocationAndCrlPostgresTest extends RevocationAndCrlTest {
 
     @Override
     protected DataSource newDatabase() {
-        return TestDatabases.postgres();
+        return org.gridauth.ca.store.CaDataSources.withCaSettings(TestDatabases.postgres());
     }
 }

@@ -21,7 +21,7 @@ class JdbcRequestLogTest {
 
     static List<Arguments> databases() {
         return List.of(Arguments.of("H2", (Supplier<DataSource>) TestDatabases::h2),
-                Arguments.of("PostgreSQL", (Supplier<DataSource>) TestDatabases::postgres));
+                Arguments.of("PostgreSQL", (Supplier<DataSource>) () -> org.gridauth.ca.store.CaDataSources.withCaSettings(TestDatabases.postgres())));
     }
 
     @ParameterizedTest(name = "{0}")
