@@ -6,7 +6,8 @@
 # Usage: run-ca-benchmark.sh [seconds per rate point, default 20] [largest CRL, default 1000000; 0 skips the CRLs]
 # CA_BENCH_DB=h2,postgres (default) chooses the databases of the issuance points (PostgreSQL at 127.0.0.1:5432,
 # database test, user postgres); CA_BENCH_JAVA_OPTS adds JVM options (e.g. -XX:StartFlightRecording=...); CA_BENCH_WARMUP
-# caps each point's warm-up (seconds, default 45; it ends earlier once the JIT is quiet).
+# caps each point's warm-up (seconds, default 90; it ends earlier once the JIT is quiet); CA_BENCH_CYCLES (default 4) is
+# the number of issuance windows of each batch point, each measured between two raw-signature windows of the same length.
 # Needs Debian's softhsm2, opensc (pkcs11-tool) and openssl. Run it alone on the machine, under the build lock:
 #   flock /tmp/gridauth-build.lock benchmarks/run-ca-benchmark.sh
 # (everything shares the cores). Takes about 12 minutes with the defaults (both databases, CRLs up to 1M); the

@@ -109,14 +109,48 @@ public final class CaBenchmark {
      * JIT is quiet, so that the measured seconds are steady state: with a warm-up of a fixed 1,000 certificates, C2
      * still compiled for 16% of the machine's CPU during the measured batch point (async-profiler, 2026-11-24).
      */
-    private static final Duration WARM_UP_MAX = Duration.ofSeconds(Long.parseLong(System.getenv().getOrDefault("CA_BENCH_WARMUP", "45")));
+    private static final Duration WARM_UP_MAX = Duration.ofSeconds(Long.parseLong(System.getenv().getOrDefault("CA_BENCH_WARMUP", "90")));
+    /**
+     * Issuance windows of a batch point (CA_BENCH_CYCLES), each between two raw-signature windows of the same length:
+     * this machine's speed drifts by 15-30% within minutes (the raw rate of one run ranged 2,404-2,826/s), so a
+     * batch point is compared with the raw rate measured just before and just after it, not with raw points minutes away.
+     */
+    private static final int CYCLES = Integer.parseInt(System.getenv().getOrDefault("CA_BENCH_CYCLES", "4"));
     /** JIT compilation time per 5-s warm-up slice under which the JIT counts as quiet (1% of one core). */
     private static final long QUIET_JIT_MS = 50;
     /** Databases the issuance points run on: h2 (file, as the CA opens it) and/or postgres (127.0.0.1:5432, database test). */
     private static final String DATABASES = System.getenv().getOrDefault("CA_BENCH_DB", "h2,postgres");
 
     /** The issuance points on one database. */
-    record DbResult(String name, RateResult single, RateResult direct, RateResult[] batched) {
+    record DbResult(String name, RateResult single, RateResult direct, PairedResult[] batched) {
+    }
+
+    /**
+     * A point measured in {@link #CYCLES} windows, each between two windows of raw signatures (2 threads): raw,
+     * issuance, raw, issuance, ..., raw. {@code issuance} is all issuance windows together.
+     */
+    record PairedResult(RateResult issuance, double[] raw, double[] issued) {
+
+        /** Each issuance window's rate over the mean of the raw rates of the windows just before and just after it. */
+        double[] ratios() {
+            double[] out = new double[issued.length];
+            for (int k = 0; k < issued.length; k++) {
+                out[k] = issued[k] / ((raw[k] + raw[k + 1]) / 2);
+            }
+            return out;
+        }
+
+        double medianRatio() {
+            double[] sorted = ratios().clone();
+            Arrays.sort(sorted);
+            int n = sorted.length;
+            return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        }
+
+        /** All issuance windows' rate over all raw windows' mean rate. */
+        double pooledRatio() {
+            return issuance.perSecond() / Arrays.stream(raw).average().orElseThrow();
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -149,13 +183,13 @@ public final class CaBenchmark {
         List<DbResult> databases = new ArrayList<>();
         Csrs csrs = new Csrs();
         for (String db : DATABASES.split(",")) {
-            RateResult[] both = issuances(dir, db.trim(), caKey, clock, raws.get(0).perSecond(), point, csrs);
-            databases.add(new DbResult(db.trim(), both[0], both[1], Arrays.copyOfRange(both, 2, both.length)));
-            DbResult r = databases.get(databases.size() - 1);
+            DbResult r = issuances(dir, db.trim(), caKey, clock, raws.get(0).perSecond(), point, csrs);
+            databases.add(r);
             for (int b = 0; b < BATCH_SIZES.length; b++) {
-                System.out.printf(Locale.ROOT, "%s batched issuance (%d per request): %.1f certificates/s errors %d p50 %.1f p99 %.1f ms per batch; CPU ms/item %s%n",
-                        r.name(), BATCH_SIZES[b], r.batched()[b].perSecond(), r.batched()[b].errors(), r.batched()[b].p50(), r.batched()[b].p99(),
-                        cpu(r.batched()[b]));
+                RateResult batched = r.batched()[b].issuance();
+                System.out.printf(Locale.ROOT, "%s batched issuance (%d per request): %.1f certificates/s errors %d p50 %.1f p99 %.1f ms per batch; CPU ms/item %s;"
+                                + " against the raw windows around each: %s%n",
+                        r.name(), BATCH_SIZES[b], batched.perSecond(), batched.errors(), batched.p50(), batched.p99(), cpu(batched), windows(r.batched()[b]));
             }
             System.out.printf(Locale.ROOT, "%s direct issuance: %.1f/s errors %d p50 %.1f p99 %.1f ms%n", r.name(), r.direct().perSecond(),
                     r.direct().errors(), r.direct().p50(), r.direct().p99());
@@ -209,9 +243,25 @@ public final class CaBenchmark {
     // Rates
 
     /** Throughput and latency of one timed point. */
-    record RateResult(long successes, long errors, double seconds, double p50, double p99, Cpu cpu) {
+    record RateResult(long successes, long errors, double seconds, long[] sortedLatencies, Cpu cpu) {
         double perSecond() {
             return successes / seconds;
+        }
+
+        double p50() {
+            return percentile(sortedLatencies, 0.50);
+        }
+
+        double p99() {
+            return percentile(sortedLatencies, 0.99);
+        }
+
+        /** Windows of one point taken together: counts, seconds, CPU and latencies summed. */
+        static RateResult together(List<RateResult> windows) {
+            long[] latencies = windows.stream().flatMapToLong(w -> Arrays.stream(w.sortedLatencies())).sorted().toArray();
+            Cpu cpu = windows.stream().map(RateResult::cpu).reduce(Cpu::plus).orElseThrow();
+            return new RateResult(windows.stream().mapToLong(RateResult::successes).sum(), windows.stream().mapToLong(RateResult::errors).sum(),
+                    windows.stream().mapToDouble(RateResult::seconds).sum(), latencies, cpu);
         }
 
         /** This JVM's CPU time (every thread: GC, compiler, native token calls) per success, ms. */
@@ -252,7 +302,7 @@ public final class CaBenchmark {
      * (kept-alive mutual-TLS connection), one POST /v1/issue per certificate, pre-made CSRs (one shared client key,
      * a distinct HPCI-ID each, so the client's key generation is not measured).
      */
-    private static RateResult[] issuances(Path dir, String db, CaKey caKey, Clock clock, double rawRate, Duration duration, Csrs csrs) throws Exception {
+    private static DbResult issuances(Path dir, String db, CaKey caKey, Clock clock, double rawRate, Duration duration, Csrs csrs) throws Exception {
         TestPki pki = TestPki.create(Files.createDirectories(dir.resolve("pki")));
         Credential ra = pki.issue(CertificateProfiles.service(), GridDn.fromOpenSsl(TestPki.ORGANISATION + "/CN=ra.example.org"),
                 List.of("ra.example.org"));
@@ -260,7 +310,8 @@ public final class CaBenchmark {
             case "h2" -> h2(dir.resolve("issuance"));
             // A fresh schema, pooled as the CA pools its PostgreSQL connections; the server's settings as installed
             // (fsync on, synchronous_commit on): a commit returns after the WAL is on disk.
-            case "postgres" -> org.gridauth.ca.store.CaDataSources.pooled(org.gridauth.gsi.testing.TestDatabases.postgres(), "bench-postgres");
+            case "postgres" -> org.gridauth.ca.store.CaDataSources.pooled(
+                    org.gridauth.ca.store.CaDataSources.withCaSettings(org.gridauth.gsi.testing.TestDatabases.postgres()), "bench-postgres");
             default -> throw new IllegalArgumentException("CA_BENCH_DB: h2 or postgres, not " + db);
         });
         JdbcAuditTrail audit = new JdbcAuditTrail(database, clock);
@@ -344,23 +395,27 @@ public final class CaBenchmark {
             warmUp("in-process issuance", directUpTo.apply(directWarmUp));
             Arrays.fill(done, directWarmUp);
             RateResult direct = timed(duration, directUpTo.apply(directWarmUp + perThread));
-            List<RateResult> out = new ArrayList<>(List.of(link, direct));
-            for (int size : BATCH_SIZES) {
-                out.add(batches(clients, URI.create("https://localhost:" + server.port() + "/v1/issue-batch"), csrs, rawRate, duration, size));
+            PairedResult[] batched = new PairedResult[BATCH_SIZES.length];
+            for (int b = 0; b < BATCH_SIZES.length; b++) {
+                batched[b] = batches(clients, URI.create("https://localhost:" + server.port() + "/v1/issue-batch"), csrs, caKey, rawRate, duration,
+                        BATCH_SIZES[b]);
             }
-            return out.toArray(new RateResult[0]);
+            return new DbResult(db, link, direct, batched);
         }
     }
 
     /**
      * Client certificates issued through POST /v1/issue-batch: THREADS RA client threads on the same kept-alive
      * connections, each posting batches of {@code batch} requests (distinct request IDs and HPCI-IDs); the rate
-     * counts certificates received, the latencies are per batch.
+     * counts certificates received, the latencies are per batch. Measured in {@link #CYCLES} windows of half the
+     * point's duration each, between raw-signature windows of the same length ({@link PairedResult}).
      */
-    private static RateResult batches(HttpClient[] clients, URI uri, Csrs csrs, double rawRate, Duration duration, int batch) throws Exception {
-        // Enough batches for the longest warm-up at 60% of the raw rate, then for the point itself.
+    private static PairedResult batches(HttpClient[] clients, URI uri, Csrs csrs, CaKey caKey, double rawRate, Duration duration, int batch)
+            throws Exception {
+        Duration window = Duration.ofMillis(Math.max(5_000, duration.toMillis() / 2));
+        // Enough batches for the longest warm-up at 60% of the raw rate, then for the windows.
         int warmUp = (int) Math.ceil(rawRate * 0.6 * WARM_UP_MAX.toSeconds() / THREADS / batch);
-        int perThread = (int) Math.ceil(rawRate * duration.toSeconds() * 1.1 / THREADS / batch) + warmUp;
+        int perThread = (int) Math.ceil(rawRate * window.toSeconds() * CYCLES * 1.1 / THREADS / batch) + warmUp;
         System.out.printf(Locale.ROOT, "making %d CSRs for batches of %d%n", THREADS * perThread * batch, batch);
         List<List<String>> bodies = new ArrayList<>();
         for (int t = 0; t < THREADS; t++) {
@@ -399,9 +454,30 @@ public final class CaBenchmark {
         };
         warmUp("batches of " + batch, batchesUpTo.apply(warmUp));
         Arrays.fill(next, warmUp);
-        // Marks the measured window in the output (a profiler can be attached for exactly this point).
+        // Marks the measured windows in the output (a profiler can be attached for exactly this point).
         System.out.printf(Locale.ROOT, "measuring batches of %d from %s%n", batch, Instant.now());
-        return timed(duration, batchesUpTo.apply(perThread));
+        double[] raw = new double[CYCLES + 1];
+        double[] issued = new double[CYCLES];
+        List<RateResult> windows = new ArrayList<>();
+        raw[0] = rawSignatures(caKey, window, THREADS).perSecond();
+        for (int k = 0; k < CYCLES; k++) {
+            RateResult w = timed(window, batchesUpTo.apply(perThread));
+            windows.add(w);
+            issued[k] = w.perSecond();
+            raw[k + 1] = rawSignatures(caKey, window, THREADS).perSecond();
+        }
+        return new PairedResult(RateResult.together(windows), raw, issued);
+    }
+
+    /** The windows of a paired point: each issuance window's rate and its ratio to the raw windows around it. */
+    private static String windows(PairedResult p) {
+        StringBuilder s = new StringBuilder();
+        double[] ratios = p.ratios();
+        s.append(String.format(Locale.ROOT, "raw %.0f", p.raw()[0]));
+        for (int k = 0; k < ratios.length; k++) {
+            s.append(String.format(Locale.ROOT, ", issued %.0f (%.2f), raw %.0f", p.issued()[k], ratios[k], p.raw()[k + 1]));
+        }
+        return s.toString();
     }
 
     /** Posts one batch; returns how many certificates came back. */
@@ -527,7 +603,7 @@ public final class CaBenchmark {
             double seconds = (System.nanoTime() - start) / 1e9;
             Cpu cpu = Cpu.since(cpuStart);
             long[] all = latencies.stream().flatMap(List::stream).mapToLong(Long::longValue).sorted().toArray();
-            return new RateResult(ok, errors, seconds, percentile(all, 0.50), percentile(all, 0.99), cpu);
+            return new RateResult(ok, errors, seconds, all, cpu);
         } finally {
             pool.shutdownNow();
         }
@@ -537,7 +613,16 @@ public final class CaBenchmark {
      * CPU spent during one point: the JVM's (all its threads) and the machine's (busy time of all cores, from
      * /proc/stat), so that a point's cost per item can be compared with a raw signature's, and idle cores show.
      */
-    record Cpu(long jvmNanos, double machineBusyMs, double machineBusyFraction, long jitMs) {
+    record Cpu(long jvmNanos, double machineBusyMs, double machineMs, long jitMs) {
+
+        double machineBusyFraction() {
+            return machineMs == 0 ? 0 : machineBusyMs / machineMs;
+        }
+
+        Cpu plus(Cpu other) {
+            return new Cpu(jvmNanos + other.jvmNanos, machineBusyMs + other.machineBusyMs, machineMs + other.machineMs, jitMs + other.jitMs);
+        }
+
         private static final com.sun.management.OperatingSystemMXBean OS =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         /** USER_HZ: the unit of /proc/stat on Linux. */
@@ -561,23 +646,28 @@ public final class CaBenchmark {
             Mark end = mark();
             long busy = end.machineBusyTicks() - start.machineBusyTicks();
             long total = end.machineTicks() - start.machineTicks();
-            return new Cpu(end.jvmNanos() - start.jvmNanos(), busy * TICK_MS, total == 0 ? 0 : (double) busy / total, end.jitMs() - start.jitMs());
+            return new Cpu(end.jvmNanos() - start.jvmNanos(), busy * TICK_MS, total * TICK_MS, end.jitMs() - start.jitMs());
         }
     }
 
     /**
-     * Runs a point's work in 5-s slices until a slice (the second or later) compiled for less than QUIET_JIT_MS, the
-     * worker has nothing left, or WARM_UP_MAX has passed; says which.
+     * Runs a point's work in 5-s slices until two slices in a row (the second and third or later) each compiled for
+     * less than QUIET_JIT_MS, the worker has nothing left, or WARM_UP_MAX has passed; says which. One quiet slice is
+     * not enough: methods called once per batch (the request log's claim, the serial reservation, the batch body's
+     * collection reader) loop 500 times per call and reach C2 in on-stack replacement only after a quiet spell.
      */
     private static void warmUp(String point, Worker worker) throws Exception {
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         long start = System.nanoTime();
+        long previous = Long.MAX_VALUE;
         for (int slice = 1; ; slice++) {
             long compiledBefore = jit.getTotalCompilationTime();
             RateResult done = timed(Duration.ofSeconds(5), worker);
             long compiled = jit.getTotalCompilationTime() - compiledBefore;
             long seconds = Math.round((System.nanoTime() - start) / 1e9);
-            if (slice >= 2 && compiled < QUIET_JIT_MS) {
+            boolean quiet = slice >= 3 && compiled < QUIET_JIT_MS && previous < QUIET_JIT_MS;
+            previous = slice >= 2 ? compiled : Long.MAX_VALUE;
+            if (quiet) {
                 System.out.printf(Locale.ROOT, "warm-up of %s: the JIT is quiet after %d s (%d ms compiling in the last 5 s)%n", point, seconds, compiled);
                 return;
             }
@@ -800,16 +890,17 @@ public final class CaBenchmark {
         s.append("Command: `flock /tmp/gridauth-build.lock benchmarks/run-ca-benchmark.sh ").append(point.toSeconds()).append(' ').append(largest)
                 .append("`").append(BATCHES.equals("100,500") ? "" : " with CA_BENCH_BATCH=" + BATCHES)
                 .append(DATABASES.equals("h2,postgres") ? "" : " CA_BENCH_DB=" + DATABASES)
-                .append(" (").append(point.toSeconds()).append(" s per rate point after a warm-up that runs the point's own work until the JIT has compiled for "
-                        + "less than ").append(QUIET_JIT_MS).append(" ms in 5 s (at most ").append(WARM_UP_MAX.toSeconds()).append(" s; the last column shows the JIT's time "
-                        + "during each point); "
+                .append(" (").append(point.toSeconds()).append(" s per rate point (batch points: ").append(CYCLES).append(" windows of ")
+                .append(Math.max(5, point.toSeconds() / 2)).append(" s between raw windows, below) after a warm-up that runs the point's own work until the JIT has compiled for "
+                        + "less than ").append(QUIET_JIT_MS).append(" ms in each of two 5-s slices in a row (at most ").append(WARM_UP_MAX.toSeconds())
+                .append(" s; the last column shows the JIT's time during each point); "
                         + "everything in one JVM on this 2-core machine: SoftHSM2 token, RA link server and the 2 RA client threads, "
                         + "so the client's TLS, HTTP and JSON work is paid from the same 2 cores; one token, key made by the key ceremony; "
                         + "H2 file database opened as the CA opens it (pooled connections, every commit written through to the "
                         + "operating system before the call returns, no fsync); PostgreSQL 15 at 127.0.0.1:5432 as installed "
                         + "(fsync and synchronous_commit on), a fresh schema, pooled. Raw signatures measured with 2 and with 4 threads "
                         + "(the CA signs a batch on the request's thread and a worker per core, two batches at a time), before and "
-                        + "after the issuance points; ratios use the highest of the four).\n\n");
+                        + "after the issuance points).\n\n");
         double rawBest = raws.stream().mapToDouble(RateResult::perSecond).max().orElseThrow();
         s.append("| measurement | threads | rate /s | errors | p50 / p99 ms | CPU ms per item: this JVM / machine (machine busy); JIT compiling during the point |\n|---|---|---|---|---|---|\n");
         String[] rawNames = {"before", "before", "after", "after"};
@@ -826,15 +917,34 @@ public final class CaBenchmark {
                     db.name(), THREADS, db.direct().perSecond(), db.direct().errors(), db.direct().p50(), db.direct().p99(), cpu(db.direct())));
             for (int b = 0; b < BATCH_SIZES.length; b++) {
                 s.append(String.format(Locale.ROOT, "| %s: RA->CA issuances in batches (POST /v1/issue-batch, %d per request; rate = certificates/s, latency per batch) | %d | %.1f | %d | %.2f / %.2f | %s |%n",
-                        db.name(), BATCH_SIZES[b], THREADS, db.batched()[b].perSecond(), db.batched()[b].errors(), db.batched()[b].p50(), db.batched()[b].p99(),
-                        cpu(db.batched()[b])));
+                        db.name(), BATCH_SIZES[b], THREADS, db.batched()[b].issuance().perSecond(), db.batched()[b].issuance().errors(),
+                        db.batched()[b].issuance().p50(), db.batched()[b].issuance().p99(), cpu(db.batched()[b].issuance())));
             }
         }
-        s.append(String.format(Locale.ROOT, "%nIssuances / raw signatures (%.1f/s; target >= 0.7):", rawBest));
+        s.append(String.format(Locale.ROOT, "%nBatch points window by window: %d issuance windows of %d s, each between two windows of raw "
+                + "signatures (2 threads, same length); ratio = the issuance window's rate / the mean of the raw windows on either side.%n%n",
+                CYCLES, Math.max(5, point.toSeconds() / 2)));
+        s.append("| point | raw, issued (ratio), raw, ... certificates or signatures /s | ratio: median of the windows | all issuance windows / all raw windows |\n|---|---|---|---|\n");
+        for (DbResult db : databases) {
+            for (int b = 0; b < BATCH_SIZES.length; b++) {
+                PairedResult p = db.batched()[b];
+                s.append(String.format(Locale.ROOT, "| %s, batches of %d | %s | **%.2f** | %.2f |%n", db.name(), BATCH_SIZES[b], windows(p), p.medianRatio(),
+                        p.pooledRatio()));
+            }
+        }
+        s.append(String.format(Locale.ROOT, "%nIssuances / raw signatures (target >= 0.7). Batches, against the raw windows around them (median): "));
+        for (DbResult db : databases) {
+            s.append(db.name()).append(':');
+            for (int b = 0; b < BATCH_SIZES.length; b++) {
+                s.append(String.format(Locale.ROOT, " %d per request **%.2f**;", BATCH_SIZES[b], db.batched()[b].medianRatio()));
+            }
+            s.append(' ');
+        }
+        s.append(String.format(Locale.ROOT, "against the highest of the four raw points above (%.1f/s):", rawBest));
         for (DbResult db : databases) {
             s.append(String.format(Locale.ROOT, " %s: one per request **%.2f**", db.name(), db.single().perSecond() / rawBest));
             for (int b = 0; b < BATCH_SIZES.length; b++) {
-                s.append(String.format(Locale.ROOT, ", in batches of %d **%.2f**", BATCH_SIZES[b], db.batched()[b].perSecond() / rawBest));
+                s.append(String.format(Locale.ROOT, ", in batches of %d %.2f", BATCH_SIZES[b], db.batched()[b].issuance().perSecond() / rawBest));
             }
             s.append(String.format(Locale.ROOT, ", in-process one at a time %.2f;", db.direct().perSecond() / rawBest));
         }
