@@ -314,17 +314,15 @@ public final class JdbcCertificateStore {
     public List<AuditRecord> completeAll(List<Completion> items) {
         return database.inTransaction(connection -> {
             List<AuditEvent> events = new ArrayList<>(items.size());
-            try (PreparedStatement answered = JdbcRequestLog.prepareFinish(connection);
-                 PreparedStatement update = connection.prepareStatement(
+            List<String> answered = new ArrayList<>(items.size());
+            try (PreparedStatement update = connection.prepareStatement(
                     "UPDATE ca_certificate SET status = 'VALID', certificate_der = ?, issued_at = ?, not_before = ?, not_after = ? "
                             + "WHERE serial = ? AND status = 'PENDING'")) {
                 // Statement batches: on PostgreSQL each executeUpdate was a round trip, two per certificate.
                 long issuedAt = clock.millis();
-                boolean answers = false;
                 for (Completion item : items) {
                     if (item.requestId() != null) {
-                        JdbcRequestLog.addFinish(answered, item.requestId(), 200, null);
-                        answers = true;
+                        answered.add(item.requestId());
                     }
                     SignedCertificate certificate = item.certificate();
                     update.setBytes(1, certificate.encoded());
@@ -335,9 +333,7 @@ public final class JdbcCertificateStore {
                     update.addBatch();
                     events.add(item.event());
                 }
-                if (answers) {
-                    answered.executeBatch();
-                }
+                JdbcRequestLog.answerAllByCertificate(connection, answered);
                 int[] counts = update.executeBatch();
                 for (int k = 0; k < counts.length; k++) {
                     // Each must have changed exactly one PENDING row (H2 and PostgreSQL report the count of each).

@@ -248,8 +248,8 @@ public final class JdbcRequestLog {
         }
     }
 
-    /** The statement of {@link #finish(PreparedStatement, String, int, String)}, to be used for several requests. */
-    static PreparedStatement prepareFinish(Connection connection) throws SQLException {
+    /** The statement of {@link #finish(PreparedStatement, String, int, String)}. */
+    private static PreparedStatement prepareFinish(Connection connection) throws SQLException {
         return connection.prepareStatement("UPDATE ca_ra_request SET state = 'DONE', http_status = ?, response_body = ? WHERE request_id = ?");
     }
 
@@ -260,12 +260,23 @@ public final class JdbcRequestLog {
         update.executeUpdate();
     }
 
-    /** {@link #finish(PreparedStatement, String, int, String)} added to the statement's batch. */
-    static void addFinish(PreparedStatement update, String requestId, int status, String body) throws SQLException {
-        update.setInt(1, status);
-        update.setString(2, body);
-        update.setString(3, requestId);
-        update.addBatch();
+    /**
+     * Marks the request IDs answered by the certificates just recorded for them (status 200, no stored body: a
+     * retry is answered from the certificate), in statements of up to 500 IDs: a batch issuance's answers cost one
+     * statement, not one per certificate (on PostgreSQL the per-row UPDATEs were most of the server's CPU per batch).
+     */
+    static void answerAllByCertificate(Connection connection, List<String> requestIds) throws SQLException {
+        for (int from = 0; from < requestIds.size(); from += 500) {
+            List<String> part = requestIds.subList(from, Math.min(requestIds.size(), from + 500));
+            String marks = String.join(", ", java.util.Collections.nCopies(part.size(), "?"));
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE ca_ra_request SET state = 'DONE', http_status = 200, response_body = NULL WHERE request_id IN (" + marks + ")")) {
+                for (int i = 0; i < part.size(); i++) {
+                    update.setString(i + 1, part.get(i));
+                }
+                update.executeUpdate();
+            }
+        }
     }
 
     /** Gives the ID back after a failure that a retry may cure (database or HSM unavailable). */

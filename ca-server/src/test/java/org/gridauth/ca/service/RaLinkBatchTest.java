@@ -175,6 +175,18 @@ class RaLinkBatchTest {
         return out;
     }
 
+    /** State, HTTP status and stored body of the request-log rows that match, as "STATE status body". */
+    private List<String> requestRows(String where) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = raw.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT state, http_status, response_body FROM ca_ra_request WHERE " + where + " ORDER BY request_id")) {
+            while (rs.next()) {
+                out.add(rs.getString(1) + " " + rs.getInt(2) + " " + rs.getString(3));
+            }
+        }
+        return out;
+    }
+
     private List<AuditRecord> auditRecords() {
         return audit.read(1, 10_000);
     }
@@ -235,6 +247,9 @@ class RaLinkBatchTest {
         Map<String, Object> alone = host("bat-00000022", "b.example.org");
         byte[] body = batch(List.of(host("bat-00000021", "a.example.org"), alone, client("bat-00000023", "hpci300001")));
         List<JsonNode> first = post(body);
+        // Answered by their certificates in the transaction that recorded them: DONE, status 200, no stored body.
+        assertThat(requestRows("request_id IN ('bat-00000021', 'bat-00000022', 'bat-00000023')")).containsExactly("DONE 200 null", "DONE 200 null",
+                "DONE 200 null");
         List<JsonNode> again = post(body);
         for (int i = 0; i < 3; i++) {
             assertThat(serial(again.get(i))).isEqualTo(serial(first.get(i)));
