@@ -318,7 +318,7 @@ public final class JdbcCertificateStore {
             try (PreparedStatement update = connection.prepareStatement(
                     "UPDATE ca_certificate SET status = 'VALID', certificate_der = ?, issued_at = ?, not_before = ?, not_after = ? "
                             + "WHERE serial = ? AND status = 'PENDING'")) {
-                // Statement batches: on PostgreSQL each executeUpdate was a round trip, two per certificate.
+                // A statement batch: on PostgreSQL each executeUpdate was a round trip per certificate.
                 long issuedAt = clock.millis();
                 for (Completion item : items) {
                     if (item.requestId() != null) {

@@ -263,7 +263,8 @@ public final class JdbcRequestLog {
     /**
      * Marks the request IDs answered by the certificates just recorded for them (status 200, no stored body: a
      * retry is answered from the certificate), in statements of up to 500 IDs: a batch issuance's answers cost one
-     * statement, not one per certificate (on PostgreSQL the per-row UPDATEs were most of the server's CPU per batch).
+     * statement, not one per certificate (on PostgreSQL every row of a statement batch is a statement on the server,
+     * which shares the CA's cores).
      */
     static void answerAllByCertificate(Connection connection, List<String> requestIds) throws SQLException {
         for (int from = 0; from < requestIds.size(); from += 500) {
