@@ -10,8 +10,9 @@
 # the number of issuance windows of each batch point, each measured between two raw-signature windows of the same length.
 # Needs Debian's softhsm2, opensc (pkcs11-tool) and openssl. Run it alone on the machine, under the build lock:
 #   flock /tmp/gridauth-build.lock benchmarks/run-ca-benchmark.sh
-# (everything shares the cores). Takes about 12 minutes with the defaults (both databases, CRLs up to 1M); the
-# issuance points alone (`run-ca-benchmark.sh 20 0`) about 9.
+# (everything shares the cores). The issuance points alone (`run-ca-benchmark.sh 20 0`, both databases) take about
+# 26 minutes on the 2-core machine (2026-11-25), mostly warm-ups and the raw windows between batch windows; the CRLs
+# up to 1M add about 3.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
