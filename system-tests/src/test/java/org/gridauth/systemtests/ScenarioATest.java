@@ -161,6 +161,8 @@ class ScenarioATest {
         // 'up' prints the demo accounts' passwords on purpose (public demo values); no service may log them.
         String serviceLogs = RunningSuite.logsOf(HOME);
         String printed = suite.log();
+        // R-CA-9: the CA started from the shipped (shaded) jar checks RSA signatures in native code.
+        assertThat(serviceLogs + printed).contains("are checked with Amazon Corretto Crypto Provider");
         for (String secret : secrets) {
             assertThat(serviceLogs).as("a secret of the flow in the services' logs").doesNotContain(secret);
             if (!secret.equals(TARO_PASSWORD) && !secret.equals(HANAKO_PASSWORD)) {

@@ -120,6 +120,8 @@ public final class CaBenchmark {
     private static final long QUIET_JIT_MS = 50;
     /** Databases the issuance points run on: h2 (file, as the CA opens it) and/or postgres (127.0.0.1:5432, database test). */
     private static final String DATABASES = System.getenv().getOrDefault("CA_BENCH_DB", "h2,postgres");
+    /** The RSA checks of the issuing path, as the CA chooses them (native where the library loads). */
+    private static final org.gridauth.ca.crypto.RsaVerification RSA = org.gridauth.ca.crypto.RsaVerification.preferNative();
 
     /** The issuance points on one database. */
     record DbResult(String name, RateResult single, RateResult direct, PairedResult[] batched) {
@@ -316,7 +318,9 @@ public final class CaBenchmark {
         });
         JdbcAuditTrail audit = new JdbcAuditTrail(database, clock);
         JdbcCertificateStore store = new JdbcCertificateStore(database, audit, clock);
-        IssuanceService issuance = new IssuanceService(caKey, policy(), store, audit, new CertificateMaker(clock));
+        // Wired as CaRuntime wires it: RSA checks native where the library loads.
+        IssuanceService issuance = new IssuanceService(caKey, policy(), store, audit, new CertificateMaker(clock, new java.security.SecureRandom(), RSA),
+                new org.gridauth.ca.policy.CsrInspector(RSA));
         CrlService crls = new CrlService(caKey, store, new JdbcCrlStore(database, audit), CrlSchedule.defaults(),
                 Files.createDirectories(dir.resolve("issuance-pub-" + db)), clock);
         RaLinkService service = new RaLinkService(issuance, new RevocationService(store, crls, audit, clock), crls, store,
@@ -896,6 +900,7 @@ public final class CaBenchmark {
                 .append(" s; the last column shows the JIT's time during each point); "
                         + "everything in one JVM on this 2-core machine: SoftHSM2 token, RA link server and the 2 RA client threads, "
                         + "so the client's TLS, HTTP and JSON work is paid from the same 2 cores; one token, key made by the key ceremony; "
+                        + "RSA signatures checked with " + RSA.description() + "; "
                         + "H2 file database opened as the CA opens it (pooled connections, every commit written through to the "
                         + "operating system before the call returns, no fsync); PostgreSQL 15 at 127.0.0.1:5432 as installed "
                         + "(fsync and synchronous_commit on), a fresh schema, pooled. Raw signatures measured with 2 and with 4 threads "

@@ -1,6 +1,7 @@
 package org.gridauth.ca.server;
 
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
@@ -8,8 +9,10 @@ import java.util.List;
 import javax.sql.DataSource;
 
 import org.gridauth.ca.CaError;
+import org.gridauth.ca.crypto.RsaVerification;
 import org.gridauth.ca.policy.CaPolicy;
 import org.gridauth.ca.policy.CaProfile;
+import org.gridauth.ca.policy.CsrInspector;
 import org.gridauth.ca.service.CrlService;
 import org.gridauth.ca.service.IssuanceService;
 import org.gridauth.ca.service.RevocationService;
@@ -32,10 +35,14 @@ import org.gridauth.gsi.ops.HealthCheck;
 import org.gridauth.gsi.profile.CertificateMaker;
 import org.gridauth.gsi.trust.NamespacePolicy;
 import org.h2.jdbcx.JdbcDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /** The CA's parts wired from its configuration: database, stores, key, policy and services. */
 public final class CaRuntime {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CaRuntime.class);
 
     private final CaConfig config;
     private final Clock clock;
@@ -121,7 +128,10 @@ public final class CaRuntime {
     /** One of each service per CA process: CRL numbering is serialised in the one CrlService. */
     public synchronized IssuanceService issuance() {
         if (issuance == null) {
-            issuance = new IssuanceService(key(), policy(), certificates, audit, new CertificateMaker(clock));
+            RsaVerification rsa = RsaVerification.preferNative();
+            LOG.info("RSA signatures (requests' proofs of possession, the CA key's signatures) are checked with {}", rsa.description());
+            issuance = new IssuanceService(key(), policy(), certificates, audit, new CertificateMaker(clock, new SecureRandom(), rsa),
+                    new CsrInspector(rsa));
         }
         return issuance;
     }

@@ -59,13 +59,19 @@ public final class IssuanceService {
     private final CaKey caKey;
     private final CaPolicy caPolicy;
     private final IssuancePolicy policy;
-    private final CsrInspector inspector = new CsrInspector();
+    private final CsrInspector inspector;
     private final JdbcCertificateStore store;
     private final AuditTrail audit;
     private final CertificateMaker maker;
 
     public IssuanceService(CaKey caKey, CaPolicy caPolicy, JdbcCertificateStore store, AuditTrail audit, CertificateMaker maker) {
+        this(caKey, caPolicy, store, audit, maker, new CsrInspector());
+    }
+
+    public IssuanceService(CaKey caKey, CaPolicy caPolicy, JdbcCertificateStore store, AuditTrail audit, CertificateMaker maker,
+            CsrInspector inspector) {
         this.caKey = caKey;
+        this.inspector = inspector;
         this.caPolicy = caPolicy;
         this.policy = new IssuancePolicy(caPolicy);
         this.store = store;

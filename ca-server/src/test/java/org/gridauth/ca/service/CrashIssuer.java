@@ -21,6 +21,7 @@ import org.gridauth.ca.token.Secrets;
 import org.gridauth.ca.token.SoftwareCaKey;
 import org.gridauth.gsi.profile.CertificateMaker;
 import org.gridauth.gsi.testing.TestPki;
+import org.gridauth.gsi.testing.TestSigners;
 import org.gridauth.gsi.trust.NamespacePolicy;
 
 /**
@@ -83,33 +84,18 @@ public final class CrashIssuer {
 
             @Override
             public ContentSigner signer() {
-                ContentSigner signer = key.signer();
-                return new ContentSigner() {
-                    @Override
-                    public org.bouncycastle.asn1.x509.AlgorithmIdentifier getAlgorithmIdentifier() {
-                        return signer.getAlgorithmIdentifier();
-                    }
-
-                    @Override
-                    public java.io.OutputStream getOutputStream() {
-                        return signer.getOutputStream();
-                    }
-
-                    @Override
-                    public byte[] getSignature() {
-                        byte[] signature = signer.getSignature();
-                        if (signatures.incrementAndGet() == stopAfter) {
-                            System.out.println("SIGNED");
-                            System.out.flush();
-                            try {
-                                Thread.sleep(600_000);
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                            }
+                return TestSigners.changing(key.signer(), (signed, signature) -> {
+                    if (signatures.incrementAndGet() == stopAfter) {
+                        System.out.println("SIGNED");
+                        System.out.flush();
+                        try {
+                            Thread.sleep(600_000);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
                         }
-                        return signature;
                     }
-                };
+                    return signature;
+                });
             }
 
             @Override

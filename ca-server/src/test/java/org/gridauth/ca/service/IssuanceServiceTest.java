@@ -21,6 +21,7 @@ import javax.sql.DataSource;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
 import org.gridauth.ca.audit.AuditRecord;
+import org.gridauth.ca.crypto.RsaVerification;
 import org.gridauth.ca.policy.CertificateLint;
 import org.gridauth.ca.policy.IssueOrder;
 import org.gridauth.ca.store.CaDatabase;
@@ -35,6 +36,7 @@ import org.gridauth.gsi.credential.Pem;
 import org.gridauth.gsi.error.GridAuthException;
 import org.gridauth.gsi.profile.CertificateMaker;
 import org.gridauth.gsi.testing.ByteSearch;
+import org.gridauth.gsi.testing.TestSigners;
 import org.gridauth.gsi.testing.GridTools;
 import org.gridauth.gsi.testing.TestPki;
 import org.gridauth.gsi.trust.IgtfInfo;
@@ -78,7 +80,9 @@ class IssuanceServiceTest {
         CaDatabase database = new CaDatabase(dataSource);
         audit = new JdbcAuditTrail(database, clock);
         store = new JdbcCertificateStore(database, audit, clock);
-        service = new IssuanceService(ca.key(), HsmTestCa.policy(), store, audit, new CertificateMaker(clock));
+        // As CaRuntime wires it: the issuer's signatures checked natively where the library loads.
+        service = new IssuanceService(ca.key(), HsmTestCa.policy(), store, audit,
+                new CertificateMaker(clock, new java.security.SecureRandom(), RsaVerification.preferNative()));
     }
 
     private IssuedCertificate client(String hpciId) {
@@ -168,28 +172,9 @@ class IssuanceServiceTest {
 
             @Override
             public ContentSigner signer() {
-                ContentSigner token = ca.key().signer();
-                java.io.ByteArrayOutputStream seen = new java.io.ByteArrayOutputStream();
-                return new ContentSigner() {
-                    @Override
-                    public org.bouncycastle.asn1.x509.AlgorithmIdentifier getAlgorithmIdentifier() {
-                        return token.getAlgorithmIdentifier();
-                    }
-
-                    @Override
-                    public java.io.OutputStream getOutputStream() {
-                        return new org.bouncycastle.util.io.TeeOutputStream(token.getOutputStream(), seen);
-                    }
-
-                    @Override
-                    public byte[] getSignature() {
-                        byte[] signature = token.getSignature();
-                        if (ByteSearch.indexOf(seen.toByteArray(), marker) >= 0) {
-                            signature[signature.length / 2] ^= 0x10; // what a CRT fault in the token would hand back
-                        }
-                        return signature;
-                    }
-                };
+                // What a CRT fault in the token would hand back, for one subject only.
+                return TestSigners.changing(ca.key().signer(),
+                        (signed, signature) -> ByteSearch.indexOf(signed, marker) >= 0 ? TestSigners.faulted(signature) : signature);
             }
 
             @Override
@@ -197,7 +182,8 @@ class IssuanceServiceTest {
                 return "token with a fault for one subject";
             }
         };
-        IssuanceService withFault = new IssuanceService(faulty, HsmTestCa.policy(), store, audit, new CertificateMaker(clock));
+        IssuanceService withFault = new IssuanceService(faulty, HsmTestCa.policy(), store, audit,
+                new CertificateMaker(clock, new java.security.SecureRandom(), RsaVerification.preferNative()));
         List<IssueOrder> orders = List.of(
                 new IssueOrder(RA, "client", HsmTestCa.csr(userKey, HsmTestCa.ORGANISATION + "/OU=Users/CN=Taro Yamada hpci000101", List.of()), "hpci000101", null),
                 new IssueOrder(RA, "client", HsmTestCa.csr(userKey, HsmTestCa.ORGANISATION + "/OU=Users/CN=Hanako Faulty hpci000102", List.of()), "hpci000102", null),

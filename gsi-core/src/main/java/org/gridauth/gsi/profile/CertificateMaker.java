@@ -40,7 +40,6 @@ import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.ContentVerifier;
 import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.gridauth.gsi.dn.GridDn;
 import org.gridauth.gsi.error.GridAuthException;
 import org.gridauth.gsi.error.GsiError;
@@ -53,10 +52,16 @@ public final class CertificateMaker {
 
     private final Clock clock;
     private final SecureRandom random;
+    private final VerifierSource verifiers;
 
-    public CertificateMaker(Clock clock, SecureRandom random) {
+    public CertificateMaker(Clock clock, SecureRandom random, VerifierSource verifiers) {
         this.clock = clock;
         this.random = random;
+        this.verifiers = verifiers;
+    }
+
+    public CertificateMaker(Clock clock, SecureRandom random) {
+        this(clock, random, VerifierSource.jdk());
     }
 
     public CertificateMaker(Clock clock) {
@@ -222,7 +227,7 @@ public final class CertificateMaker {
     public SignedCertificate complete(TbsCertificate tbs, byte[] signature) {
         IssuanceRequest request = tbs.request();
         try {
-            ContentVerifier verifier = new JcaContentVerifierProviderBuilder().build(tbs.verifyingKey()).get(tbs.algorithm());
+            ContentVerifier verifier = verifiers.verifiersFor(tbs.verifyingKey()).get(tbs.algorithm());
             try (OutputStream out = verifier.getOutputStream()) {
                 out.write(tbs.der());
             }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
-import java.io.OutputStream;
 import java.math.BigInteger;
 import java.net.URI;
 import java.nio.file.Files;
@@ -23,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.operator.ContentSigner;
 import org.gridauth.gsi.credential.Credential;
@@ -34,6 +32,7 @@ import org.gridauth.gsi.error.GsiError;
 import org.gridauth.gsi.testing.GridTools;
 import org.gridauth.gsi.testing.MutableClock;
 import org.gridauth.gsi.testing.TestPki;
+import org.gridauth.gsi.testing.TestSigners;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -144,10 +143,7 @@ class CertificateMakerTest {
     @Test
     @DisplayName("R-CA-1: a signature that does not verify with the issuer's key (an HSM fault) never becomes a certificate")
     void faultySignatureRefused() {
-        ContentSigner faulty = signerChanging(pki.caSigner(), signature -> {
-            signature[signature.length / 2] ^= 0x10;
-            return signature;
-        });
+        ContentSigner faulty = TestSigners.changing(pki.caSigner(), (signed, signature) -> TestSigners.faulted(signature));
         KeyPair key = TestPki.newKey();
         assertThatThrownBy(() -> pki.maker().sign(IssuanceRequest.of(CertificateProfiles.client(), GridDn.fromOpenSsl(TestPki.ORGANISATION + "/CN=Faulty"),
                 key.getPublic(), pki.maker().randomSerial()), pki.ca().certificate(), faulty))
@@ -194,7 +190,7 @@ class CertificateMakerTest {
     @Test
     @DisplayName("R-CA-1: a signer that fails gives a certificate build failure naming the subject; its own GridAuthException passes unchanged")
     void signerFailure() {
-        java.util.function.Function<RuntimeException, ContentSigner> failingWith = failure -> signerChanging(pki.caSigner(), signature -> {
+        java.util.function.Function<RuntimeException, ContentSigner> failingWith = failure -> TestSigners.changing(pki.caSigner(), (signed, signature) -> {
             throw failure;
         });
         KeyPair key = TestPki.newKey();
@@ -205,26 +201,6 @@ class CertificateMakerTest {
                 .hasMessageContaining("Broken Token").hasMessageContaining("token gone");
         GridAuthException own = new GridAuthException(GsiError.PROFILE_INVALID, "x", "y");
         assertThatThrownBy(() -> pki.maker().sign(request, pki.ca().certificate(), failingWith.apply(own))).isSameAs(own);
-    }
-
-    /** {@code base}, with {@code change} applied to each signature it makes: a faulty or failing token. */
-    private static ContentSigner signerChanging(ContentSigner base, java.util.function.UnaryOperator<byte[]> change) {
-        return new ContentSigner() {
-            @Override
-            public AlgorithmIdentifier getAlgorithmIdentifier() {
-                return base.getAlgorithmIdentifier();
-            }
-
-            @Override
-            public OutputStream getOutputStream() {
-                return base.getOutputStream();
-            }
-
-            @Override
-            public byte[] getSignature() {
-                return change.apply(base.getSignature());
-            }
-        };
     }
 
     @Test
