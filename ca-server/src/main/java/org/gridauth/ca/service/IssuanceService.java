@@ -14,6 +14,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.Future;
 import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
@@ -232,30 +234,44 @@ public final class IssuanceService {
     }
 
     /**
-     * Runs {@code work} for every index, spread over the cores: the calling thread takes its share and the batch
-     * workers the rest (each thread keeps its own token session). Blocks without spinning until all are done.
+     * Runs {@code work} for every index, spread over the cores: the calling thread and the batch workers take the
+     * next index not yet taken until none is left (each thread keeps its own token session). Taking rather than
+     * splitting in fixed shares means the calling thread never waits for a share that no worker has started yet
+     * (the workers may still be busy with the other batch in flight). Blocks without spinning until all are done.
      */
     private void onAllCores(List<Integer> indexes, IntConsumer work) {
-        int stripes = Math.min(CORES, indexes.size());
-        List<Future<?>> others = new ArrayList<>(stripes);
-        for (int stripe = 1; stripe < stripes; stripe++) {
-            int first = stripe;
+        int threads = Math.min(CORES, indexes.size());
+        AtomicInteger next = new AtomicInteger();
+        Runnable takeUntilDone = () -> {
+            for (int k = next.getAndIncrement(); k < indexes.size(); k = next.getAndIncrement()) {
+                work.accept(indexes.get(k));
+            }
+        };
+        List<Future<?>> others = new ArrayList<>(threads);
+        List<AtomicBoolean> claimed = new ArrayList<>(threads);
+        for (int thread = 1; thread < threads; thread++) {
+            AtomicBoolean claim = new AtomicBoolean();
+            claimed.add(claim);
             others.add(batchWorkers.submit(() -> {
-                for (int k = first; k < indexes.size(); k += stripes) {
-                    work.accept(indexes.get(k));
+                if (claim.compareAndSet(false, true)) {
+                    takeUntilDone.run();
                 }
             }));
         }
         RuntimeException failure = null;
         try {
-            for (int k = 0; k < indexes.size(); k += Math.max(1, stripes)) {
-                work.accept(indexes.get(k));
-            }
+            takeUntilDone.run();
         } catch (RuntimeException e) {
             failure = e;
         }
-        // Waits for every worker even after a failure, so that none still works on this batch when the call returns.
-        for (Future<?> other : others) {
+        // A worker that has not started is claimed here, so that it does nothing when it runs, and is not waited for
+        // (that would wait for the other batch's work on the pool). One that has started is waited for, even after a
+        // failure, so that none still works on this batch when the call returns.
+        for (int w = 0; w < others.size(); w++) {
+            if (claimed.get(w).compareAndSet(false, true)) {
+                continue;
+            }
+            Future<?> other = others.get(w);
             try {
                 other.get();
             } catch (InterruptedException e) {
