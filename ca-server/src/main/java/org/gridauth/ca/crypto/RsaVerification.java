@@ -116,16 +116,19 @@ public final class RsaVerification implements VerifierSource {
         return new Choosing(nativeProvider, last.translated(), jdk);
     }
 
-    /** Verifiers for a request's key, read from its encoding on every call (requests' keys are not kept). */
-    public ContentVerifierProvider verifiersFor(SubjectPublicKeyInfo key) throws OperatorCreationException {
+    /**
+     * Verifiers for a request's key, made from its encoding on every call (requests' keys are not kept); {@code parsed}
+     * is the same key as the caller already read it, for its modulus.
+     */
+    public ContentVerifierProvider verifiersFor(SubjectPublicKeyInfo key, RSAPublicKey parsed) throws OperatorCreationException {
         JdkVerifiers jdk = () -> new JcaContentVerifierProviderBuilder().build(key);
         if (nativeProvider == null || !PKCSObjectIdentifiers.rsaEncryption.equals(key.getAlgorithm().getAlgorithm())) {
             return jdk.get();
         }
         PublicKey translated;
         try {
-            translated = translated(key.getEncoded(), org.bouncycastle.asn1.pkcs.RSAPublicKey.getInstance(key.parsePublicKey()).getModulus());
-        } catch (java.io.IOException | RuntimeException e) {
+            translated = translated(key.getEncoded(), parsed.getModulus());
+        } catch (java.io.IOException e) {
             return jdk.get();
         }
         return new Choosing(nativeProvider, translated, jdk);

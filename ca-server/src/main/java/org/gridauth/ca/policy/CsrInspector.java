@@ -83,7 +83,8 @@ public final class CsrInspector {
      * knows more curves.
      */
     private ContentVerifierProvider verifiers(PublicKey key, SubjectPublicKeyInfo info) throws org.bouncycastle.operator.OperatorCreationException {
-        return "RSA".equals(key.getAlgorithm()) ? rsa.verifiersFor(info) : new JcaContentVerifierProviderBuilder().setProvider(Pem.BC).build(info);
+        return "RSA".equals(key.getAlgorithm()) && key instanceof java.security.interfaces.RSAPublicKey rsaKey ? rsa.verifiersFor(info, rsaKey)
+                : new JcaContentVerifierProviderBuilder().setProvider(Pem.BC).build(info);
     }
 
     private static final String BEGIN = "-----BEGIN CERTIFICATE REQUEST-----";

@@ -233,6 +233,10 @@ public final class IssuanceService {
         return pool;
     }
 
+    /** A batch worker's part in one pass: whether some thread has claimed it yet, and its completion. */
+    private record Helper(AtomicBoolean claimed, Future<?> done) {
+    }
+
     /**
      * Runs {@code work} for every index, spread over the cores: the calling thread and the batch workers take the
      * next index not yet taken until none is left (each thread keeps its own token session). Taking rather than
@@ -247,16 +251,14 @@ public final class IssuanceService {
                 work.accept(indexes.get(k));
             }
         };
-        List<Future<?>> others = new ArrayList<>(threads);
-        List<AtomicBoolean> claimed = new ArrayList<>(threads);
+        List<Helper> helpers = new ArrayList<>(threads);
         for (int thread = 1; thread < threads; thread++) {
-            AtomicBoolean claim = new AtomicBoolean();
-            claimed.add(claim);
-            others.add(batchWorkers.submit(() -> {
-                if (claim.compareAndSet(false, true)) {
+            AtomicBoolean claimed = new AtomicBoolean();
+            helpers.add(new Helper(claimed, batchWorkers.submit(() -> {
+                if (claimed.compareAndSet(false, true)) {
                     takeUntilDone.run();
                 }
-            }));
+            })));
         }
         RuntimeException failure = null;
         try {
@@ -267,16 +269,15 @@ public final class IssuanceService {
         // A worker that has not started is claimed here, so that it does nothing when it runs, and is not waited for
         // (that would wait for the other batch's work on the pool). One that has started is waited for, even after a
         // failure, so that none still works on this batch when the call returns.
-        for (int w = 0; w < others.size(); w++) {
-            if (claimed.get(w).compareAndSet(false, true)) {
+        for (Helper helper : helpers) {
+            if (helper.claimed().compareAndSet(false, true)) {
                 continue;
             }
-            Future<?> other = others.get(w);
             try {
-                other.get();
+                helper.done().get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                others.forEach(f -> f.cancel(true));
+                helpers.forEach(h -> h.done().cancel(true));
                 throw new GridAuthException(CaError.INTERNAL, e, "interrupted while a batch was issued");
             } catch (ExecutionException e) {
                 if (failure == null) {

@@ -68,7 +68,7 @@ class RsaVerificationTest {
         byte[] changedMessage = MESSAGE.clone();
         changedMessage[3] ^= 1;
         for (RsaVerification checks : List.of(nativeChecks, jdkChecks)) {
-            for (ContentVerifierProvider verifiers : List.of(checks.verifiersFor(key.getPublic()), checks.verifiersFor(spki(key.getPublic())))) {
+            for (ContentVerifierProvider verifiers : List.of(checks.verifiersFor(key.getPublic()), checks.verifiersFor(spki(key.getPublic()), rsa(key.getPublic())))) {
                 assertThat(verify(verifiers, algorithm, MESSAGE, signature)).as(checks.description()).isTrue();
                 assertThat(verify(verifiers, algorithm, MESSAGE, TestSigners.faulted(signature))).as(checks.description()).isFalse();
                 assertThat(verify(verifiers, algorithm, changedMessage, signature)).as(checks.description()).isFalse();
@@ -84,7 +84,7 @@ class RsaVerificationTest {
         // The two libraries word it differently, which also shows that the native one answered.
         assertThatThrownBy(() -> verify(nativeChecks.verifiersFor(key.getPublic()), "SHA256withRSA", MESSAGE, shorter))
                 .hasMessageContaining("RSA Signature of invalid length");
-        assertThatThrownBy(() -> verify(nativeChecks.verifiersFor(spki(key.getPublic())), "SHA256withRSA", MESSAGE, shorter))
+        assertThatThrownBy(() -> verify(nativeChecks.verifiersFor(spki(key.getPublic()), rsa(key.getPublic())), "SHA256withRSA", MESSAGE, shorter))
                 .hasMessageContaining("RSA Signature of invalid length");
         assertThatThrownBy(() -> verify(jdkChecks.verifiersFor(key.getPublic()), "SHA256withRSA", MESSAGE, shorter))
                 .hasMessageContaining("Bad signature length");
@@ -117,7 +117,7 @@ class RsaVerificationTest {
         garbage[255] = 2;
         for (RsaVerification checks : List.of(nativeChecks, jdkChecks)) {
             assertThat(verify(checks.verifiersFor(odd), "SHA256withRSA", MESSAGE, garbage)).as(checks.description()).isFalse();
-            assertThat(verify(checks.verifiersFor(spki(odd)), "SHA256withRSA", MESSAGE, garbage)).as(checks.description()).isFalse();
+            assertThat(verify(checks.verifiersFor(spki(odd), rsa(odd)), "SHA256withRSA", MESSAGE, garbage)).as(checks.description()).isFalse();
         }
     }
 
@@ -134,7 +134,7 @@ class RsaVerificationTest {
         for (RsaVerification checks : List.of(nativeChecks, jdkChecks)) {
             assertThatThrownBy(() -> verify(checks.verifiersFor(small.getPublic()), "SHA256withRSA", MESSAGE, signature)).as(checks.description())
                     .hasMessageContaining("512");
-            assertThatThrownBy(() -> verify(checks.verifiersFor(spki(small.getPublic())), "SHA256withRSA", MESSAGE, signature)).as(checks.description())
+            assertThatThrownBy(() -> verify(checks.verifiersFor(spki(small.getPublic()), rsa(small.getPublic())), "SHA256withRSA", MESSAGE, signature)).as(checks.description())
                     .hasMessageContaining("512");
         }
     }
@@ -186,6 +186,10 @@ class RsaVerificationTest {
 
     private static SubjectPublicKeyInfo spki(PublicKey key) {
         return SubjectPublicKeyInfo.getInstance(key.getEncoded());
+    }
+
+    private static java.security.interfaces.RSAPublicKey rsa(PublicKey key) {
+        return (java.security.interfaces.RSAPublicKey) key;
     }
 
     private static boolean verify(ContentVerifierProvider verifiers, String algorithm, byte[] message, byte[] signature) throws Exception {
